@@ -1,0 +1,98 @@
+import datetime
+
+import pytest
+
+from smart_dairy import db
+
+
+def test_copy_rows_round_trips_awkward_values(conn):
+    rows = [
+        (1, "plain", 1.5, True, datetime.date(2024, 2, 29)),
+        (2, "tab\there, new\nline and back\\slash", None, False, None),
+        (3, None, float("nan"), None, datetime.date(2023, 1, 1)),
+    ]
+    with conn.cursor() as cur:
+        cur.execute("CREATE TABLE t (id int, label text, v float8, ok bool, d date)")
+        count = db.copy_rows(cur, "t", ["id", "label", "v", "ok", "d"], iter(rows))
+        cur.execute("SELECT id, label, v, ok, d FROM t ORDER BY id")
+        back = cur.fetchall()
+    assert count == 3
+    assert back[0] == rows[0]
+    assert back[1] == rows[1]
+    assert back[2] == (3, None, None, None, datetime.date(2023, 1, 1))
+
+
+def test_copy_rows_streams_many_rows_across_buffers(conn, monkeypatch):
+    monkeypatch.setattr(db, "COPY_BUFFER_BYTES", 1024)
+    with conn.cursor() as cur:
+        cur.execute('CREATE SCHEMA s; CREATE TABLE s."odd name" (n int, sq bigint)')
+        count = db.copy_rows(
+            cur, "odd name", ["n", "sq"], ((i, i * i) for i in range(50_000)), schema="s"
+        )
+        cur.execute('SELECT count(*), sum(sq), max(n) FROM s."odd name"')
+        assert cur.fetchone() == (50_000, sum(i * i for i in range(50_000)), 49_999)
+    assert count == 50_000
+
+
+def test_copy_rows_quotes_identifiers(conn):
+    with conn.cursor() as cur:
+        cur.execute("CREATE TABLE victim (n int)")
+        conn.commit()
+        with pytest.raises(Exception, match="does not exist"):
+            db.copy_rows(cur, "victim; DROP TABLE victim", ["n"], [(1,)])
+    conn.rollback()
+    with conn.cursor() as cur:
+        assert db.table_exists(cur, "victim")
+
+
+def test_schema_helpers_are_idempotent(conn):
+    with conn.cursor() as cur:
+        for _ in range(2):
+            db.ensure_schema(cur, "sd")
+            cur.execute("CREATE TABLE IF NOT EXISTS sd.r (a int, b date)")
+            name = db.ensure_index(cur, "r", ["a", "b"], schema="sd")
+        cur.execute(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = 'sd' AND indexname = %s", [name]
+        )
+        assert cur.fetchone()[0] == 1
+        assert db.table_exists(cur, "r", schema="sd")
+        assert not db.table_exists(cur, "missing", schema="sd")
+        assert db.extension_available(cur, "plpgsql")
+        assert db.extension_installed(cur, "plpgsql")
+        assert not db.extension_available(cur, "no_such_extension")
+
+
+def test_advisory_lock_keeps_a_second_session_out(scratch_dsn):
+    first, second = (
+        db.connect(scratch_dsn, autocommit=True),
+        db.connect(scratch_dsn, autocommit=True),
+    )
+    try:
+        with first.cursor() as c1, second.cursor() as c2:
+            with db.advisory_lock(c1, "kpi-refresh") as got:
+                assert got
+                with db.advisory_lock(c2, "kpi-refresh") as other:
+                    assert not other
+                with db.advisory_lock(c2, "another-job") as unrelated:
+                    assert unrelated
+            with db.advisory_lock(c2, "kpi-refresh") as after_release:
+                assert after_release
+    finally:
+        first.close()
+        second.close()
+
+
+def test_lock_key_is_stable_and_distinct():
+    assert db.lock_key("a") == db.lock_key("a")
+    assert db.lock_key("a") != db.lock_key("b")
+    assert -(2**63) <= db.lock_key("kpi") < 2**63
+
+
+def test_raw_cursor_unwraps_odoo_style_cursor(conn):
+    class OdooLikeCursor:
+        def __init__(self, obj):
+            self._obj = obj
+
+    with conn.cursor() as cur:
+        assert db.raw_cursor(OdooLikeCursor(cur)) is cur
+        assert db.raw_cursor(cur) is cur

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make run`: Odoo 19 with the whole suite and demo data, without Docker.
+# Needs an Odoo 19.0 tree (ODOO_SRC or /opt/odoo19); uses a local PostgreSQL
+# started here (TimescaleDB preloaded when installed) and mosquitto when present.
+source "$(dirname "$0")/env.sh"
+DB=${DB:-smart_dairy}
+PORT=${PORT:-8069}
+ODOO=$(odoo_src)
+[ -n "$ODOO" ] || { log "no Odoo 19.0 source tree: set ODOO_SRC"; exit 1; }
+ensure_system
+ensure_venv
+ensure_odoo_requirements "$ODOO"
+start_postgres
+start_mosquitto || log "no broker: HTTP ingestion only"
+args=(--addons-path="$ODOO/addons,$ROOT/addons" -d "$DB" --db-filter="^$DB\$"
+    --db_host=127.0.0.1 --db_port="$PG_PORT" --db_user="$DB_USER" --db_password="$DB_USER"
+    --http-port="$PORT")
+if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = 'smart_dairy_forecast' AND state = 'installed'" 2>/dev/null | grep -q 1; then
+    log "creating database $DB with the suite and demo data"
+    "$PY" "$ODOO/odoo-bin" "${args[@]}" --with-demo --stop-after-init \
+        -i smart_dairy_base,smart_dairy_bi,smart_dairy_iot,smart_dairy_forecast
+fi
+log "Odoo on http://localhost:$PORT (admin / admin)"
+exec "$PY" "$ODOO/odoo-bin" "${args[@]}"

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `make test`: engine suites with pytest, then the Odoo suites when an Odoo 19 tree is present.
+# Does its own set-up (system packages, venv, a throwaway PostgreSQL, a broker) and
+# says plainly which suites were skipped and why. Exits non-zero on any failure.
+source "$(dirname "$0")/env.sh"
+
+MODULES=smart_dairy_base,smart_dairy_bi,smart_dairy_iot,smart_dairy_forecast
+failed=()
+skipped=()
+
+ensure_system
+ensure_venv
+start_postgres
+trap stop_postgres EXIT
+start_mosquitto || skipped+=("MQTT tests: mosquitto is not installed")
+timescaledb_available || skipped+=("TimescaleDB tests: the extension is not installed for this PostgreSQL")
+
+log "engine suites (pytest)"
+export SMART_DAIRY_TEST_DSN="host=127.0.0.1 port=$PG_PORT user=$DB_USER password=$DB_USER dbname=postgres"
+set +e
+"$PY" -m pytest "$ROOT/tests" -q -p no:cacheprovider
+rc=$?
+set -e
+[ $rc -eq 0 ] || failed+=("engine suites (pytest exit $rc)")
+
+odoo_suite() {
+    # $1 database, then extra odoo-bin arguments; the log is checked for our warnings.
+    local db=$1 logfile=$STATE/$1.log
+    shift
+    psql_admin -qc "DROP DATABASE IF EXISTS $db" >/dev/null
+    set +e
+    "$PY" "$ODOO/odoo-bin" --addons-path="$ODOO/addons,$ROOT/addons" -d "$db" \
+        --db_host=127.0.0.1 --db_port="$PG_PORT" --db_user="$DB_USER" --db_password="$DB_USER" \
+        --http-port=18069 --gevent-port=18072 --stop-after-init --log-level=info "$@" 2>&1 | tee "$logfile" |
+        grep -E --line-buffered '(ERROR|WARNING|CRITICAL|FAIL|Ran [0-9]+ tests|tests in|smart_dairy.*(loaded|Generated|Installed))'
+    local rc=${PIPESTATUS[0]}
+    set -e
+    local ours
+    ours=$(grep -E ' (WARNING|ERROR|CRITICAL) ' "$logfile" | grep -E 'smart_dairy|smart\.dairy' || true)
+    if [ $rc -ne 0 ]; then
+        failed+=("Odoo suite on $db (odoo-bin exit $rc, log $logfile)")
+    elif [ -n "$ours" ]; then
+        failed+=("Odoo suite on $db: our addons logged warnings or errors (log $logfile)")
+        echo "$ours"
+    fi
+}
+
+ODOO=$([ -n "${SMART_DAIRY_SKIP_ODOO:-}" ] || odoo_src)
+if [ -z "$ODOO" ]; then
+    skipped+=("Odoo suites: no Odoo 19.0 source tree (set ODOO_SRC, or put one in /opt/odoo19)")
+else
+    ensure_odoo_requirements "$ODOO"
+    tags=/${MODULES//,/,/}
+    log "Odoo suites: install with demo data and run $tags (tree: $ODOO)"
+    start=$(date +%s)
+    odoo_suite sd_test_demo -i "$MODULES" --with-demo --test-tags "$tags"
+    log "install with demo data and tests took $(($(date +%s) - start)) s"
+    log "Odoo: install without demo data, then uninstall"
+    odoo_suite sd_test_nodemo -i "$MODULES"
+    set +e
+    "$PY" "$ODOO/odoo-bin" shell --addons-path="$ODOO/addons,$ROOT/addons" -d sd_test_nodemo \
+        --db_host=127.0.0.1 --db_port="$PG_PORT" --db_user="$DB_USER" --db_password="$DB_USER" \
+        --no-http --log-level=warn <"$ROOT/tools/uninstall_check.py" >"$STATE/uninstall.log" 2>&1
+    set -e
+    grep -q SMART_DAIRY_UNINSTALL_OK "$STATE/uninstall.log" ||
+        { tail -20 "$STATE/uninstall.log"; failed+=("uninstall of the suite (log $STATE/uninstall.log)"); }
+fi
+
+echo
+for s in "${skipped[@]}"; do log "SKIPPED: $s"; done
+for f in "${failed[@]}"; do log "FAILED: $f"; done
+[ ${#failed[@]} -eq 0 ] || exit 1
+log "all suites that ran passed"
