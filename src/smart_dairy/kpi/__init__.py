@@ -1,0 +1,79 @@
+"""The KPI engine: facts, KPI definitions, batched SQL, materialisation and queries.
+
+Framework-free: everything takes a psycopg2 cursor (or an Odoo cursor, unwrapped
+with ``smart_dairy.db.raw_cursor``) and plain data.
+"""
+
+from .definitions import FUNCTIONS, Aggregate, Kind, Kpi, validate, validate_all
+from .domain import domain_to_sql
+from .errors import KpiDefinitionError
+from .facts import Fact
+from .formula import Formula, dependencies, evaluate, order, parse
+from .materialize import (
+    KpiValueRow,
+    RefreshResult,
+    Scope,
+    ValueTable,
+    compute,
+    create_value_table,
+    refresh_incremental,
+    refresh_range,
+    write,
+)
+from .periods import (
+    GRAINS,
+    Grain,
+    label,
+    period_end,
+    period_start,
+    periods,
+    previous,
+    same_period_last_year,
+    shift,
+    sql_period,
+)
+from .query import KpiSeries, Point, fetch, fetch_breakdown
+from .sqlgen import AggregateRow, changed_dates, run_aggregates
+
+__all__ = [
+    "FUNCTIONS",
+    "GRAINS",
+    "Aggregate",
+    "AggregateRow",
+    "Fact",
+    "Formula",
+    "Grain",
+    "Kind",
+    "Kpi",
+    "KpiDefinitionError",
+    "KpiSeries",
+    "KpiValueRow",
+    "Point",
+    "RefreshResult",
+    "Scope",
+    "ValueTable",
+    "changed_dates",
+    "compute",
+    "create_value_table",
+    "dependencies",
+    "domain_to_sql",
+    "evaluate",
+    "fetch",
+    "fetch_breakdown",
+    "label",
+    "order",
+    "parse",
+    "period_end",
+    "period_start",
+    "periods",
+    "previous",
+    "refresh_incremental",
+    "refresh_range",
+    "run_aggregates",
+    "same_period_last_year",
+    "shift",
+    "sql_period",
+    "validate",
+    "validate_all",
+    "write",
+]

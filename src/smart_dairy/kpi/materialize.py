@@ -1,0 +1,495 @@
+"""Materialisation: compute KPI values per company, period and dimension value,
+and replace a scope of stored values atomically (DELETE then COPY, in the
+caller's transaction), so a re-run never duplicates and no period is half-written.
+
+The caller (the Odoo cron) holds an advisory lock (``smart_dairy.db.advisory_lock``)
+around a refresh and commits once, together with the new watermarks.
+"""
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from psycopg2 import sql
+from smart_dairy.db import copy_rows, raw_cursor
+
+from . import formula as formulas
+from .definitions import Kind, validate_all
+from .errors import KpiDefinitionError
+from .facts import check_identifier
+from .periods import as_grain, period_end, period_start
+from .sqlgen import changed_dates, run_aggregates
+
+
+class KpiValueRow(NamedTuple):
+    """One materialised value. ``kpi`` is the code, ``kpi_id`` the record id."""
+
+    kpi_id: int | None
+    kpi: str
+    company_id: int
+    grain: str
+    period_start: dt.date
+    breakdown: str
+    dimension_value: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class ValueTable:
+    """Where values are stored: the table and its column names (Odoo's model
+    ``smart.dairy.kpi.value`` owns the real table; its ``id`` has a default)."""
+
+    name: str = "smart_dairy_kpi_value"
+    schema: str | None = None
+    kpi_id: str = "kpi_id"
+    company_id: str = "company_id"
+    grain: str = "grain"
+    period_start: str = "period_start"
+    breakdown: str = "breakdown"
+    dimension_value: str = "dimension_value"
+    numerator: str = "numerator"
+    denominator: str = "denominator"
+    value: str = "value"
+    run_id: str | None = "run_id"
+    create_uid: str | None = "create_uid"
+    create_date: str | None = "create_date"
+    write_uid: str | None = "write_uid"
+    write_date: str | None = "write_date"
+
+    def __post_init__(self):
+        for field in dataclasses.fields(self):
+            name = getattr(self, field.name)
+            if name is not None or field.name in ("name", "kpi_id"):
+                check_identifier(name, "Value table name" if field.name == "name" else "Column")
+
+    @property
+    def table(self):
+        if self.schema:
+            return sql.Identifier(self.schema, self.name)
+        return sql.Identifier(self.name)
+
+    def col(self, name):
+        return sql.Identifier(getattr(self, name))
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """The stored values a write replaces: these KPIs, companies and grain, periods
+    starting in [date_from, date_to] and, if ``pairs`` is given, only those
+    (company_id, period_start) pairs."""
+
+    kpi_ids: tuple[int, ...]
+    company_ids: tuple[int, ...]
+    grain: str
+    date_from: dt.date
+    date_to: dt.date
+    pairs: frozenset[tuple[int, dt.date]] | None = None
+
+    def __contains__(self, row):
+        return (
+            row.kpi_id in self.kpi_ids
+            and row.company_id in self.company_ids
+            and row.grain == self.grain
+            and self.date_from <= row.period_start <= self.date_to
+            and (self.pairs is None or (row.company_id, row.period_start) in self.pairs)
+        )
+
+
+def _value(kpi, numerator, denominator):
+    if numerator is None:
+        return None
+    if kpi.is_quotient:
+        if not denominator:
+            return None
+        return numerator / denominator * kpi.scale
+    return numerator * kpi.scale
+
+
+def _merge_ranges(starts, grain):
+    """Sorted period starts as [start, end) ranges of consecutive periods."""
+    ranges = []
+    for start in sorted(set(starts)):
+        end = period_end(start, grain)
+        if ranges and ranges[-1][1] == start:
+            ranges[-1][1] = end
+        else:
+            ranges.append([start, end])
+    return [tuple(r) for r in ranges]
+
+
+def compute(cursor, kpis, facts, grain, date_from, date_to, company_ids, tz=None):
+    """Values of ``kpis`` for whole periods of ``grain`` covering date_from..date_to.
+
+    Aggregate and ratio KPIs come from one batched query per fact; formula KPIs
+    are evaluated afterwards, in dependency order, at the total and at their own
+    dimensions (which every input must have). Every KPI a formula uses must be
+    in ``kpis``. Companies are computed with one time zone ``tz`` (None: UTC).
+    """
+    grain = as_grain(grain)
+    first = period_start(date_from, grain)
+    end = period_end(period_start(date_to, grain), grain)
+    if end <= first:
+        return []
+    return _compute(cursor, kpis, facts, grain, [(first, end)], company_ids, tz)
+
+
+def _compute(cursor, kpis, facts, grain, ranges, company_ids, tz):
+    ordered = validate_all(kpis, facts)
+    requests = defaultdict(dict)
+    dimensions = defaultdict(dict)
+    for kpi in ordered:
+        for aggregate in kpi.components:
+            requests[aggregate.fact][aggregate] = aggregate
+            dimensions[aggregate.fact].update(dict.fromkeys(kpi.dimensions))
+    results = defaultdict(dict)
+    for fact_name, aggregates in requests.items():
+        rows = run_aggregates(
+            cursor,
+            facts[fact_name],
+            grain,
+            aggregates,
+            list(dimensions[fact_name]),
+            company_ids,
+            ranges,
+            tz,
+        )
+        for row in rows:
+            results[row.key][row[1:5]] = (row.numerator, row.denominator)
+    values = {}
+    out = []
+    for kpi in ordered:
+        breakdowns = {"", *kpi.dimensions}
+        computed = values[kpi.code] = {}
+        if kpi.kind is Kind.AGGREGATE:
+            function = kpi.aggregate.function
+            for key, (num, den) in results[kpi.aggregate].items():
+                if key[2] not in breakdowns or num is None:
+                    continue
+                if function in ("count", "count_distinct") and not num:
+                    continue
+                computed[key] = (num, den, _value(kpi, num, den))
+        elif kpi.kind is Kind.RATIO:
+            numerators = results[kpi.numerator]
+            denominators = results[kpi.denominator]
+            for key in numerators.keys() | denominators.keys():
+                if key[2] not in breakdowns:
+                    continue
+                num = numerators.get(key, (None,))[0]
+                den = denominators.get(key, (None,))[0]
+                if not num and not den:
+                    continue
+                num, den = num or 0.0, den or 0.0
+                computed[key] = (num, den, _value(kpi, num, den))
+        else:
+            parsed = formulas.parse(kpi.formula, kpi.code)
+            inputs = {dep: values[dep] for dep in parsed.dependencies}
+            keys = set().union(*(v.keys() for v in inputs.values())) if inputs else set()
+            for key in keys:
+                if key[2] not in breakdowns:
+                    continue
+                args = {dep: rows[key][2] if key in rows else None for dep, rows in inputs.items()}
+                args["DAYS"] = (period_end(key[1], grain) - key[1]).days
+                result = formulas.evaluate(parsed, args)
+                if result is not None:
+                    result *= kpi.scale
+                    computed[key] = (result, None, result)
+        for (company_id, start, breakdown, dim_value), (num, den, value) in computed.items():
+            out.append(
+                KpiValueRow(
+                    kpi.id,
+                    kpi.code,
+                    company_id,
+                    grain.value,
+                    start,
+                    breakdown,
+                    dim_value,
+                    num,
+                    den,
+                    value,
+                )
+            )
+    return out
+
+
+def write(cursor, table: ValueTable, rows, scope: Scope, run_id=None, uid=None, now=None):
+    """Replace the stored values of ``scope`` by ``rows``; return the number written.
+
+    Runs DELETE then COPY on the caller's transaction: commit once afterwards.
+    Every row must lie inside the scope (and carry its kpi_id), else ValueError.
+    """
+    cur = raw_cursor(cursor)
+    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    grain = as_grain(scope.grain).value
+    scope = dataclasses.replace(
+        scope,
+        grain=grain,
+        kpi_ids=tuple(scope.kpi_ids),
+        company_ids=tuple(scope.company_ids),
+    )
+    rows = list(rows)
+    for row in rows:
+        if row.kpi_id is None:
+            raise ValueError(f"KPI {row.kpi} has no id: values cannot be stored")
+        if row not in scope:
+            raise ValueError(f"{row} lies outside the scope being replaced")
+    if not scope.kpi_ids or not scope.company_ids:
+        return 0
+    conditions = [
+        sql.SQL("{} = ANY({})").format(table.col("kpi_id"), sql.Literal(list(scope.kpi_ids))),
+        sql.SQL("{} = ANY({})").format(
+            table.col("company_id"), sql.Literal(list(scope.company_ids))
+        ),
+        sql.SQL("{} = {}").format(table.col("grain"), sql.Literal(grain)),
+        sql.SQL("{} BETWEEN {} AND {}").format(
+            table.col("period_start"), sql.Literal(scope.date_from), sql.Literal(scope.date_to)
+        ),
+    ]
+    if scope.pairs is not None:
+        if not scope.pairs:
+            return 0
+        pairs = sorted(scope.pairs)
+        conditions.append(
+            sql.SQL("({}, {}) IN (SELECT * FROM unnest({}::int[], {}::date[]))").format(
+                table.col("company_id"),
+                table.col("period_start"),
+                sql.Literal([p[0] for p in pairs]),
+                sql.Literal([p[1] for p in pairs]),
+            )
+        )
+    cur.execute(
+        sql.SQL("DELETE FROM {} WHERE {}").format(table.table, sql.SQL(" AND ").join(conditions))
+    )
+    names = [
+        "kpi_id",
+        "company_id",
+        "grain",
+        "period_start",
+        "breakdown",
+        "dimension_value",
+        "numerator",
+        "denominator",
+        "value",
+    ]
+    extra = [
+        (name, value)
+        for name, value in (
+            ("run_id", run_id),
+            ("create_uid", uid),
+            ("create_date", now),
+            ("write_uid", uid),
+            ("write_date", now),
+        )
+        if getattr(table, name) is not None
+    ]
+    tail = tuple(value for _, value in extra)
+    columns = [getattr(table, name) for name in names] + [getattr(table, n) for n, _ in extra]
+    return copy_rows(
+        cur,
+        table.name,
+        columns,
+        (
+            (
+                r.kpi_id,
+                r.company_id,
+                r.grain,
+                r.period_start,
+                r.breakdown,
+                r.dimension_value,
+                r.numerator,
+                r.denominator,
+                r.value,
+                *tail,
+            )
+            for r in rows
+        ),
+        schema=table.schema,
+    )
+
+
+def create_value_table(cursor, table: ValueTable = ValueTable()):
+    """Create the value table with its indexes, for tests and benchmarks (the Odoo
+    model creates the real one; it should have the same columns and indexes)."""
+    optional = [
+        (table.run_id, "integer"),
+        (table.create_uid, "integer"),
+        (table.create_date, "timestamp"),
+        (table.write_uid, "integer"),
+        (table.write_date, "timestamp"),
+    ]
+    columns = [
+        sql.SQL("id serial PRIMARY KEY"),
+        sql.SQL("{} integer NOT NULL").format(table.col("kpi_id")),
+        sql.SQL("{} integer NOT NULL").format(table.col("company_id")),
+        sql.SQL("{} varchar NOT NULL").format(table.col("grain")),
+        sql.SQL("{} date NOT NULL").format(table.col("period_start")),
+        sql.SQL("{} varchar NOT NULL DEFAULT ''").format(table.col("breakdown")),
+        sql.SQL("{} varchar NOT NULL DEFAULT ''").format(table.col("dimension_value")),
+        sql.SQL("{} double precision").format(table.col("numerator")),
+        sql.SQL("{} double precision").format(table.col("denominator")),
+        sql.SQL("{} double precision").format(table.col("value")),
+    ] + [
+        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind))
+        for name, kind in optional
+        if name is not None
+    ]
+    cur = raw_cursor(cursor)
+    cur.execute(
+        sql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(
+            table.table, sql.SQL(", ").join(columns)
+        )
+    )
+    cur.execute(
+        sql.SQL("CREATE UNIQUE INDEX IF NOT EXISTS {} ON {} ({}, {}, {}, {}, {}, {})").format(
+            sql.Identifier(f"{table.name}_lookup_uniq"[:63]),
+            table.table,
+            table.col("kpi_id"),
+            table.col("grain"),
+            table.col("breakdown"),
+            table.col("period_start"),
+            table.col("company_id"),
+            table.col("dimension_value"),
+        )
+    )
+
+
+@dataclasses.dataclass
+class RefreshResult:
+    """What a refresh did: new watermarks per fact, the (company, period) pairs
+    recomputed per grain, and the number of values written."""
+
+    watermarks: dict
+    pairs: dict = dataclasses.field(default_factory=dict)
+    written: int = 0
+
+
+def _with_dependencies(selected, by_code):
+    result, todo = {}, list(selected)
+    while todo:
+        kpi = todo.pop()
+        if kpi.code in result:
+            continue
+        result[kpi.code] = kpi
+        if kpi.formula is not None:
+            for dep in formulas.parse(kpi.formula, kpi.code).dependencies:
+                if dep not in by_code:
+                    raise KpiDefinitionError(f"Formula of {kpi.code} uses unknown KPI {dep!r}")
+                todo.append(by_code[dep])
+    return list(result.values())
+
+
+def _for_grain(kpis, grain, by_code):
+    return _with_dependencies([k for k in kpis if grain in k.grains], by_code)
+
+
+def refresh_range(
+    cursor,
+    table,
+    kpis,
+    facts,
+    grains,
+    date_from,
+    date_to,
+    company_ids,
+    tz=None,
+    run_id=None,
+    uid=None,
+    now=None,
+):
+    """Recompute and replace every period of each grain covering date_from..date_to
+    (the nightly reconciliation of the last N days, or a full rebuild)."""
+    by_code = {k.code: k for k in kpis}
+    result = RefreshResult(watermarks={})
+    for grain in map(as_grain, grains):
+        selected = _for_grain(kpis, grain, by_code)
+        rows = compute(cursor, selected, facts, grain, date_from, date_to, company_ids, tz)
+        scope = Scope(
+            tuple(k.id for k in selected),
+            tuple(company_ids),
+            grain.value,
+            period_start(date_from, grain),
+            period_start(date_to, grain),
+        )
+        result.written += write(cursor, table, rows, scope, run_id, uid, now)
+    return result
+
+
+def refresh_incremental(
+    cursor,
+    table,
+    kpis,
+    facts,
+    grains,
+    watermarks: Mapping,
+    company_ids,
+    tz=None,
+    run_id=None,
+    uid=None,
+    now=None,
+    overlap=dt.timedelta(minutes=5),
+):
+    """Recompute only the periods whose source rows changed since the watermarks.
+
+    ``watermarks`` maps fact names to the last change already processed (None or
+    absent: everything). Rows changed within ``overlap`` before a watermark are
+    looked at again, which covers transactions that committed late; recomputing
+    a period twice is harmless. Facts without ``changed_column``, deleted source
+    rows and rows moved to another date are left to ``refresh_range`` (nightly).
+    Returns a RefreshResult whose watermarks the caller stores in the same
+    transaction as the values.
+    """
+    kpis = list(kpis)
+    by_code = {k.code: k for k in kpis}
+    validate_all(kpis, facts)
+    used = {a.fact for k in kpis for a in k.components}
+    new_watermarks = dict(watermarks)
+    touched = defaultdict(set)
+    for name in sorted(used):
+        fact = facts[name]
+        if not fact.changed_column:
+            continue
+        since = watermarks.get(name)
+        changes = changed_dates(
+            cursor, fact, None if since is None else since - overlap, company_ids, tz
+        )
+        if since is not None and changes.watermark is not None:
+            new_watermarks[name] = max(since, changes.watermark)
+        else:
+            new_watermarks[name] = changes.watermark
+        for company_id, day in changes.dates:
+            touched[name].add((company_id, day))
+    result = RefreshResult(watermarks=new_watermarks)
+    if not touched:
+        return result
+    affected = {k.code for k in kpis if any(a.fact in touched for a in k.components)}
+    for kpi in formulas.order(kpis):
+        if kpi.formula is not None and formulas.parse(kpi.formula).dependencies & affected:
+            affected.add(kpi.code)
+    days = set().union(*touched.values())
+    for grain in map(as_grain, grains):
+        selected = _for_grain([by_code[c] for c in affected], grain, by_code)
+        if not selected:
+            continue
+        pairs = frozenset((c, period_start(d, grain)) for c, d in days)
+        companies = sorted({c for c, _ in pairs})
+        starts = sorted({p for _, p in pairs})
+        ranges = _merge_ranges(starts, grain)
+        rows = [
+            r
+            for r in _compute(cursor, selected, facts, grain, ranges, companies, tz)
+            if (r.company_id, r.period_start) in pairs
+        ]
+        scope = Scope(
+            tuple(k.id for k in selected),
+            tuple(companies),
+            grain.value,
+            starts[0],
+            starts[-1],
+            pairs,
+        )
+        result.written += write(cursor, table, rows, scope, run_id, uid, now)
+        result.pairs[grain.value] = pairs
+    return result

@@ -1,0 +1,354 @@
+"""Reading materialised values for dashboards: each KPI's value per period with
+the previous period, the same period last year, target, achievement and deltas,
+plus a card value for the whole range. One SQL round trip per call.
+
+Values combine (over companies, dimension values and, for the card, periods)
+from their components: sums of numerators over sums of denominators, never an
+average of ratios; min/max KPIs take the min/max; formula KPIs are evaluated
+again on the combined values of their inputs. A count_distinct KPI cannot be
+added up over periods (the same customer may buy on two days), so its card
+value over several periods is None; over companies or dimension values it is
+summed (exact when those sets do not share members, e.g. one company's
+customers). Missing periods are None ("no data"), not zero.
+"""
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from psycopg2 import sql
+from smart_dairy.db import raw_cursor
+
+from . import formula as formulas
+from .errors import KpiDefinitionError
+from .materialize import ValueTable
+from .periods import (
+    as_date,
+    as_grain,
+    label,
+    period_end,
+    periods,
+    same_period_last_year,
+    shift,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Point:
+    """A KPI value with its comparisons. ``achievement`` = value / target (the
+    display applies the KPI's polarity); ``*_pct`` are fractions (0.1 = +10 %)."""
+
+    period_start: dt.date
+    label: str
+    value: float | None
+    previous: float | None
+    last_year: float | None
+    target: float | None
+    achievement: float | None
+    delta_previous: float | None
+    delta_previous_pct: float | None
+    delta_last_year: float | None
+    delta_last_year_pct: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class KpiSeries:
+    """A KPI over a date range: ``current`` is the card (the whole range, compared
+    with the range just before it and the same periods a year earlier) and
+    ``points`` the per-period values."""
+
+    code: str
+    grain: str
+    dimension_value: str | None
+    current: Point
+    points: list[Point]
+
+    @property
+    def series(self):
+        """Values per period, for sparklines."""
+        return [p.value for p in self.points]
+
+
+def _delta(value, base):
+    if value is None or base is None:
+        return None, None
+    return value - base, (value - base) / abs(base) if base else None
+
+
+def make_point(start, text, value, previous, last_year, target):
+    """A Point with deltas and achievement derived from the given values."""
+    d_prev, d_prev_pct = _delta(value, previous)
+    d_ly, d_ly_pct = _delta(value, last_year)
+    achievement = value / target if value is not None and target else None
+    return Point(
+        start, text, value, previous, last_year, target, achievement,
+        d_prev, d_prev_pct, d_ly, d_ly_pct,
+    )  # fmt: skip
+
+
+class _Combiner:
+    """Combines loaded rows of a KPI over a set of periods and dimension values."""
+
+    def __init__(self, by_code, data, grain):
+        self.by_code = by_code
+        self.grain = grain
+        self.data = data
+        self.memo = {}
+        self.parsed = {
+            code: formulas.parse(kpi.formula, code)
+            for code, kpi in by_code.items()
+            if kpi.formula is not None
+        }
+
+    def value(self, code, starts, dims):
+        """The combined value; ``starts`` a tuple, ``dims`` None or a frozenset."""
+        key = (code, starts, dims)
+        if key not in self.memo:
+            self.memo[key] = self._value(code, starts, dims)
+        return self.memo[key]
+
+    def _value(self, code, starts, dims):
+        kpi = self.by_code[code]
+        if kpi.formula is not None:
+            parsed = self.parsed[code]
+            inputs = {dep: self.value(dep, starts, dims) for dep in parsed.dependencies}
+            inputs["DAYS"] = sum((period_end(start, self.grain) - start).days for start in starts)
+            result = formulas.evaluate(parsed, inputs)
+            return None if result is None else result * kpi.scale
+        rule = kpi.rollup
+        if rule == "distinct" and len(starts) > 1:
+            return None
+        per_period = self.data.get(kpi.id, {})
+        rows = [
+            row
+            for start in starts
+            for row in per_period.get(start, ())
+            if dims is None or row[0] in dims
+        ]
+        if not rows:
+            return None
+        if rule in ("min", "max"):
+            numbers = [row[1] for row in rows if row[1] is not None]
+            if not numbers:
+                return None
+            return (min if rule == "min" else max)(numbers) * kpi.scale
+        numerator = sum(row[1] or 0.0 for row in rows)
+        if kpi.is_quotient:
+            denominator = sum(row[2] or 0.0 for row in rows)
+            return numerator / denominator * kpi.scale if denominator else None
+        return numerator * kpi.scale
+
+
+def _load(cursor, table, ids, grain, starts, company_ids, breakdown, dimension_values):
+    conditions = [
+        sql.SQL("{} = ANY({})").format(table.col("kpi_id"), sql.Literal(sorted(ids))),
+        sql.SQL("{} = {}").format(table.col("grain"), sql.Literal(grain)),
+        sql.SQL("{} = {}").format(table.col("breakdown"), sql.Literal(breakdown)),
+        sql.SQL("{} = ANY({}::date[])").format(
+            table.col("period_start"), sql.Literal(sorted(starts))
+        ),
+        sql.SQL("{} = ANY({})").format(table.col("company_id"), sql.Literal(list(company_ids))),
+    ]
+    if dimension_values is not None:
+        conditions.append(
+            sql.SQL("{} = ANY({}::varchar[])").format(
+                table.col("dimension_value"), sql.Literal(sorted(dimension_values))
+            )
+        )
+    query = sql.SQL("SELECT {}, {}, {}, {}, {} FROM {} WHERE {}").format(
+        table.col("kpi_id"),
+        table.col("period_start"),
+        table.col("dimension_value"),
+        table.col("numerator"),
+        table.col("denominator"),
+        table.table,
+        sql.SQL(" AND ").join(conditions),
+    )
+    cur = raw_cursor(cursor)
+    cur.execute(query)
+    data = defaultdict(lambda: defaultdict(list))
+    for kpi_id, start, dim_value, numerator, denominator in cur:
+        data[kpi_id][start].append((dim_value, numerator, denominator))
+    return data
+
+
+def _closure(kpis, library):
+    by_code = {k.code: k for k in library or ()}
+    by_code.update((k.code, k) for k in kpis)
+    todo, needed = [k.code for k in kpis], {}
+    while todo:
+        code = todo.pop()
+        if code in needed:
+            continue
+        if code not in by_code:
+            raise KpiDefinitionError(f"A formula uses unknown KPI {code!r}")
+        kpi = needed[code] = by_code[code]
+        if kpi.formula is not None:
+            todo.extend(formulas.parse(kpi.formula, code).dependencies)
+        elif kpi.id is None:
+            raise KpiDefinitionError(f"KPI {code} has no id: its values cannot be read")
+    return needed
+
+
+def _targets(targets, by_code, grain):
+    codes_by_id = {k.id: k.code for k in by_code.values() if k.id is not None}
+    result = {}
+    for kpi, target_grain, start, dim_value, target in targets or ():
+        code = codes_by_id.get(kpi, kpi)
+        if as_grain(target_grain).value == grain and target is not None:
+            result[code, as_date(start), dim_value or ""] = float(target)
+    return result
+
+
+def _range_target(kpi, values):
+    if not values or any(v is None for v in values):
+        return None
+    additive = kpi.rollup == "sum" and not kpi.is_quotient
+    return sum(values) if additive else sum(values) / len(values)
+
+
+def _series(combiner, kpi, grain, calendar, dims, dim_key, targets):
+    code = kpi.code
+    starts = calendar.starts
+    points = []
+    for start in starts:
+        target = targets.get((code, start, dim_key)) if dim_key is not None else None
+        text, before, year_ago = calendar.around[start]
+        points.append(
+            make_point(
+                start,
+                text,
+                combiner.value(code, (start,), dims),
+                combiner.value(code, (before,), dims),
+                combiner.value(code, (year_ago,), dims),
+                target,
+            )
+        )
+    current = make_point(
+        starts[0],
+        calendar.label,
+        combiner.value(code, starts, dims),
+        combiner.value(code, calendar.previous_range, dims),
+        combiner.value(code, calendar.last_year_range, dims),
+        _range_target(kpi, [p.target for p in points]),
+    )
+    return KpiSeries(code, grain, dim_key, current, points)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Calendar:
+    """The periods of a range and those it is compared with, computed once per call."""
+
+    starts: tuple
+    around: dict  # start -> (label, previous start, same period last year)
+    previous_range: tuple
+    last_year_range: tuple
+    label: str
+
+    @classmethod
+    def build(cls, grain, date_from, date_to):
+        starts = tuple(periods(date_from, date_to, grain))
+        if not starts:
+            raise KpiDefinitionError("The date range is empty: the end is before the start")
+        n = len(starts)
+        around = {
+            s: (label(s, grain), shift(s, grain, -1), same_period_last_year(s, grain))
+            for s in starts
+        }
+        text = label(starts[0], grain)
+        if n > 1:
+            text += " to " + label(starts[-1], grain)
+        return cls(
+            starts,
+            around,
+            tuple(shift(starts[0], grain, i - n) for i in range(n)),
+            tuple(sorted({a[2] for a in around.values()})),
+            text,
+        )
+
+    @property
+    def needed(self):
+        return {*self.starts, *self.previous_range, *self.last_year_range}
+
+
+def _prepare(kpis, grain, date_from, date_to, library):
+    grain = as_grain(grain).value
+    calendar = _Calendar.build(grain, date_from, date_to)
+    return grain, calendar, _closure(list(kpis), library)
+
+
+def fetch(
+    cursor,
+    table: ValueTable,
+    kpis: Sequence,
+    grain,
+    date_from,
+    date_to,
+    company_ids: Sequence[int],
+    breakdown: str = "",
+    dimension_values: Iterable[str] | None = None,
+    targets: Iterable[tuple] | None = None,
+    library: Sequence | None = None,
+):
+    """The series of each KPI in ``kpis`` (Kpi objects with ids), keyed by code.
+
+    Values of all ``company_ids`` combine. With ``breakdown`` (a dimension name)
+    and ``dimension_values``, only those values count, combined (a dashboard
+    filter such as "regions North and South"). ``targets`` are tuples (kpi code
+    or id, grain, period_start, dimension_value, target); they apply to the
+    total ('' dimension value) or to a single selected dimension value. The KPIs
+    formulas use are read too: pass their definitions in ``library``.
+    """
+    grain, calendar, by_code = _prepare(kpis, grain, date_from, date_to, library)
+    dims = None if dimension_values is None else frozenset(dimension_values)
+    if breakdown == "":
+        dims = None
+        dim_key = ""
+    else:
+        dim_key = next(iter(dims)) if dims is not None and len(dims) == 1 else None
+    ids = {k.id for k in by_code.values() if k.formula is None}
+    data = _load(cursor, table, ids, grain, calendar.needed, company_ids, breakdown, dims)
+    combiner = _Combiner(by_code, data, grain)
+    wanted = _targets(targets, by_code, grain)
+    return {
+        kpi.code: _series(combiner, by_code[kpi.code], grain, calendar, dims, dim_key, wanted)
+        for kpi in kpis
+    }
+
+
+def fetch_breakdown(
+    cursor,
+    table: ValueTable,
+    kpis: Sequence,
+    grain,
+    date_from,
+    date_to,
+    company_ids: Sequence[int],
+    breakdown: str,
+    dimension_values: Iterable[str] | None = None,
+    targets: Iterable[tuple] | None = None,
+    library: Sequence | None = None,
+):
+    """Like ``fetch``, one series per dimension value: {code: {value: KpiSeries}}."""
+    if not breakdown:
+        raise KpiDefinitionError("A breakdown needs a dimension name")
+    grain, calendar, by_code = _prepare(kpis, grain, date_from, date_to, library)
+    dims = None if dimension_values is None else frozenset(dimension_values)
+    ids = {k.id for k in by_code.values() if k.formula is None}
+    data = _load(cursor, table, ids, grain, calendar.needed, company_ids, breakdown, dims)
+    values = dims
+    if values is None:
+        values = {row[0] for per_period in data.values() for rows in per_period.values()
+                  for row in rows}  # fmt: skip
+    combiner = _Combiner(by_code, data, grain)
+    wanted = _targets(targets, by_code, grain)
+    return {
+        kpi.code: {
+            value: _series(
+                combiner, by_code[kpi.code], grain, calendar, frozenset([value]), value, wanted
+            )
+            for value in sorted(values)
+        }
+        for kpi in kpis
+    }

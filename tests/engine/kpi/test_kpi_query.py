@@ -1,0 +1,212 @@
+import datetime as dt
+
+import psycopg2.extensions
+import pytest
+from smart_dairy.kpi import (
+    Aggregate,
+    Kpi,
+    KpiValueRow,
+    Scope,
+    ValueTable,
+    compute,
+    create_value_table,
+    fetch,
+    fetch_breakdown,
+    refresh_range,
+    write,
+)
+
+D = dt.date
+TABLE = ValueTable()
+REV = Kpi("REV", aggregate=Aggregate("sales", "amount"), dimensions=("region",), id=1)
+MARGIN = Kpi(
+    "MARGIN",
+    "ratio",
+    numerator=Aggregate("sales", "cost"),
+    denominator=Aggregate("sales", "amount"),
+    scale=100,
+    id=2,
+)
+PEAK = Kpi("PEAK", aggregate=Aggregate("sales", "amount", "max"), id=3)
+BUYERS = Kpi("BUYERS", aggregate=Aggregate("sales", "customer_id", "count_distinct"), id=4)
+COST = Kpi("COST", aggregate=Aggregate("sales", "cost"), id=5)
+GP = Kpi("GP", "formula", formula="REV - COST", id=6)
+CURRENT = [D(2024, 3, 1), D(2024, 3, 2), D(2024, 3, 3)]
+PREVIOUS = [D(2024, 2, 27), D(2024, 2, 28), D(2024, 2, 29)]
+LAST_YEAR = [D(2023, 3, 1), D(2023, 3, 2), D(2023, 3, 3)]
+
+
+def rev(c, d):
+    return 100.0 * c + d.day
+
+
+def cost(c, d):
+    return 40.0 * c + d.day
+
+
+def margin(c, d):
+    return c * (d.day + 1.0), 10.0 * c + d.day
+
+
+def peak(c, d):
+    return 10.0 * c + d.day
+
+
+def crafted_rows():
+    rows = []
+    for c in (1, 2):
+        for d in CURRENT + PREVIOUS + LAST_YEAR:
+            if not (c == 2 and d == D(2023, 3, 3)):  # a gap: no REV of company 2 that day
+                rows.append(KpiValueRow(1, "REV", c, "day", d, "", "", rev(c, d), None, rev(c, d)))
+            for region, share in (("north", 0.25), ("south", 0.75)):
+                v = rev(c, d) * share
+                rows.append(KpiValueRow(1, "REV", c, "day", d, "region", region, v, None, v))
+            num, den = margin(c, d)
+            rows.append(KpiValueRow(2, "MARGIN", c, "day", d, "", "", num, den, num / den * 100))
+            rows.append(KpiValueRow(3, "PEAK", c, "day", d, "", "", peak(c, d), None, peak(c, d)))
+            if d != D(2023, 3, 1):
+                rows.append(KpiValueRow(4, "BUYERS", c, "day", d, "", "", 3.0 + c, None, 3.0 + c))
+            rows.append(KpiValueRow(5, "COST", c, "day", d, "", "", cost(c, d), None, cost(c, d)))
+    return rows
+
+
+class CountingCursor(psycopg2.extensions.cursor):
+    executed = 0
+
+    def execute(self, query, vars=None):
+        CountingCursor.executed += 1
+        return super().execute(query, vars)
+
+
+@pytest.fixture
+def cur(conn):
+    cur = conn.cursor(cursor_factory=CountingCursor)
+    create_value_table(cur, TABLE)
+    scope = Scope((1, 2, 3, 4, 5), (1, 2), "day", D(2023, 1, 1), D(2024, 12, 31))
+    write(cur, TABLE, crafted_rows(), scope)
+    return cur
+
+
+def total(fn, days, companies=(1, 2), skip=()):
+    return sum(fn(c, d) for c in companies for d in days if (c, d) not in skip)
+
+
+def test_points_compare_with_previous_period_and_last_year(cur):
+    CountingCursor.executed = 0
+    targets = [("REV", "day", d, "", 300.0) for d in CURRENT] + [
+        (2, "day", d, "", 50.0) for d in CURRENT
+    ]
+    result = fetch(
+        cur, TABLE, [REV, MARGIN, PEAK, BUYERS, GP], "day", D(2024, 3, 1), D(2024, 3, 3),
+        [1, 2], targets=targets, library=[COST],
+    )  # fmt: skip
+    assert CountingCursor.executed == 1  # one round trip for five KPIs
+    assert set(result) == {"REV", "MARGIN", "PEAK", "BUYERS", "GP"}
+    series = result["REV"]
+    assert [p.label for p in series.points] == ["2024-03-01", "2024-03-02", "2024-03-03"]
+    first, _, third = series.points
+    assert first.value == total(rev, [D(2024, 3, 1)])
+    assert first.previous == total(rev, [D(2024, 2, 29)])  # leap day precedes 1 March
+    assert first.last_year == total(rev, [D(2023, 3, 1)])
+    assert first.delta_previous == first.value - first.previous
+    assert first.delta_previous_pct == pytest.approx(
+        (first.value - first.previous) / first.previous
+    )
+    assert first.target == 300.0
+    assert first.achievement == pytest.approx(first.value / 300.0)
+    assert third.last_year == rev(1, D(2023, 3, 3))  # company 2 has no value that day
+    assert series.series == [p.value for p in series.points]
+    card = series.current
+    assert card.label == "2024-03-01 to 2024-03-03"
+    assert card.value == total(rev, CURRENT)
+    assert card.previous == total(rev, PREVIOUS)
+    assert card.last_year == total(rev, LAST_YEAR, skip={(2, D(2023, 3, 3))})
+    assert card.target == 900.0
+    assert card.delta_last_year == pytest.approx(card.value - card.last_year)
+
+    ratio = result["MARGIN"].current
+    num = total(lambda c, d: margin(c, d)[0], CURRENT)
+    den = total(lambda c, d: margin(c, d)[1], CURRENT)
+    assert ratio.value == pytest.approx(num / den * 100)
+    mean = sum(margin(c, d)[0] / margin(c, d)[1] * 100 for c in (1, 2) for d in CURRENT) / 6
+    assert abs(mean - ratio.value) > 1e-6
+    assert ratio.target == 50.0  # mean of the period targets for a ratio
+    assert result["MARGIN"].points[1].value == pytest.approx(
+        total(lambda c, d: margin(c, d)[0], [D(2024, 3, 2)])
+        / total(lambda c, d: margin(c, d)[1], [D(2024, 3, 2)])
+        * 100
+    )
+
+    assert result["PEAK"].current.value == max(peak(c, d) for c in (1, 2) for d in CURRENT)
+    assert result["PEAK"].points[0].value == peak(2, D(2024, 3, 1))
+
+    buyers = result["BUYERS"]
+    assert buyers.current.value is None  # distinct counts do not add up over days
+    assert buyers.points[0].value == 9.0  # 4 + 5: companies add up
+    assert buyers.points[0].last_year is None  # no data: None, not zero
+    assert buyers.points[0].delta_last_year is None
+
+    gp = result["GP"]
+    assert gp.current.value == pytest.approx(total(rev, CURRENT) - total(cost, CURRENT))
+    assert gp.points[2].last_year == pytest.approx(
+        rev(1, D(2023, 3, 3)) - total(cost, [D(2023, 3, 3)])
+    )
+
+
+def test_companies_and_dimension_filters(cur):
+    one = fetch(cur, TABLE, [REV], "day", D(2024, 3, 1), D(2024, 3, 3), [1])["REV"]
+    assert one.current.value == total(rev, CURRENT, companies=(1,))
+    north = fetch(
+        cur, TABLE, [REV], "day", D(2024, 3, 1), D(2024, 3, 3), [1, 2],
+        breakdown="region", dimension_values=["north"],
+        targets=[("REV", "day", D(2024, 3, 1), "north", 50.0)],
+    )["REV"]  # fmt: skip
+    assert north.current.value == pytest.approx(total(rev, CURRENT) * 0.25)
+    assert north.points[0].achievement == pytest.approx(north.points[0].value / 50.0)
+    assert north.current.target is None  # targets missing for two of the days
+    both = fetch(
+        cur, TABLE, [REV], "day", D(2024, 3, 1), D(2024, 3, 3), [1, 2],
+        breakdown="region", dimension_values=["north", "south"],
+    )["REV"]  # fmt: skip
+    assert both.current.value == pytest.approx(total(rev, CURRENT))
+    split = fetch_breakdown(
+        cur, TABLE, [REV], "day", D(2024, 3, 1), D(2024, 3, 3), [2], breakdown="region"
+    )["REV"]
+    assert sorted(split) == ["north", "south"]
+    assert split["south"].current.value == pytest.approx(total(rev, CURRENT, (2,)) * 0.75)
+    single_day = fetch(cur, TABLE, [BUYERS], "day", D(2024, 3, 2), D(2024, 3, 2), [1, 2])
+    assert single_day["BUYERS"].current.value == 9.0
+
+
+def test_cards_roll_up_like_the_source_data(sales, sales_fact):
+    """Daily values re-aggregated by fetch equal the quarter computed from the fact."""
+    cur, _ = sales
+    create_value_table(cur, TABLE)
+    facts = {"sales": sales_fact}
+    avg_qty = Kpi("AVG_QTY", aggregate=Aggregate("sales", "qty", "avg"), id=7)
+    low = Kpi("LOW", aggregate=Aggregate("sales", "amount", "min"), id=8)
+    kpis = [REV, MARGIN, PEAK, COST, GP, avg_qty, low]
+    refresh_range(cur, TABLE, kpis, facts, ["day"], D(2024, 1, 1), D(2024, 3, 31), [1, 2])
+    cards = fetch(cur, TABLE, kpis, "day", D(2024, 1, 1), D(2024, 3, 31), [1, 2])
+    quarter = compute(cur, kpis, facts, "quarter", D(2024, 1, 1), D(2024, 3, 31), [1, 2])
+    for kpi in kpis:
+        per_company = [r for r in quarter if r.kpi == kpi.code and r.breakdown == ""]
+        if kpi.is_quotient:
+            expected = (
+                sum(r.numerator for r in per_company)
+                / sum(r.denominator for r in per_company)
+                * kpi.scale
+            )
+        elif kpi.rollup in ("min", "max"):
+            expected = (min if kpi.rollup == "min" else max)(r.value for r in per_company)
+        else:
+            expected = sum(r.value for r in per_company)
+        assert cards[kpi.code].current.value == pytest.approx(expected), kpi.code
+
+
+def test_days_in_a_formula_card_counts_the_whole_range(cur):
+    per_day = Kpi("REV_PER_DAY", "formula", formula="REV / DAYS", id=7)
+    result = fetch(cur, TABLE, [per_day], "day", CURRENT[0], CURRENT[-1], [1, 2], library=[REV])
+    series = result["REV_PER_DAY"]
+    assert series.current.value == pytest.approx(total(rev, CURRENT) / 3)
+    assert series.points[0].value == pytest.approx(total(rev, CURRENT[:1]))
