@@ -10,7 +10,6 @@ import uuid
 import psycopg2
 import pytest
 from psycopg2 import sql
-
 from smart_dairy import db
 
 ADMIN_DSN = os.environ.get("SMART_DAIRY_TEST_DSN")

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-
 from smart_dairy import db
 
 
