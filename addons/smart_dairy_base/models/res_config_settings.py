@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    dairy_premium_max_scc = fields.Integer(
+        related="company_id.dairy_premium_max_scc", readonly=False
+    )
+    dairy_premium_min_fat = fields.Float(related="company_id.dairy_premium_min_fat", readonly=False)
+    dairy_premium_min_protein = fields.Float(
+        related="company_id.dairy_premium_min_protein", readonly=False
+    )
+    dairy_grade_a_max_scc = fields.Integer(
+        related="company_id.dairy_grade_a_max_scc", readonly=False
+    )
+    dairy_grade_b_max_scc = fields.Integer(
+        related="company_id.dairy_grade_b_max_scc", readonly=False
+    )

@@ -1,0 +1,108 @@
+import { registry } from "@web/core/registry";
+
+const APP = "smart_dairy_base.menu_smart_dairy_root";
+const ROUND_MENU = "smart_dairy_base.menu_smart_dairy_farm_milking_round";
+
+function fillVolume(earTag, volume) {
+    return [
+        {
+            content: `Tap the volume of ${earTag}`,
+            trigger: `.modal .o_data_row:contains(${earTag}) .o_data_cell[name=volume]`,
+            run: "click",
+        },
+        {
+            content: `Enter the volume of ${earTag}`,
+            trigger: ".modal .o_data_row.o_selected_row .o_field_widget[name=volume] input",
+            run: `edit ${volume}`,
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("smart_dairy_milking_round_tour", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "Open the apps menu",
+            trigger: ".o_main_navbar .o_menu_toggle",
+            run: "click",
+        },
+        {
+            content: "Show all apps",
+            trigger: ".o_app_menu_sidebar",
+            async run({ queryFirst, click }) {
+                if (!queryFirst(`.o_app_menu_sidebar .o_app[data-menu-xmlid="${APP}"]`)) {
+                    await click(queryFirst(".o_sidebar_topbar a.btn-primary"));
+                }
+            },
+        },
+        {
+            content: "Open Smart Dairy",
+            trigger: `.o_app_menu_sidebar .o_app[data-menu-xmlid="${APP}"]`,
+            run: "click",
+        },
+        {
+            content: "Wait for the farms",
+            trigger: ".o_kanban_record:contains(Tour Meadow Farm)",
+        },
+        {
+            content: "Open the app menu",
+            trigger: ".o_main_navbar .o_menu_toggle",
+            run: "click",
+        },
+        {
+            content: "Open Record Milking Round",
+            trigger: `.o_app_menu_sidebar li[data-menu-xmlid="${ROUND_MENU}"]`,
+            run: "click",
+        },
+        {
+            content: "Choose the farm",
+            trigger: ".modal .o_field_widget[name=farm_id] input",
+            run: "click",
+        },
+        {
+            content: "Search the farm",
+            trigger: ".modal:not(.o_inactive_modal) .o_control_panel_navigation .btn .fa-search",
+            run: "click",
+        },
+        {
+            content: "Type the farm name",
+            trigger: ".modal:not(.o_inactive_modal) .o_searchview_input",
+            run: "edit Tour Meadow",
+        },
+        {
+            content: "Search",
+            trigger: ".modal:not(.o_inactive_modal) .o_searchview_input",
+            run: "press Enter",
+        },
+        {
+            content: "Pick Tour Meadow Farm",
+            trigger: ".modal:not(.o_inactive_modal) .o_kanban_record:contains(Tour Meadow Farm)",
+            run: "click",
+        },
+        {
+            content: "Check only lactating animals are listed",
+            trigger: ".modal .o_data_row:contains(TOUR-002)",
+            run() {
+                const rows = document.querySelectorAll(".modal .o_data_row");
+                if (rows.length !== 2 || /TOUR-003/.test(document.querySelector(".modal").innerText)) {
+                    throw new Error("The round should list the two lactating animals only.");
+                }
+            },
+        },
+        ...fillVolume("TOUR-001", "11.25"),
+        ...fillVolume("TOUR-002", "9.5"),
+        {
+            content: "Record the round",
+            trigger: ".modal footer button[name=action_record]",
+            run: "click",
+        },
+        {
+            content: "The records of the round are listed",
+            trigger: ".o_action_manager .o_kanban_record:contains(TOUR-002)",
+        },
+        {
+            content: "With both animals",
+            trigger: ".o_action_manager .o_kanban_record:contains(TOUR-001)",
+        },
+    ],
+});

@@ -1,0 +1,5 @@
+from . import test_farm_animal
+from . import test_milking
+from . import test_milking_round
+from . import test_security
+from . import test_ui
