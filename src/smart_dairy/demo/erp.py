@@ -1,0 +1,348 @@
+"""ERP-side demo data: dairy catalogue, customers, a year of sales, bills and stock.
+
+Order counts follow a growth trend, a weekly pattern (no Sunday deliveries) and a
+yearly cycle with a December boost; some categories have their own season and a
+few promotion weeks discount one category and lift its sales. Invoices are paid
+according to each customer's payment habit, so some stay open or overdue.
+"""
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from .curves import bump, cyclic, split_counts
+from .settings import load_settings
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRow:
+    code: str
+    name: str
+    category: str
+    uom: str
+    list_price: float
+    standard_cost: float
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    ref: str
+    name: str
+    region: str
+    city: str
+    channel: str
+    discount: float
+    payment_profile: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineRow:
+    product_code: str
+    quantity: float
+    discount: float
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRow:
+    ref: str
+    customer_ref: str
+    channel: str
+    date_order: datetime
+    delivery_date: date
+    lines: tuple[OrderLineRow, ...]
+    promotion: str | None
+    invoice_ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRow:
+    """Monthly invoice of one customer, for the orders delivered that month."""
+
+    ref: str
+    customer_ref: str
+    invoice_date: date
+    due_date: date
+    payment_date: date | None
+    order_refs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyRow:
+    code: str
+    name: str
+    cost: float
+
+
+@dataclass(frozen=True, slots=True)
+class VendorRow:
+    name: str
+    region: str
+    city: str
+
+
+@dataclass(frozen=True, slots=True)
+class BillLineRow:
+    product_code: str
+    quantity: float
+    price_unit: float
+
+
+@dataclass(frozen=True, slots=True)
+class BillRow:
+    ref: str
+    vendor: str
+    date: date
+    due_date: date
+    lines: tuple[BillLineRow, ...]
+    payment_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class StockRow:
+    product_code: str
+    initial_qty: float
+    final_qty: float
+
+
+@dataclass
+class ErpDemo:
+    """Everything the ERP-side demo needs, in insertion order."""
+
+    start: date
+    end: date
+    parent_category: str = ""
+    categories: list[str] = field(default_factory=list)
+    products: list[ProductRow] = field(default_factory=list)
+    teams: dict[str, str] = field(default_factory=dict)
+    customers: list[CustomerRow] = field(default_factory=list)
+    orders: list[OrderRow] = field(default_factory=list)
+    invoices: list[InvoiceRow] = field(default_factory=list)
+    supply_category: str = ""
+    supplies: list[SupplyRow] = field(default_factory=list)
+    vendors: list[VendorRow] = field(default_factory=list)
+    bills: list[BillRow] = field(default_factory=list)
+    stock: list[StockRow] = field(default_factory=list)
+
+
+def _customers(rng, cfg, regions):
+    names = cfg["customer_names"]
+    region_counts = {}
+    customers = []
+    for channel, spec in cfg["channels"].items():
+        pool = [f"{p} {k}" for p in names["prefixes"] for k in names[channel]]
+        chosen = rng.sample(pool, spec["customers"])
+        counts = split_counts(spec["customers"], cfg["region_weights"])
+        channel_regions = [region for region, n in counts.items() for _i in range(n)]
+        rng.shuffle(channel_regions)
+        profiles = cfg["payment_profiles"]
+        for name, region in zip(chosen, channel_regions, strict=True):
+            region_counts[region] = region_counts.get(region, 0) + 1
+            profile = rng.choices(list(profiles), weights=[p["share"] for p in profiles.values()])
+            customers.append(
+                CustomerRow(
+                    ref=f"C{len(customers) + 1:04d}",
+                    name=name,
+                    region=region,
+                    city=rng.choice(regions[region]["cities"]),
+                    channel=channel,
+                    discount=float(rng.choice(spec["discounts"])),
+                    payment_profile=profile[0],
+                )
+            )
+    return customers
+
+
+def _promotions_by_week(cfg):
+    return {week: promo for promo in cfg["promotions"] for week in promo["weeks"]}
+
+
+def _quantity(product, raw):
+    if product["uom"] == "litre":
+        return float(max(10, round(raw / 10.0) * 10))
+    return float(max(1, round(raw)))
+
+
+def generate_erp_demo(today: date, seed: int | None = None, settings: dict | None = None):
+    """Catalogue, customers, orders, vendor bills and stock for the year ending ``today``.
+
+    :param today: last day of the history (included)
+    :param seed: random seed; defaults to the seed of the settings
+    :param settings: generator settings; defaults to the shipped ones
+    :return: an :class:`ErpDemo`
+    """
+    settings = settings or load_settings()
+    cfg = settings["erp"]
+    seed = settings["seed"] if seed is None else seed
+    rng = random.Random(f"smart-dairy-erp-{seed}")
+    start = today - timedelta(days=settings["history_days"] - 1)
+    demo = ErpDemo(start=start, end=today, parent_category=cfg["parent_category"])
+    demo.categories = list(cfg["categories"])
+    products = {p["code"]: p for p in cfg["products"]}
+    demo.products = [
+        ProductRow(p["code"], p["name"], p["category"], p["uom"], p["price"], p["cost"])
+        for p in cfg["products"]
+    ]
+    demo.teams = {channel: spec["team"] for channel, spec in cfg["channels"].items()}
+    demo.customers = _customers(rng, cfg, settings["regions"])
+
+    # Per-customer habits: order rate, size, assortment.
+    habits = {}
+    for customer in demo.customers:
+        spec = cfg["channels"][customer.channel]
+        eligible = [p for p in cfg["products"] if customer.channel in p["channels"]]
+        size = min(len(eligible), rng.randint(*spec["assortment"]))
+        assortment = rng.sample(eligible, size)
+        habits[customer.ref] = (
+            rng.uniform(*spec["orders_per_week"]),
+            math.exp(rng.gauss(0.0, spec["size_sigma"])),
+            assortment,
+        )
+
+    weekly = cfg["weekly"]
+    weekly_norm = [w * len(weekly) / sum(weekly) for w in weekly]
+    yearly = cfg["yearly"]
+    promos = _promotions_by_week(cfg)
+    seasons = cfg["category_seasonality"]
+    sold = dict.fromkeys(products, 0.0)
+    day = start
+    while day <= today:
+        doy = day.timetuple().tm_yday
+        promo = promos.get(day.isocalendar()[1])
+        level = (
+            weekly_norm[day.weekday()]
+            * cyclic(doy, yearly["peak_doy"], yearly["amplitude"])
+            * (1.0 + yearly["december_boost"] * bump(doy, 355, 10))
+            * (1.0 + cfg["trend_per_year"] * ((day - start).days / 365.0 - 0.5))
+        )
+        for customer in demo.customers:
+            rate, size, assortment = habits[customer.ref]
+            uplift = promo["uplift"] if promo else 1.0
+            if rng.random() >= min(0.95, rate / 7.0 * level * uplift):
+                continue
+            spec = cfg["channels"][customer.channel]
+            count = rng.choices(range(spec["lines"][0], spec["lines"][1] + 1), spec["line_weights"])
+            count = min(count[0], len(assortment))
+            weights = []
+            for product in assortment:
+                weight = product["popularity"]
+                season = seasons.get(product["category"])
+                if season:
+                    weight *= cyclic(doy, season["peak_doy"], season["amplitude"])
+                if promo and product["category"] == promo["category"]:
+                    weight *= promo["weight"]
+                weights.append(weight)
+            picked = []
+            pool = list(zip(assortment, weights, strict=True))
+            for _i in range(count):
+                index = rng.choices(range(len(pool)), [w for _p, w in pool])[0]
+                picked.append(pool.pop(index)[0])
+            lines = []
+            order_promo = None
+            for product in sorted(picked, key=lambda p: p["code"]):
+                season = seasons.get(product["category"])
+                raw = product["base_qty"] * spec["qty_factor"] * size
+                raw *= math.exp(rng.gauss(0.0, cfg["qty_sigma"]))
+                if season:
+                    raw *= cyclic(doy, season["peak_doy"], season["amplitude"])
+                discount = customer.discount
+                if promo and product["category"] == promo["category"]:
+                    discount = promo["discount"]
+                    order_promo = promo["name"]
+                    raw *= 1.2
+                quantity = _quantity(product, raw)
+                sold[product["code"]] += quantity
+                lines.append(OrderLineRow(product["code"], quantity, discount))
+            moment = time(rng.randint(*cfg["order_hours"]), rng.randint(0, 59))
+            lead = rng.randint(*cfg["delivery_lead_days"][customer.channel])
+            delivery = min(day + timedelta(days=lead), today)
+            demo.orders.append(
+                OrderRow(
+                    ref=f"PO-{len(demo.orders) + 1:05d}",
+                    customer_ref=customer.ref,
+                    channel=customer.channel,
+                    date_order=datetime.combine(day, moment),
+                    delivery_date=delivery,
+                    lines=tuple(lines),
+                    promotion=order_promo,
+                    invoice_ref=f"{customer.ref}/{delivery:%Y-%m}",
+                )
+            )
+        day += timedelta(days=1)
+
+    for code, quantity in sold.items():
+        final = float(math.ceil(quantity / settings["history_days"] * cfg["stock_cover_days"]))
+        demo.stock.append(StockRow(code, quantity + final, final))
+
+    _invoices(rng, cfg, demo)
+    _purchases(rng, settings, demo)
+    return demo
+
+
+def _invoices(rng, cfg, demo):
+    """One invoice per customer and month of delivery, dated at the month end.
+
+    Deliveries of the current month are invoiced today. Each customer pays
+    with their habitual delay; payments that would fall after today are not
+    made yet, and a few invoices of slow payers are never paid.
+    """
+    customers = {c.ref: c for c in demo.customers}
+    grouped = {}
+    for order in demo.orders:
+        grouped.setdefault(order.invoice_ref, []).append(order)
+    for ref in sorted(grouped, key=lambda r: (grouped[r][0].delivery_date.replace(day=1), r)):
+        orders = grouped[ref]
+        first = orders[0].delivery_date
+        month_end = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        invoice_date = min(month_end, demo.end)
+        profile = cfg["payment_profiles"][customers[orders[0].customer_ref].payment_profile]
+        payment = invoice_date + timedelta(days=rng.randint(*profile["delay_days"]))
+        if payment > demo.end or rng.random() < profile["never_pays"]:
+            payment = None
+        demo.invoices.append(
+            InvoiceRow(
+                ref=ref,
+                customer_ref=orders[0].customer_ref,
+                invoice_date=invoice_date,
+                due_date=invoice_date + timedelta(days=cfg["payment_term_days"]),
+                payment_date=payment,
+                order_refs=tuple(o.ref for o in orders),
+            )
+        )
+
+
+def _purchases(rng, settings, demo):
+    """Supplies, vendors and their periodic bills (feed and farm supplies)."""
+    cfg = settings["erp"]
+    supplies = cfg["supplies"]
+    demo.supply_category = supplies["category"]
+    demo.supplies = [SupplyRow(p["code"], p["name"], p["cost"]) for p in supplies["products"]]
+    costs = {p["code"]: p["cost_per_kg"] for p in settings["farm"]["feed"]["products"]}
+    costs.update({p.code: p.cost for p in demo.supplies})
+    drift = settings["farm"]["feed"]["price_drift_per_year"]
+    for index, vendor in enumerate(cfg["vendors"]):
+        city = rng.choice(settings["regions"][vendor["region"]]["cities"])
+        demo.vendors.append(VendorRow(vendor["name"], vendor["region"], city))
+        day = demo.start + timedelta(days=index * 3)
+        while day <= demo.end:
+            factor = 1.0 + drift * (day - demo.start).days / 365.0
+            lines = tuple(
+                BillLineRow(
+                    line["product"],
+                    round(line["quantity"] * math.exp(rng.gauss(0.0, cfg["bill_qty_sd"]))),
+                    round(costs[line["product"]] * factor, 4),
+                )
+                for line in vendor["lines"]
+            )
+            payment = day + timedelta(days=rng.randint(*vendor["pay_delay_days"]))
+            demo.bills.append(
+                BillRow(
+                    ref=f"BILL-{index + 1}-{day:%Y%m%d}",
+                    vendor=vendor["name"],
+                    date=day,
+                    due_date=day + timedelta(days=cfg["payment_term_days"]),
+                    lines=lines,
+                    payment_date=payment if payment <= demo.end else None,
+                )
+            )
+            day += timedelta(days=vendor["every_days"])

@@ -1,0 +1,241 @@
+"""Tests of the seeded demo data generators (no Odoo, no database)."""
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from statistics import mean
+
+import pytest
+from smart_dairy.demo import generate_erp_demo, generate_farm_demo, load_settings
+from smart_dairy.quality import grade
+
+TODAY = date(2025, 6, 15)
+
+
+@pytest.fixture(scope="module")
+def farm():
+    return generate_farm_demo(TODAY, seed=7)
+
+
+@pytest.fixture(scope="module")
+def erp():
+    return generate_erp_demo(TODAY, seed=7)
+
+
+def test_settings_ship_with_the_package():
+    settings = load_settings()
+    assert set(settings["regions"]) == {"north", "south", "east", "west", "central"}
+    assert len(settings["erp"]["categories"]) == 6
+
+
+def test_farm_same_seed_same_rows(farm):
+    again = generate_farm_demo(TODAY, seed=7)
+    assert again.animals == farm.animals
+    assert again.milkings == farm.milkings
+    assert again.feeds == farm.feeds
+
+
+def test_farm_other_seed_differs(farm):
+    other = generate_farm_demo(TODAY, seed=8)
+    assert other.animals != farm.animals
+    assert other.milkings[:100] != farm.milkings[:100]
+
+
+def test_erp_same_seed_same_rows_other_seed_differs(erp):
+    assert generate_erp_demo(TODAY, seed=7).orders == erp.orders
+    assert generate_erp_demo(TODAY, seed=7).bills == erp.bills
+    assert generate_erp_demo(TODAY, seed=8).orders != erp.orders
+
+
+def test_farm_counts(farm):
+    assert len(farm.farms) >= 3
+    assert len({f.region for f in farm.farms}) == len(farm.farms)
+    assert len(farm.animals) >= 150
+    assert len({a.ear_tag for a in farm.animals}) == len(farm.animals)
+    statuses = Counter(a.status for a in farm.animals)
+    assert statuses["lactating"] > len(farm.animals) / 2
+    assert statuses["dry"] and statuses["heifer"] and statuses["sold"]
+    assert len({a.breed for a in farm.animals}) >= 4
+    assert len(farm.milkings) >= 85_000
+    keys = {(m.ear_tag, m.date, m.session) for m in farm.milkings}
+    assert len(keys) == len(farm.milkings), "one milking per animal, day and session"
+    assert len(farm.feeds) == len(farm.farms) * len(farm.feed_products) * 365
+
+
+def test_farm_dates_cover_twelve_months_ending_today(farm):
+    dates = [m.date for m in farm.milkings]
+    assert farm.start == TODAY - timedelta(days=364)
+    assert min(dates) == farm.start
+    assert max(dates) == TODAY
+    assert {m.session for m in farm.milkings} == {"morning", "evening"}
+    assert min(f.date for f in farm.feeds) == farm.start
+    assert max(f.date for f in farm.feeds) == TODAY
+    for animal in farm.animals:
+        assert animal.birth_date < TODAY
+        if animal.last_calving_date:
+            assert animal.birth_date < animal.last_calving_date <= TODAY
+
+
+def test_milkings_agree_with_animal_status(farm):
+    milked_today = {m.ear_tag for m in farm.milkings if m.date == TODAY}
+    last_milked = {}
+    for m in farm.milkings:
+        last_milked[m.ear_tag] = max(m.date, last_milked.get(m.ear_tag, m.date))
+    for animal in farm.animals:
+        if animal.status == "lactating":
+            assert animal.ear_tag in milked_today
+            assert animal.lactation_number >= 1
+        elif animal.status == "heifer":
+            assert animal.ear_tag not in last_milked
+            assert animal.lactation_number == 0
+        elif animal.status == "dry":
+            assert animal.ear_tag not in milked_today
+        elif animal.status == "sold":
+            assert last_milked[animal.ear_tag] < animal.sold_date
+
+
+def test_lactation_curve_peaks_between_40_and_70_days(farm):
+    calving = {a.ear_tag: a.last_calving_date for a in farm.animals if a.last_calving_date}
+    per_cow = defaultdict(lambda: defaultdict(float))
+    for m in farm.milkings:
+        dim = (m.date - calving[m.ear_tag]).days + 1
+        if dim >= 1:
+            per_cow[m.ear_tag][dim] += m.volume
+    # Cows that calved at least 250 days ago show the whole curve: average their
+    # yields relative to each cow's own level, by 10-day bucket of days in milk.
+    buckets = defaultdict(list)
+    for days in per_cow.values():
+        if max(days) < 250:
+            continue
+        level = mean(days.values())
+        for dim, litres in days.items():
+            buckets[(dim - 1) // 10].append(litres / level)
+    curve = {bucket: mean(values) for bucket, values in buckets.items() if bucket < 30}
+    peak = max(curve, key=curve.get)
+    assert 40 <= peak * 10 + 5 <= 70
+    assert curve[0] < curve[peak] * 0.95
+    assert curve[25] < curve[peak] * 0.8
+    assert curve[15] < curve[peak]
+
+
+def test_composition_and_cell_counts_are_realistic(farm):
+    fat = sorted(m.fat_pct for m in farm.milkings)
+    protein = sorted(m.protein_pct for m in farm.milkings)
+    scc = sorted(m.scc for m in farm.milkings)
+    n = len(fat)
+    assert fat[n // 10] >= 3.5 and fat[9 * n // 10] <= 4.5
+    assert protein[n // 10] >= 3.0 and protein[9 * n // 10] <= 3.6
+    assert scc[n // 4] >= 80_000 and scc[3 * n // 4] <= 300_000
+    assert scc[-1] > 750_000, "a few high-SCC episodes"
+
+
+def test_grades_mostly_premium_or_a_never_rejected_majority(farm):
+    grades = Counter(grade(m.scc, m.fat_pct, m.protein_pct) for m in farm.milkings)
+    total = sum(grades.values())
+    assert (grades["premium"] + grades["a"]) / total > 0.8
+    assert grades["premium"] > 0.2 * total
+    assert 0 < grades["rejected"] < 0.05 * total
+    assert grades["b"] > 0
+
+
+def test_milk_seasonality_spring_flush_and_summer_dip(farm):
+    per_cow_day = defaultdict(float)
+    for m in farm.milkings:
+        per_cow_day[(m.ear_tag, m.date)] += m.volume
+    by_doy = defaultdict(list)
+    for (_tag, day), litres in per_cow_day.items():
+        by_doy[day.timetuple().tm_yday].append(litres)
+
+    def window(first, last):
+        return mean(v for doy in range(first, last + 1) for v in by_doy[doy])
+
+    assert window(105, 125) > window(195, 215) * 1.08
+
+
+def test_feed_records_have_costs(farm):
+    assert {p.category for p in farm.feed_products} >= {"Forage", "Concentrates", "Minerals"}
+    assert all(f.quantity > 0 and f.cost > 0 for f in farm.feeds)
+
+
+def test_erp_counts(erp):
+    assert len(erp.customers) >= 50
+    assert {c.region for c in erp.customers} == {"north", "south", "east", "west", "central"}
+    assert set(erp.teams) == {"retail", "wholesale"}
+    assert {c.channel for c in erp.customers} == set(erp.teams)
+    categories = Counter(p.category for p in erp.products)
+    assert set(categories) == set(erp.categories)
+    assert len(categories) == 6 and min(categories.values()) >= 3
+    assert all(p.list_price > p.standard_cost > 0 for p in erp.products)
+    assert 1000 <= len(erp.orders) <= 3000
+    assert all(1 <= len(o.lines) <= 5 for o in erp.orders)
+    assert len({o.ref for o in erp.orders}) == len(erp.orders)
+
+
+def test_erp_dates_and_payments(erp):
+    first = min(o.date_order.date() for o in erp.orders)
+    last = max(o.date_order.date() for o in erp.orders)
+    assert first - erp.start < timedelta(days=3)
+    assert TODAY - last < timedelta(days=3)
+    invoices = {i.ref: i for i in erp.invoices}
+    assert sorted(r for i in erp.invoices for r in i.order_refs) == sorted(
+        o.ref for o in erp.orders
+    )
+    for order in erp.orders:
+        assert order.date_order.date() <= order.delivery_date <= TODAY
+        invoice = invoices[order.invoice_ref]
+        assert invoice.customer_ref == order.customer_ref
+        assert order.delivery_date <= invoice.invoice_date <= TODAY
+        assert invoice.invoice_date.month == order.delivery_date.month
+    for invoice in erp.invoices:
+        assert invoice.invoice_date < invoice.due_date
+        assert invoice.payment_date is None or invoice.invoice_date < invoice.payment_date <= TODAY
+    paid = sum(1 for i in erp.invoices if i.payment_date)
+    overdue = sum(1 for i in erp.invoices if not i.payment_date and i.due_date < TODAY)
+    open_not_due = sum(1 for i in erp.invoices if not i.payment_date and i.due_date >= TODAY)
+    assert paid > 0.75 * len(erp.invoices)
+    assert overdue > 0 and open_not_due > 0
+    assert sum(1 for b in erp.bills if b.payment_date) > 0.8 * len(erp.bills)
+
+
+def test_orders_follow_weekly_and_yearly_seasonality(erp):
+    weekdays = Counter(o.date_order.weekday() for o in erp.orders)
+    assert weekdays[6] == 0, "no Sunday orders"
+    assert weekdays[4] > 1.5 * weekdays[5], "Friday busier than Saturday"
+    assert min(weekdays[d] for d in range(5)) > weekdays[5]
+    weeks = Counter(o.date_order.isocalendar()[1] for o in erp.orders)
+    summer = mean(weeks[w] for w in range(24, 36))
+    winter = mean(weeks[w] for w in range(2, 14))
+    assert summer > 1.15 * winter
+    december = mean(weeks[w] for w in (50, 51))
+    november = mean(weeks[w] for w in (45, 46, 47))
+    assert december > november
+
+
+def test_promotions_discount_their_category_in_their_weeks(erp):
+    settings = load_settings()["erp"]
+    category = {p.code: p.category for p in erp.products}
+    promo_weeks = {w: p for p in settings["promotions"] for w in p["weeks"]}
+    promoted = 0
+    for order in erp.orders:
+        promo = promo_weeks.get(order.date_order.isocalendar()[1])
+        for line in order.lines:
+            if promo and category[line.product_code] == promo["category"]:
+                assert line.discount == promo["discount"]
+                promoted += 1
+            else:
+                assert line.discount <= 5
+    assert promoted > 20
+    assert {o.promotion for o in erp.orders if o.promotion} == {
+        p["name"] for p in settings["promotions"]
+    }
+
+
+def test_stock_covers_sales(erp):
+    sold = Counter()
+    for order in erp.orders:
+        for line in order.lines:
+            sold[line.product_code] += line.quantity
+    stock = {s.product_code: s for s in erp.stock}
+    assert set(stock) == {p.code for p in erp.products}
+    for code, row in stock.items():
+        assert row.final_qty > 0
+        assert row.initial_qty == pytest.approx(sold[code] + row.final_qty)
