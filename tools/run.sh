@@ -14,7 +14,7 @@ start_postgres
 start_mosquitto || log "no broker: HTTP ingestion only"
 args=(--addons-path="$ODOO/addons,$ROOT/addons" -d "$DB" --db-filter="^$DB\$"
     --db_host=127.0.0.1 --db_port="$PG_PORT" --db_user="$DB_USER" --db_password="$DB_USER"
-    --http-port="$PORT")
+    --http-interface=127.0.0.1 --http-port="$PORT")
 if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = 'smart_dairy_forecast' AND state = 'installed'" 2>/dev/null | grep -q 1; then
     log "creating database $DB with the suite and demo data"
     "$PY" "$ODOO/odoo-bin" "${args[@]}" --with-demo --stop-after-init \

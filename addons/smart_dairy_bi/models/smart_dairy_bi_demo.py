@@ -1,0 +1,409 @@
+import logging
+import time
+from collections import defaultdict
+from datetime import datetime, timedelta
+from datetime import time as day_time
+
+from smart_dairy.demo import generate_erp_demo, load_settings
+
+from odoo import Command, api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+# Context that keeps mail.thread from logging and tracking bulk demo documents.
+QUIET = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_notrack": True,
+    "mail_auto_subscribe_no_notify": True,
+    "skip_sms": True,
+}
+CHUNK = 250
+
+
+def _chunks(rows, size=CHUNK):
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class SmartDairyBiDemo(models.AbstractModel):
+    _name = "smart.dairy.bi.demo"
+    _description = "Smart Dairy ERP demo data generator"
+
+    @api.model
+    @api.private
+    def generate_erp_demo(self, seed=None):
+        """Create a year of dairy sales, deliveries, invoices, payments, bills and stock.
+
+        Rows come from the seeded engine generator. Documents go through the
+        ORM in batches (create, confirm, validate, invoice, post, pay) and are
+        then back-dated with SQL to the dates of the generated history. Does
+        nothing when the demo catalogue already exists.
+        """
+        settings = load_settings()
+        demo = generate_erp_demo(fields.Date.context_today(self), seed, settings)
+        if self.env["product.product"].search_count([("default_code", "=", demo.products[0].code)]):
+            _logger.info("Smart Dairy ERP demo data already present: nothing generated")
+            return False
+        self = self.with_context(**QUIET)
+        timings = {}
+        started = step = time.perf_counter()
+        products = self._demo_catalogue(demo)
+        teams, customers, vendors = self._demo_partners(demo, settings)
+        self._demo_initial_stock(demo, products)
+        timings["catalogue, partners, stock"] = time.perf_counter() - step
+        step = time.perf_counter()
+        invoices = self._demo_sales(demo, products, customers, teams)
+        timings["sales, deliveries, invoices"] = time.perf_counter() - step
+        step = time.perf_counter()
+        bills = self._demo_bills(demo, vendors)
+        timings["vendor bills"] = time.perf_counter() - step
+        step = time.perf_counter()
+        self._demo_pay(invoices + bills)
+        timings["payments"] = time.perf_counter() - step
+        self.env.invalidate_all()
+        _logger.info(
+            "Generated Smart Dairy ERP demo: %d products, %d customers, %d sale orders, "
+            "%d vendor bills (%s to %s) in %.1f s (%s)",
+            len(products),
+            len(customers),
+            len(demo.orders),
+            len(demo.bills),
+            demo.start,
+            demo.end,
+            time.perf_counter() - started,
+            ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()),
+        )
+        return True
+
+    def _demo_category(self, name, parent=None):
+        Category = self.env["product.category"]
+        domain = [("name", "=", name), ("parent_id", "=", parent.id if parent else False)]
+        return Category.search(domain, limit=1) or Category.create(
+            {"name": name, "parent_id": parent.id if parent else False}
+        )
+
+    def _demo_catalogue(self, demo):
+        """Dairy products and farm supplies, by code (feed products come from the farm demo)."""
+        parent = self._demo_category(demo.parent_category)
+        categories = {name: self._demo_category(name, parent) for name in demo.categories}
+        uoms = {
+            "unit": self.env.ref("uom.product_uom_unit"),
+            "litre": self.env.ref("uom.product_uom_litre"),
+        }
+        Product = self.env["product.product"]
+        products = Product.create(
+            [
+                {
+                    "name": row.name,
+                    "default_code": row.code,
+                    "type": "consu",
+                    "is_storable": True,
+                    "categ_id": categories[row.category].id,
+                    "uom_id": uoms[row.uom].id,
+                    "list_price": row.list_price,
+                    "standard_price": row.standard_cost,
+                    "invoice_policy": "delivery",
+                    "sale_ok": True,
+                    "purchase_ok": False,
+                }
+                for row in demo.products
+            ]
+        )
+        supply_category = self._demo_category(demo.supply_category)
+        supplies = Product.create(
+            [
+                {
+                    "name": row.name,
+                    "default_code": row.code,
+                    "type": "consu",
+                    "categ_id": supply_category.id,
+                    "standard_price": row.cost,
+                    "sale_ok": False,
+                    "purchase_ok": True,
+                }
+                for row in demo.supplies
+            ]
+        )
+        return {p.default_code: p for p in products + supplies}
+
+    def _demo_partners(self, demo, settings):
+        """Sales teams, customers (tagged with their channel) and vendors."""
+        company = self.env.company
+        admin = self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+        term = self.env.ref("account.account_payment_term_30days")
+        regions = {code: self.env.ref(spec["xmlid"]) for code, spec in settings["regions"].items()}
+        Team = self.env["crm.team"]
+        Tag = self.env["res.partner.category"]
+        teams, tags = {}, {}
+        for channel, name in demo.teams.items():
+            teams[channel] = Team.search(
+                [("name", "=", name), ("company_id", "in", [company.id, False])], limit=1
+            ) or Team.create({"name": name, "company_id": company.id, "user_id": admin.id})
+            tags[channel] = Tag.search([("name", "=", name)], limit=1) or Tag.create({"name": name})
+
+        def slug(name):
+            return "".join(ch for ch in name.lower() if ch.isalnum())
+
+        Partner = self.env["res.partner"]
+        customers = Partner.create(
+            [
+                {
+                    "name": row.name,
+                    "is_company": True,
+                    "ref": row.ref,
+                    "dairy_region_id": regions[row.region].id,
+                    "city": row.city,
+                    "country_id": company.country_id.id,
+                    "email": f"orders@{slug(row.name)}.example.com",
+                    "category_id": [Command.link(tags[row.channel].id)],
+                    "user_id": admin.id,
+                    "customer_rank": 1,
+                    "property_payment_term_id": term.id,
+                }
+                for row in demo.customers
+            ]
+        )
+        vendors = Partner.create(
+            [
+                {
+                    "name": row.name,
+                    "is_company": True,
+                    "dairy_region_id": regions[row.region].id,
+                    "city": row.city,
+                    "country_id": company.country_id.id,
+                    "email": f"billing@{slug(row.name)}.example.com",
+                    "supplier_rank": 1,
+                    "property_supplier_payment_term_id": term.id,
+                }
+                for row in demo.vendors
+            ]
+        )
+        return (
+            teams,
+            dict(zip((row.ref for row in demo.customers), customers, strict=True)),
+            dict(zip((row.name for row in demo.vendors), vendors, strict=True)),
+        )
+
+    def _demo_initial_stock(self, demo, products):
+        """Inventory at the start of the year: the year's sales plus the stock left today."""
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        quants = (
+            self.env["stock.quant"]
+            .with_context(inventory_mode=True)
+            .create(
+                [
+                    {
+                        "product_id": products[row.product_code].id,
+                        "location_id": warehouse.lot_stock_id.id,
+                        "inventory_quantity": row.initial_qty,
+                    }
+                    for row in demo.stock
+                ]
+            )
+        )
+        opening = datetime.combine(demo.start - timedelta(days=1), day_time(6, 0))
+        quants.with_context(force_period_date=opening.date()).action_apply_inventory(opening)
+
+    def _demo_sales(self, demo, products, customers, teams):
+        """Orders month by month: create, confirm and deliver them, then invoice the month.
+
+        :return: list of (invoice, payment date or None)
+        """
+        now = fields.Datetime.now()
+        invoice_rows = {row.ref: row for row in demo.invoices}
+        by_month = defaultdict(list)
+        for row in demo.orders:
+            by_month[row.invoice_ref[-7:]].append(row)
+        paid = []
+        for month in sorted(by_month):
+            rows = by_month[month]
+            orders = self.env["sale.order"]
+            for chunk in _chunks(rows):
+                orders |= self._demo_deliver_orders(chunk, products, customers, teams, now)
+            invoices = orders._create_invoices()
+            refs = {customers[row.customer_ref].id: row.invoice_ref for row in rows}
+            invoice_dates = []
+            for invoice in invoices:
+                row = invoice_rows[refs[invoice.partner_id.id]]
+                invoice_dates.append((invoice.id, row.invoice_date, row.due_date))
+                paid.append((invoice, row.payment_date))
+            self._demo_backdate_invoices(invoice_dates)
+            invoices.sorted(lambda m: (m.invoice_date, m.id)).action_post()
+            self.env.flush_all()
+            self.env.invalidate_all()
+        return paid
+
+    def _demo_deliver_orders(self, rows, products, customers, teams, now):
+        """Create, confirm and deliver a batch of orders, then back-date them."""
+        orders = self.env["sale.order"].create(
+            [
+                {
+                    "partner_id": customers[row.customer_ref].id,
+                    "team_id": teams[row.channel].id,
+                    "client_order_ref": row.ref,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": products[line.product_code].id,
+                                "product_uom_qty": line.quantity,
+                                "discount": line.discount,
+                            }
+                        )
+                        for line in row.lines
+                    ],
+                }
+                for row in rows
+            ]
+        )
+        orders.action_confirm()
+        pickings = orders.picking_ids
+        pickings.with_context(
+            skip_backorder=True, picking_ids_not_to_backorder=pickings.ids
+        ).button_validate()
+        dates = []
+        for order, row in zip(orders, rows, strict=True):
+            ordered = min(row.date_order, now - timedelta(minutes=5))
+            delivered = min(
+                max(datetime.combine(row.delivery_date, day_time(10, 0)), ordered),
+                now - timedelta(minutes=1),
+            )
+            dates.append((order.id, ordered, delivered))
+        self._demo_backdate_orders(dates)
+        return orders
+
+    def _demo_backdate_orders(self, dates):
+        """Move orders and their deliveries to their generated dates."""
+        self.env.flush_all()
+        cr = self.env.cr
+        queries = [
+            """UPDATE sale_order so
+                  SET date_order = v.ordered, commitment_date = v.delivered,
+                      effective_date = v.delivered
+                 FROM (VALUES %s) AS v(order_id, ordered, delivered)
+                WHERE so.id = v.order_id""",
+            """UPDATE stock_picking p
+                  SET scheduled_date = v.delivered, date_deadline = v.delivered,
+                      date_done = v.delivered, create_date = v.ordered
+                 FROM (VALUES %s) AS v(order_id, ordered, delivered)
+                WHERE p.sale_id = v.order_id""",
+            """UPDATE stock_move m
+                  SET date = v.delivered, date_deadline = v.delivered
+                 FROM stock_picking p, (VALUES %s) AS v(order_id, ordered, delivered)
+                WHERE m.picking_id = p.id AND p.sale_id = v.order_id""",
+            """UPDATE stock_move_line ml
+                  SET date = v.delivered
+                 FROM stock_picking p, (VALUES %s) AS v(order_id, ordered, delivered)
+                WHERE ml.picking_id = p.id AND p.sale_id = v.order_id""",
+        ]
+        for query in queries:
+            cr.execute_values(
+                query,
+                dates,
+                page_size=len(dates),
+            )
+        self.env.invalidate_all()
+
+    def _demo_backdate_invoices(self, invoice_dates):
+        """Move draft invoices to their generated dates, before they are posted."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute_values(
+            """UPDATE account_move am
+                  SET invoice_date = v.invoiced, date = v.invoiced, invoice_date_due = v.due
+                 FROM (VALUES %s) AS v(move_id, invoiced, due)
+                WHERE am.id = v.move_id AND am.state = 'draft'""",
+            invoice_dates,
+            page_size=len(invoice_dates),
+        )
+        cr.execute(
+            """UPDATE account_move_line aml
+                  SET date = am.date, invoice_date = am.invoice_date,
+                      date_maturity = CASE WHEN aml.display_type = 'payment_term'
+                                           THEN am.invoice_date_due ELSE aml.date_maturity END
+                 FROM account_move am
+                WHERE aml.move_id = am.id AND am.id = ANY(%s)""",
+            [[move_id for move_id, _invoiced, _due in invoice_dates]],
+        )
+        self.env.invalidate_all()
+
+    def _demo_bills(self, demo, vendors):
+        """Posted vendor bills for feed and supplies, with their payment dates."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        codes = {line.product_code for row in demo.bills for line in row.lines}
+        products = {
+            p.default_code: p for p in Product.search([("default_code", "in", list(codes))])
+        }
+        rows = [
+            row for row in demo.bills if all(line.product_code in products for line in row.lines)
+        ]
+        bills = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": vendors[row.vendor].id,
+                    "ref": row.ref,
+                    "invoice_date": row.date,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": products[line.product_code].id,
+                                "quantity": line.quantity,
+                                "price_unit": line.price_unit,
+                                "tax_ids": [],
+                            }
+                        )
+                        for line in row.lines
+                    ],
+                }
+                for row in rows
+            ]
+        )
+        bills.action_post()
+        return [(bill, row.payment_date) for bill, row in zip(bills, rows, strict=True)]
+
+    def _demo_pay(self, documents):
+        """Pay documents in full on their payment dates: one payment each, batched.
+
+        Payments are created, posted and reconciled with their document in
+        single batch calls (what the payment wizard does one date at a time).
+        """
+        to_pay = [
+            (move, payment_date)
+            for move, payment_date in documents
+            if payment_date and move.state == "posted" and move.amount_residual
+        ]
+        journal = self.env["account.journal"].search(
+            [
+                ("type", "=", "bank"),
+                *self.env["account.journal"]._check_company_domain(self.env.company),
+            ],
+            limit=1,
+        )
+        payments = self.env["account.payment"].create(
+            [
+                {
+                    "date": payment_date,
+                    "amount": move.amount_residual,
+                    "payment_type": "inbound" if move.move_type == "out_invoice" else "outbound",
+                    "partner_type": "customer" if move.move_type == "out_invoice" else "supplier",
+                    "partner_id": move.commercial_partner_id.id,
+                    "currency_id": move.currency_id.id,
+                    "journal_id": journal.id,
+                    "memo": move.name,
+                    "invoice_ids": [Command.link(move.id)],
+                }
+                for move, payment_date in to_pay
+            ]
+        )
+        payments.action_post()
+        account_types = ("asset_receivable", "liability_payable")
+        plan = [
+            (payment.move_id.line_ids + move.line_ids).filtered(
+                lambda line: line.account_type in account_types and not line.reconciled
+            )
+            for payment, (move, _date) in zip(payments, to_pay, strict=True)
+        ]
+        self.env["account.move.line"]._reconcile_plan(plan)

@@ -1,0 +1,298 @@
+import ast
+import dataclasses
+
+from smart_dairy import kpi as engine
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+CATEGORIES = [
+    ("financial", "Financial"),
+    ("sales", "Sales"),
+    ("production", "Production"),
+    ("quality", "Quality"),
+    ("customer", "Customer"),
+    ("operations", "Operations"),
+]
+DISPLAY_FORMATS = [
+    ("currency", "Currency"),
+    ("number", "Number"),
+    ("percentage", "Percentage"),
+    ("volume", "Volume"),
+    ("ratio", "Ratio"),
+    ("days", "Days"),
+]
+AGGREGATIONS = [
+    ("sum", "Sum"),
+    ("avg", "Average"),
+    ("min", "Minimum"),
+    ("max", "Maximum"),
+    ("count", "Count"),
+    ("count_distinct", "Count Distinct"),
+]
+GRAINS = [(grain.value, grain.value.title()) for grain in engine.Grain]
+# Units a display format accepts; an empty unit is always fine.
+FORMAT_UNITS = {
+    "currency": set(),
+    "percentage": {"%"},
+    "days": {"days", "d"},
+    "volume": {"L", "kL", "hL", "L/cow/day", "L/day"},
+    "ratio": {"x", "kg/L", "ratio"},
+    "number": None,  # any unit
+}
+
+
+class SmartDairyKpi(models.Model):
+    """A KPI definition: what to compute from which fact, at which grains and breakdowns."""
+
+    _name = "smart.dairy.kpi"
+    _description = "KPI Definition"
+    _inherit = ["mail.thread"]
+    _order = "sequence, code"
+    _rec_names_search = ["code", "name"]
+
+    code = fields.Char(
+        required=True, tracking=True, help="Upper-case identifier, used in formulas."
+    )
+    name = fields.Char(required=True, translate=True, tracking=True)
+    description = fields.Text(translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", help="Leave empty to compute the KPI for every company."
+    )
+    category = fields.Selection(CATEGORIES, required=True, default="sales")
+    unit = fields.Char(help="Shown after the value, e.g. L, %, days. Currency KPIs use none.")
+    display_format = fields.Selection(DISPLAY_FORMATS, required=True, default="number")
+    polarity = fields.Selection(
+        [("higher", "Higher is better"), ("lower", "Lower is better")],
+        required=True,
+        default="higher",
+    )
+    kind = fields.Selection(
+        [("aggregate", "Aggregate"), ("ratio", "Ratio"), ("formula", "Formula")],
+        required=True,
+        default="aggregate",
+        tracking=True,
+    )
+    fact_model = fields.Selection(
+        "_selection_fact_model", string="Fact", help="Fact of the aggregate, or of the numerator."
+    )
+    measure = fields.Char(help="Column of the fact to aggregate (none to count rows).")
+    aggregation = fields.Selection(AGGREGATIONS, default="sum")
+    domain = fields.Char("Filter", default="[]", help="Domain over the fact's columns.")
+    denominator_fact_model = fields.Selection("_selection_fact_model", string="Denominator Fact")
+    denominator_measure = fields.Char()
+    denominator_aggregation = fields.Selection(AGGREGATIONS, default="sum")
+    denominator_domain = fields.Char("Denominator Filter", default="[]")
+    formula = fields.Char(help="Arithmetic over other KPI codes, e.g. DIO + DSO - DPO.")
+    scale = fields.Float(
+        default=1.0, help="Multiplies ratios, e.g. 100 to show a share as a percentage."
+    )
+    grain_day = fields.Boolean("Daily", default=True)
+    grain_week = fields.Boolean("Weekly")
+    grain_month = fields.Boolean("Monthly", default=True)
+    grain_quarter = fields.Boolean("Quarterly")
+    grain_year = fields.Boolean("Yearly")
+    dimension_ids = fields.Many2many("smart.dairy.kpi.dimension", string="Breakdowns")
+    target_ids = fields.One2many("smart.dairy.kpi.target", "kpi_id", string="Targets")
+    warning_low = fields.Float(help="Warn when the value falls below this (0 for none).")
+    warning_high = fields.Float(help="Warn when the value rises above this (0 for none).")
+    critical_low = fields.Float()
+    critical_high = fields.Float()
+    value_count = fields.Integer(compute="_compute_value_count")
+
+    _code_unique = models.Constraint("UNIQUE(code)", "Another KPI already has this code.")
+
+    @api.model
+    def _selection_fact_model(self):
+        return [
+            (model._name, model._description)
+            for model in self.env["smart.dairy.fact"]._fact_models()
+        ]
+
+    def _compute_value_count(self):
+        counts = dict(
+            self.env["smart.dairy.kpi.value"]._read_group(
+                [("kpi_id", "in", self.ids)], ["kpi_id"], ["__count"]
+            )
+        )
+        for kpi in self:
+            kpi.value_count = counts.get(kpi, 0)
+
+    @property
+    def _grains(self):
+        return tuple(grain for grain in engine.Grain if self[f"grain_{grain.value}"])
+
+    @api.constrains(
+        "code", "kind", "fact_model", "measure", "aggregation", "domain", "denominator_fact_model",
+        "denominator_measure", "denominator_aggregation", "denominator_domain", "formula",
+        "dimension_ids", "display_format", "unit", "grain_day", "grain_week", "grain_month",
+        "grain_quarter", "grain_year",
+    )  # fmt: skip
+    def _check_definition(self):
+        facts = self._engine_facts()
+        for kpi in self:
+            if not kpi._grains:
+                raise ValidationError(
+                    self.env._("KPI %(code)s needs at least one grain.", code=kpi.code)
+                )
+            allowed = FORMAT_UNITS[kpi.display_format]
+            if kpi.unit and allowed is not None and kpi.unit not in allowed:
+                raise ValidationError(
+                    self.env._(
+                        "The unit %(unit)s does not fit the %(format)s format of KPI %(code)s.",
+                        unit=kpi.unit,
+                        format=dict(DISPLAY_FORMATS)[kpi.display_format].lower(),
+                        code=kpi.code,
+                    )
+                )
+        # Formulas are checked against the whole catalogue: unknown codes, cycles.
+        catalogue = self.with_context(active_test=False).search([])
+        try:
+            engine.validate_all([kpi._to_engine() for kpi in catalogue], facts)
+        except engine.KpiDefinitionError as error:
+            raise ValidationError(str(error)) from error
+
+    def _group_by_companies(self):
+        """{company ids: KPIs} — KPIs without a company are computed for all companies."""
+        all_companies = tuple(self.env["res.company"].sudo().search([]).ids)
+        groups = {}
+        for kpi in self:
+            key = (kpi.company_id.id,) if kpi.company_id else all_companies
+            groups[key] = groups.get(key, self.browse()) | kpi
+        return groups
+
+    @api.model
+    def _engine_facts(self):
+        return {
+            model._table: engine.Fact(
+                name=model._table,
+                relation=model._table,
+                date_column="date",
+                dimensions={column: column for column in model._fact_dimensions},
+                measures={column: column for column in model._fact_measures},
+                changed_column="changed_at",
+                extra_columns=model._fact_filter_columns,
+            )
+            for model in self.env["smart.dairy.fact"]._fact_models()
+        }
+
+    def _fact_table(self, model_name):
+        """Facts are named for the engine by their view (KPIs name them by model)."""
+        if model_name not in self.env:
+            raise ValidationError(
+                self.env._("KPI %(code)s needs a fact to compute from.", code=self.code)
+            )
+        return self.env[model_name]._table
+
+    def _parse_domain(self, text, label):
+        try:
+            domain = ast.literal_eval(text or "[]")
+        except (ValueError, SyntaxError) as error:
+            raise ValidationError(
+                self.env._(
+                    "The %(label)s of KPI %(code)s is not a valid domain: %(error)s",
+                    label=label,
+                    code=self.code,
+                    error=error,
+                )
+            ) from error
+        if not isinstance(domain, list):
+            raise ValidationError(
+                self.env._(
+                    "The %(label)s of KPI %(code)s must be a list of conditions.",
+                    label=label,
+                    code=self.code,
+                )
+            )
+        return domain
+
+    def _to_engine(self):
+        """The definition as the engine's plain data."""
+        self.ensure_one()
+        numerator = denominator = aggregate = None
+        if self.kind in ("aggregate", "ratio"):
+            numerator = engine.Aggregate(
+                fact=self._fact_table(self.fact_model),
+                measure=self.measure or None,
+                function=self.aggregation,
+                domain=tuple(self._parse_domain(self.domain, self.env._("filter"))),
+            )
+        if self.kind == "ratio":
+            denominator = engine.Aggregate(
+                fact=self._fact_table(self.denominator_fact_model or self.fact_model),
+                measure=self.denominator_measure or None,
+                function=self.denominator_aggregation,
+                domain=tuple(
+                    self._parse_domain(self.denominator_domain, self.env._("denominator filter"))
+                ),
+            )
+        if self.kind == "aggregate":
+            aggregate, numerator = numerator, None
+        return engine.Kpi(
+            code=self.code,
+            kind=self.kind,
+            aggregate=aggregate,
+            numerator=numerator,
+            denominator=denominator,
+            formula=self.formula if self.kind == "formula" else None,
+            grains=self._grains,
+            dimensions=tuple(self.dimension_ids.mapped("field_name")),
+            scale=self.scale or 1.0,
+            id=self.id,
+        )
+
+    def action_preview(self):
+        """Compute the last periods live, without storing anything."""
+        self.ensure_one()
+        return self.env["smart.dairy.kpi.preview"].create({"kpi_id": self.id}).action_open()
+
+    def action_recompute(self):
+        """Recompute these KPIs (all active ones when called on none) in full."""
+        kpis = self or self.search([])
+        run = self.env["smart.dairy.kpi.run"]._run(kpis, mode="manual", commit=False)
+        if run.state == "failed":
+            raise UserError(run.error or self.env._("The recomputation failed."))
+        return run._action_notify()
+
+    def action_open_values(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "smart_dairy_bi.smart_dairy_kpi_value_action"
+        )
+        action["domain"] = [("kpi_id", "=", self.id)]
+        return action
+
+    def _describe(self, series):
+        """A KPI series as JSON-ready data, with what a display needs to format it."""
+        self.ensure_one()
+
+        def point(p):
+            data = dataclasses.asdict(p)
+            data["period_start"] = p.period_start.isoformat()
+            return data
+
+        return {
+            "code": self.code,
+            "name": self.name,
+            "unit": self.unit or "",
+            "display_format": self.display_format,
+            "polarity": self.polarity,
+            "grain": str(series.grain),
+            "current": point(series.current),
+            "points": [point(p) for p in series.points],
+        }
+
+    @api.model
+    @api.readonly
+    def get_values(
+        self, codes, grain="day", date_from=None, date_to=None, breakdown="", dimension_values=None
+    ):
+        """Values of KPIs by code, with comparisons, for the caller's allowed companies.
+
+        The one entry point of dashboards, alerts, exports and the JSON-2 API.
+        """
+        return self.env["smart.dairy.kpi.value"]._query(
+            codes, grain, date_from, date_to, breakdown, dimension_values
+        )

@@ -1,0 +1,246 @@
+import datetime
+import logging
+import time
+
+from smart_dairy import db
+from smart_dairy import kpi as engine
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+LOCK_NAME = "smart_dairy_bi.kpi_materialisation"
+VALUE_TABLE = engine.ValueTable(name="smart_dairy_kpi_value")
+RUN_MODES = [
+    ("incremental", "Incremental"),
+    ("reconcile", "Nightly Reconciliation"),
+    ("manual", "Manual"),
+]
+
+
+class SmartDairyKpiRun(models.Model):
+    """One materialisation run: what it did, how long it took, how it ended."""
+
+    _name = "smart.dairy.kpi.run"
+    _description = "KPI Materialisation Run"
+    _order = "id desc"
+    _rec_name = "started_at"
+
+    mode = fields.Selection(RUN_MODES, required=True, readonly=True)
+    state = fields.Selection(
+        [
+            ("running", "Running"),
+            ("done", "Done"),
+            ("partial", "Done with Errors"),
+            ("failed", "Failed"),
+            ("skipped", "Skipped"),
+        ],
+        required=True,
+        default="running",
+        readonly=True,
+    )
+    started_at = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
+    finished_at = fields.Datetime(readonly=True)
+    duration = fields.Float("Duration (s)", readonly=True, digits=(16, 2))
+    date_from = fields.Date(readonly=True)
+    date_to = fields.Date(readonly=True)
+    kpi_count = fields.Integer("KPIs", readonly=True)
+    period_count = fields.Integer("Periods", readonly=True)
+    row_count = fields.Integer("Values Written", readonly=True)
+    watermarks = fields.Json(readonly=True)
+    error = fields.Text(readonly=True)
+    failed_kpi_ids = fields.Many2many("smart.dairy.kpi", string="Failed KPIs", readonly=True)
+
+    # ------------------------------------------------------------------ crons
+
+    @api.model
+    def _cron_incremental(self):
+        """Recompute the periods whose source rows changed since the last run."""
+        self._run(self.env["smart.dairy.kpi"].search([]), mode="incremental")
+
+    @api.model
+    def _cron_reconcile(self):
+        """Recompute the last N days in full, catching deletions and moved rows."""
+        self._run(self.env["smart.dairy.kpi"].search([]), mode="reconcile")
+
+    # ------------------------------------------------------------------- runs
+
+    @api.model
+    def _run(self, kpis, mode, commit=True, date_from=None, date_to=None):
+        """Materialise ``kpis`` and log the run; ``commit`` makes each KPI batch durable
+        on its own (crons), otherwise everything stays in the caller's transaction."""
+        run = self.sudo().create({"mode": mode, "kpi_count": len(kpis)})
+        if commit:
+            self.env["ir.cron"]._commit_progress(remaining=len(kpis))
+        started = time.monotonic()
+        with db.advisory_lock(self.env.cr, LOCK_NAME) as acquired:
+            if not acquired:
+                run.write({"state": "skipped", "error": self.env._("Another run was in progress.")})
+            else:
+                run._materialise(kpis.sudo(), commit, date_from, date_to)
+        run.write(
+            {
+                "finished_at": fields.Datetime.now(),
+                "duration": time.monotonic() - started,
+            }
+        )
+        if commit:
+            self.env["ir.cron"]._commit_progress()
+        if run.row_count:
+            run._notify_listeners()
+        return run
+
+    def _materialise(self, kpis, commit, date_from, date_to):
+        """Refresh per grain, all KPIs of a grain in one batch (one scan per fact);
+        a batch that fails is retried KPI by KPI so one bad KPI stops no other."""
+        self.ensure_one()
+        catalogue = self.env["smart.dairy.kpi"].search([])
+        library = {kpi.code: kpi._to_engine() for kpi in catalogue}
+        facts = catalogue._engine_facts()
+        if self.mode == "incremental":
+            previous = self._last_watermarks()
+            retry = self._last_failed() & kpis
+        else:
+            date_to = date_to or fields.Date.context_today(self)
+            date_from = date_from or self._default_start(date_to)
+            self.write({"date_from": date_from, "date_to": date_to})
+        failed, errors = self.env["smart.dairy.kpi"], {}
+        written = periods = 0
+        watermarks = dict(self._last_watermarks())
+        grains = [grain for grain in engine.Grain if any(grain in kpi._grains for kpi in kpis)]
+        for grain in grains:
+            for companies, group in kpis._group_by_companies().items():
+                batches = [group.filtered(lambda kpi, grain=grain: grain in kpi._grains)]
+                while batches:
+                    batch = batches.pop() - failed
+                    if not batch:
+                        continue
+                    selected = [library[kpi.code] for kpi in batch]
+                    try:
+                        with self.env.cr.savepoint():
+                            if self.mode == "incremental":
+                                result = engine.refresh_incremental(
+                                    self.env.cr, VALUE_TABLE, self._closure(selected, library),
+                                    facts, [grain], {n: _parse(previous.get(n)) for n in facts},
+                                    list(companies), run_id=self.id, uid=self.env.uid,
+                                )  # fmt: skip
+                                watermarks.update(
+                                    (name, _format(mark))
+                                    for name, mark in result.watermarks.items()
+                                )
+                            else:
+                                result = engine.refresh_range(
+                                    self.env.cr, VALUE_TABLE, self._closure(selected, library),
+                                    facts, [grain], date_from, date_to, list(companies),
+                                    run_id=self.id, uid=self.env.uid,
+                                )  # fmt: skip
+                    except Exception as error:  # one failing KPI must not stop the others
+                        if len(batch) > 1:
+                            batches.extend(batch)
+                            continue
+                        _logger.exception("KPI %s failed to materialise", batch.code)
+                        failed |= batch
+                        errors[batch.code] = str(error)
+                        continue
+                    written += result.written
+                    periods += sum(len(pairs) for pairs in result.pairs.values())
+                    if commit:
+                        self.env["ir.cron"]._commit_progress(len(batch))
+        if self.mode == "incremental" and retry - failed:
+            # Last run's failures: rebuild their reconciliation window now.
+            retried = self.env["smart.dairy.kpi.run"]._run(retry - failed, "reconcile", commit)
+            written += retried.row_count
+        _logger.info(
+            "KPI run %s (%s): %d KPIs, %d grains, %d periods, %d values written, %d failed",
+            self.id, self.mode, len(kpis), len(grains), periods, written, len(failed),
+        )  # fmt: skip
+        self.write(
+            {
+                "state": "failed" if failed == kpis else ("partial" if failed else "done"),
+                "row_count": written,
+                "period_count": periods,
+                "watermarks": watermarks,
+                "failed_kpi_ids": [fields.Command.set(failed.ids)],
+                "error": "\n".join(f"{code}: {text}" for code, text in errors.items()) or False,
+            }
+        )
+
+    @api.model
+    def _closure(self, selected, library):
+        """The KPIs with those their formulas use, which are computed with them."""
+        result, todo = {}, list(selected)
+        while todo:
+            kpi = todo.pop()
+            if kpi.code not in result:
+                result[kpi.code] = kpi
+                if kpi.formula:
+                    todo.extend(library[code] for code in engine.dependencies(kpi.formula))
+        return list(result.values())
+
+    def _default_start(self, date_to):
+        if self.mode == "reconcile":
+            days = int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("smart_dairy_bi.reconcile_days", 35)
+            )
+            return date_to - datetime.timedelta(days=days)
+        return self._history_start() or date_to
+
+    def _last_failed(self):
+        last = self.search([("id", "!=", self.id), ("state", "!=", "skipped")], limit=1)
+        return last.failed_kpi_ids
+
+    def _last_watermarks(self):
+        last = self.search(
+            [
+                ("mode", "=", "incremental"),
+                ("state", "in", ("done", "partial")),
+                ("id", "!=", self.id),
+            ],
+            limit=1,
+        )
+        return dict(last.watermarks or {})
+
+    def _history_start(self):
+        """The first date any fact has data for, to rebuild everything."""
+        starts = [
+            model._read_group([], aggregates=["date:min"])[0][0]
+            for model in self.env["smart.dairy.fact"]._fact_models()
+        ]
+        return min(filter(None, starts), default=None)
+
+    def _notify_listeners(self):
+        """Tell open dashboards and alert evaluation that KPI values changed."""
+        users = self.env.ref("smart_dairy_base.group_smart_dairy_user").all_user_ids
+        payload = {"run_id": self.id, "mode": self.mode}
+        for partner in users.partner_id:
+            partner._bus_send("smart_dairy_kpi_refreshed", payload)
+
+    def _action_notify(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if self.state == "done" else "warning",
+                "message": self.env._(
+                    "%(count)s KPI values written in %(seconds).1f s.",
+                    count=self.row_count,
+                    seconds=self.duration,
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+
+def _key(kpi, fact_name):
+    return f"{kpi.code}:{fact_name}"
+
+
+def _format(mark):
+    return mark.isoformat() if mark else None
+
+
+def _parse(text):
+    return datetime.datetime.fromisoformat(text) if text else None

@@ -1,0 +1,76 @@
+from smart_dairy import kpi as engine
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .smart_dairy_kpi import GRAINS
+from .smart_dairy_kpi_run import VALUE_TABLE
+
+
+class SmartDairyKpiValue(models.Model):
+    """A materialised KPI value: one KPI, company, grain, period and breakdown value,
+    with the components it rolls up from. Written in bulk by the materialisation runs."""
+
+    _name = "smart.dairy.kpi.value"
+    _description = "KPI Value"
+    _order = "period_start desc, kpi_id"
+    _rec_name = "kpi_id"
+
+    kpi_id = fields.Many2one("smart.dairy.kpi", "KPI", required=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
+    grain = fields.Selection(GRAINS, required=True)
+    period_start = fields.Date(required=True)
+    breakdown = fields.Char(help="Dimension column of the breakdown; empty for the total.")
+    dimension_value = fields.Char(help="Value of that dimension (a record id as text).")
+    numerator = fields.Float(aggregator="sum")
+    denominator = fields.Float(aggregator="sum")
+    value = fields.Float(aggregator=None)
+    run_id = fields.Many2one("smart.dairy.kpi.run", ondelete="set null")
+
+    _value_unique = models.Constraint(
+        "UNIQUE NULLS NOT DISTINCT (kpi_id, company_id, grain, period_start, breakdown, "
+        "dimension_value)",
+        "A KPI value exists already for this company, period and breakdown.",
+    )
+    _lookup_idx = models.Index("(kpi_id, grain, breakdown, period_start, company_id)")
+
+    @api.model
+    def _query(self, codes, grain, date_from, date_to, breakdown="", dimension_values=None):
+        """KPI series from the materialised values, for the caller's allowed companies."""
+        self.check_access("read")
+        if not codes:
+            raise UserError(self.env._("Name at least one KPI code."))
+        try:
+            grain = engine.Grain(grain)
+            date_from = fields.Date.to_date(date_from)
+            date_to = fields.Date.to_date(date_to)
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "Give a grain among %(grains)s and dates as YYYY-MM-DD.",
+                    grains=", ".join(g.value for g in engine.Grain),
+                )
+            ) from error
+        if not date_from or not date_to or date_from > date_to:
+            raise UserError(self.env._("Give a date range whose start comes before its end."))
+        catalogue = self.env["smart.dairy.kpi"].sudo().search([])
+        by_code = {kpi.code: kpi for kpi in catalogue}
+        unknown = sorted(set(codes) - set(by_code))
+        if unknown:
+            raise UserError(self.env._("Unknown KPI codes: %(codes)s", codes=", ".join(unknown)))
+        library = {kpi.code: kpi._to_engine() for kpi in catalogue}
+        periods = engine.periods(date_from, date_to, grain)
+        series = engine.fetch(
+            self.env.cr,
+            VALUE_TABLE,
+            [library[code] for code in codes],
+            grain,
+            date_from,
+            date_to,
+            self.env.companies.ids,
+            breakdown=breakdown or "",
+            dimension_values=dimension_values,
+            targets=catalogue.target_ids._expand(grain, periods, self.env.companies),
+            library=list(library.values()),
+        )
+        return {code: by_code[code]._describe(series[code]) for code in codes}

@@ -1,0 +1,79 @@
+from odoo.tests import tagged
+
+from .common import KpiCase
+
+
+@tagged("post_install", "-at_install")
+class TestKpiDefinition(KpiCase):
+    def _aggregate(self, **values):
+        return self.Kpi.create(
+            {
+                "code": "TEST_KPI",
+                "name": "Test",
+                "kind": "aggregate",
+                "fact_model": "smart.dairy.fact.milk",
+                "measure": "volume",
+                "aggregation": "sum",
+                **values,
+            }
+        )
+
+    def test_catalogue_is_shipped_and_valid(self):
+        codes = set(self.Kpi.search([]).mapped("code"))
+        expected = {"REVENUE", "NET_REVENUE", "ORDERS", "AOV", "GROSS_MARGIN", "CCC", "DSO"}
+        expected |= {"FEED_CONVERSION", "LITRES_PER_COW", "QUALITY_PREMIUM_RATE", "RETENTION"}
+        expected |= {"CAPACITY_UTILISATION", "AVG_SCC", "OTIF"}
+        self.assertLessEqual(expected, codes)
+
+    def test_unknown_measure_is_refused_in_plain_words(self):
+        with self.assertRefused("volum"):
+            self._aggregate(measure="volum")
+
+    def test_invalid_domain_is_refused(self):
+        with self.assertRefused("not a valid domain"):
+            self._aggregate(domain="[('farm_id', '=', ")
+        with self.assertRefused("regoin"):
+            self._aggregate(domain="[('regoin_id', '=', 1)]")
+
+    def test_injection_in_code_or_filter_is_refused(self):
+        with self.assertRefused("code"):
+            self._aggregate(code="X; DROP TABLE smart_dairy_milking")
+        with self.assertRefused("column"):
+            self._aggregate(domain="[('volume) OR 1=1 --', '=', 1)]")
+
+    def test_formula_cycle_is_refused(self):
+        first = self.Kpi.create(
+            {"code": "LOOP_A", "name": "A", "kind": "formula", "formula": "NET_REVENUE * 2"}
+        )
+        self.Kpi.create({"code": "LOOP_B", "name": "B", "kind": "formula", "formula": "LOOP_A + 1"})
+        with self.assertRefused("cycle: LOOP_A -> LOOP_B -> LOOP_A"):
+            first.formula = "LOOP_B - 1"
+
+    def test_formula_with_unknown_code_or_python_is_refused(self):
+        with self.assertRefused("unknown KPI 'NOPE'"):
+            self.Kpi.create(
+                {"code": "BAD_F", "name": "B", "kind": "formula", "formula": "NOPE + 1"}
+            )
+        with self.assertRefused("not allowed"):
+            self.Kpi.create(
+                {"code": "BAD_G", "name": "B", "kind": "formula", "formula": "__import__('os')"}
+            )
+
+    def test_unit_must_fit_the_format(self):
+        with self.assertRefused("does not fit"):
+            self._aggregate(display_format="percentage", unit="L")
+        self.assertEqual(self._aggregate(display_format="volume", unit="L").unit, "L")
+
+    def test_a_grain_is_required(self):
+        with self.assertRefused("at least one grain"):
+            self._aggregate(grain_day=False, grain_month=False)
+
+    def test_preview_computes_live_without_storing(self):
+        kpi = self._aggregate(grain_day=True)
+        action = kpi.action_preview()
+        preview = self.env["smart.dairy.kpi.preview"].browse(action["res_id"])
+        preview.write({"grain": "day", "period_count": 3, "company_id": self.company_a.id})
+        preview.action_refresh()
+        today = preview.line_ids.filtered(lambda line: line.period_start == self.today)
+        self.assertAlmostEqual(today.value, sum(self.milkings_a.mapped("volume")))
+        self.assertFalse(self.env["smart.dairy.kpi.value"].search([("kpi_id", "=", kpi.id)]))

@@ -1,0 +1,2 @@
+from . import smart_dairy_kpi_preview
+from . import smart_dairy_kpi_preview_line

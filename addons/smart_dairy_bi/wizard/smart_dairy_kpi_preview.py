@@ -1,0 +1,85 @@
+from smart_dairy import kpi as engine
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.smart_dairy_kpi import GRAINS
+
+
+class SmartDairyKpiPreview(models.TransientModel):
+    """The last periods of a KPI computed live from the facts, nothing stored."""
+
+    _name = "smart.dairy.kpi.preview"
+    _description = "KPI Preview"
+
+    kpi_id = fields.Many2one("smart.dairy.kpi", required=True, ondelete="cascade")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    grain = fields.Selection(GRAINS, required=True, default="month")
+    period_count = fields.Integer("Periods", default=6)
+    line_ids = fields.One2many("smart.dairy.kpi.preview.line", "preview_id", readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        previews = super().create(vals_list)
+        for preview in previews:
+            if preview.grain not in preview.kpi_id._grains:
+                preview.grain = preview.kpi_id._grains[0]
+        previews._compute_lines()
+        return previews
+
+    def action_refresh(self):
+        self._compute_lines()
+        return self.action_open()
+
+    def action_open(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Preview of %(kpi)s", kpi=self.kpi_id.display_name),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _compute_lines(self):
+        for preview in self:
+            if preview.period_count < 1:
+                raise UserError(self.env._("Preview at least one period."))
+            kpi = preview.kpi_id
+            catalogue = self.env["smart.dairy.kpi"].search([])
+            library = {item.code: item._to_engine() for item in catalogue | kpi}
+            grain = engine.Grain(preview.grain)
+            last = engine.period_start(fields.Date.context_today(self), grain)
+            first = engine.shift(last, grain, 1 - preview.period_count)
+            selected = self.env["smart.dairy.kpi.run"]._closure([library[kpi.code]], library)
+            try:
+                rows = engine.compute(
+                    self.env.cr,
+                    selected,
+                    catalogue._engine_facts(),
+                    grain,
+                    first,
+                    last,
+                    [preview.company_id.id],
+                )
+            except engine.KpiDefinitionError as error:
+                raise UserError(str(error)) from error
+            values = {
+                row.period_start: row for row in rows if row.kpi == kpi.code and row.breakdown == ""
+            }
+            preview.line_ids = [fields.Command.clear()] + [
+                fields.Command.create(
+                    {
+                        "period_start": start,
+                        "label": engine.label(start, grain),
+                        "value": values[start].value if start in values else 0.0,
+                        "has_value": start in values and values[start].value is not None,
+                        "numerator": values[start].numerator if start in values else 0.0,
+                        "denominator": values[start].denominator if start in values else 0.0,
+                    }
+                )
+                for start in engine.periods(first, last, grain)
+            ]
