@@ -12,5 +12,11 @@ from . import smart_dairy_kpi
 from . import smart_dairy_kpi_dimension
 from . import smart_dairy_kpi_target
 from . import smart_dairy_kpi_value
+from . import smart_dairy_dashboard
+from . import smart_dairy_dashboard_widget
+from . import smart_dairy_dashboard_filter
+from . import smart_dairy_dashboard_export
+from . import smart_dairy_report_schedule
+from . import smart_dairy_report_schedule_log
 from . import smart_dairy_bi_demo
 from . import res_config_settings

@@ -1,4 +1,5 @@
 import datetime
+import json
 
 from odoo.tests import tagged
 from odoo.tools import SQL
@@ -79,3 +80,15 @@ class TestKpiMaterialisation(KpiCase):
         self.assertIn("FEED_KG", run.error)
         self.assertEqual(run.failed_kpi_ids.code, "FEED_KG")
         self.assertTrue(self.stored("PRODUCTION", self.company_a))
+
+    def test_listeners_are_told_through_the_bus(self):
+        run = self.materialise(["PRODUCTION"])
+        pending = self.env.cr.precommit.data.get("bus.bus.values", [])
+        notified = [
+            json.loads(value["channel"])
+            for value in pending
+            if json.loads(value["message"])["type"] == "smart_dairy_kpi_refreshed"
+            and json.loads(value["message"])["payload"]["run_id"] == run.id
+        ]
+        self.assertIn([self.env.cr.dbname, "res.partner", self.user.partner_id.id], notified)
+        self.assertNotIn([self.env.cr.dbname, "res.partner", self.outsider.partner_id.id], notified)
