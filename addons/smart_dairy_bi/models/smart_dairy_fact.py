@@ -19,6 +19,9 @@ class SmartDairyFact(models.AbstractModel):
     _fact_measures = ()
     # Further columns KPI filters may use (e.g. a category name).
     _fact_filter_columns = ()
+    # A UTC timestamp column the KPI engine reads periods from instead of ``date``
+    # (converted to the company's time zone in an index-friendly way).
+    _fact_timestamp_column = None
     # Source tables whose write_date the incremental refresh filters on: an index
     # each (dropped again by the uninstall hook).
     _fact_change_tables = ()

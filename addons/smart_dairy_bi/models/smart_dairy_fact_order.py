@@ -13,6 +13,7 @@ class SmartDairyFactOrder(models.Model):
     _description = "Order Facts"
     _fact_dimensions = ("partner_id", "region_id", "team_id", "user_id")
     _fact_change_tables = ("sale_order",)
+    _fact_timestamp_column = "date_order"
     _fact_measures = ("net_amount", "total_amount", "line_count")
 
     order_id = fields.Many2one("sale.order", readonly=True)
@@ -33,6 +34,7 @@ class SmartDairyFactOrder(models.Model):
                    %(date)s AS date,
                    so.write_date AS changed_at,
                    so.id AS order_id,
+                   so.date_order AS date_order,
                    partner.commercial_partner_id AS partner_id,
                    commercial.dairy_region_id AS region_id,
                    so.team_id AS team_id,

@@ -12,6 +12,7 @@ class SmartDairyFactSales(models.Model):
     _description = "Sales Facts"
     _fact_dimensions = ("partner_id", "region_id", "product_id", "categ_id", "team_id", "user_id")
     _fact_change_tables = ("sale_order_line",)
+    _fact_timestamp_column = "date_order"
     _fact_measures = (
         "quantity", "gross_amount", "discount_amount", "net_amount", "tax_amount",
         "total_amount", "cost_amount", "margin", "on_time", "in_full", "otif",
@@ -54,6 +55,7 @@ class SmartDairyFactSales(models.Model):
                    %(date)s AS date,
                    sol.write_date AS changed_at,
                    so.id AS order_id,
+                   so.date_order AS date_order,
                    partner.commercial_partner_id AS partner_id,
                    commercial.dairy_region_id AS region_id,
                    sol.product_id AS product_id,

@@ -155,12 +155,19 @@ class SmartDairyKpi(models.Model):
             raise ValidationError(str(error)) from error
 
     def _group_by_companies(self):
-        """{company ids: KPIs} — KPIs without a company are computed for all companies."""
-        all_companies = tuple(self.env["res.company"].sudo().search([]).ids)
+        """{(time zone, company ids): KPIs} — KPIs without a company are computed for
+        all companies; companies are grouped by the time zone of their address."""
+        companies = self.env["res.company"].sudo().search([])
+        zones = {}
+        for company in companies:
+            zones.setdefault(company.partner_id.tz or "UTC", []).append(company.id)
         groups = {}
         for kpi in self:
-            key = (kpi.company_id.id,) if kpi.company_id else all_companies
-            groups[key] = groups.get(key, self.browse()) | kpi
+            for tz, ids in zones.items():
+                members = [i for i in ids if not kpi.company_id or kpi.company_id.id == i]
+                if members:
+                    key = (tz, tuple(members))
+                    groups[key] = groups.get(key, self.browse()) | kpi
         return groups
 
     @api.model
@@ -169,7 +176,8 @@ class SmartDairyKpi(models.Model):
             model._table: engine.Fact(
                 name=model._table,
                 relation=model._table,
-                date_column="date",
+                date_column=model._fact_timestamp_column or "date",
+                date_is_timestamp=bool(model._fact_timestamp_column),
                 dimensions={column: column for column in model._fact_dimensions},
                 measures={column: column for column in model._fact_measures},
                 changed_column="changed_at",

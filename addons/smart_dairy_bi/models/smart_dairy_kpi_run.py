@@ -108,9 +108,12 @@ class SmartDairyKpiRun(models.Model):
         written = periods = 0
         watermarks = dict(self._last_watermarks())
         grains = [grain for grain in engine.Grain if any(grain in kpi._grains for kpi in kpis)]
-        for grain in grains:
-            for companies, group in kpis._group_by_companies().items():
-                batches = [group.filtered(lambda kpi, grain=grain: grain in kpi._grains)]
+        # A reconciliation commits grain by grain; an incremental run looks for
+        # changes once for all grains.
+        steps = [grains] if self.mode == "incremental" else [[grain] for grain in grains]
+        for step in steps:
+            for (tz, companies), group in kpis._group_by_companies().items():
+                batches = [group.filtered(lambda kpi, step=step: set(step) & set(kpi._grains))]
                 while batches:
                     batch = batches.pop() - failed
                     if not batch:
@@ -121,8 +124,9 @@ class SmartDairyKpiRun(models.Model):
                             if self.mode == "incremental":
                                 result = engine.refresh_incremental(
                                     self.env.cr, VALUE_TABLE, self._closure(selected, library),
-                                    facts, [grain], {n: _parse(previous.get(n)) for n in facts},
-                                    list(companies), run_id=self.id, uid=self.env.uid,
+                                    facts, step, {n: _parse(previous.get(n)) for n in facts},
+                                    list(companies), tz=tz, run_id=self.id, uid=self.env.uid,
+                                    cutoff=self.env.cr.now(),
                                 )  # fmt: skip
                                 watermarks.update(
                                     (name, _format(mark))
@@ -131,8 +135,8 @@ class SmartDairyKpiRun(models.Model):
                             else:
                                 result = engine.refresh_range(
                                     self.env.cr, VALUE_TABLE, self._closure(selected, library),
-                                    facts, [grain], date_from, date_to, list(companies),
-                                    run_id=self.id, uid=self.env.uid,
+                                    facts, step, date_from, date_to, list(companies),
+                                    tz=tz, run_id=self.id, uid=self.env.uid,
                                 )  # fmt: skip
                     except Exception as error:  # one failing KPI must not stop the others
                         if len(batch) > 1:

@@ -64,6 +64,7 @@ class SmartDairyKpiPreview(models.TransientModel):
                     first,
                     last,
                     [preview.company_id.id],
+                    tz=preview.company_id.partner_id.tz or "UTC",
                 )
             except engine.KpiDefinitionError as error:
                 raise UserError(str(error)) from error

@@ -430,6 +430,7 @@ def refresh_incremental(
     uid=None,
     now=None,
     overlap=dt.timedelta(minutes=5),
+    cutoff=None,
 ):
     """Recompute only the periods whose source rows changed since the watermarks.
 
@@ -438,8 +439,12 @@ def refresh_incremental(
     looked at again, which covers transactions that committed late; recomputing
     a period twice is harmless. Facts without ``changed_column``, deleted source
     rows and rows moved to another date are left to ``refresh_range`` (nightly).
-    Returns a RefreshResult whose watermarks the caller stores in the same
-    transaction as the values.
+    ``cutoff`` is when the sources were read (the database's current time, in the
+    change column's time zone): given, it becomes the new watermark, so the next
+    run re-reads only rows changed within ``overlap`` before this run, not those
+    before the last change seen (a bulk load stamps every row alike). Returns a
+    RefreshResult whose watermarks the caller stores in the same transaction as
+    the values.
     """
     kpis = list(kpis)
     by_code = {k.code: k for k in kpis}
@@ -455,10 +460,11 @@ def refresh_incremental(
         changes = changed_dates(
             cursor, fact, None if since is None else since - overlap, company_ids, tz
         )
-        if since is not None and changes.watermark is not None:
-            new_watermarks[name] = max(since, changes.watermark)
+        latest = cutoff if cutoff is not None else changes.watermark
+        if since is not None and latest is not None:
+            new_watermarks[name] = max(since, latest)
         else:
-            new_watermarks[name] = changes.watermark
+            new_watermarks[name] = latest
         for company_id, day in changes.dates:
             touched[name].add((company_id, day))
     result = RefreshResult(watermarks=new_watermarks)

@@ -187,6 +187,26 @@ def test_incremental_refresh_recomputes_exactly_the_touched_periods(table, sales
     assert quiet.watermarks == result.watermarks
 
 
+def test_a_cutoff_watermark_keeps_a_bulk_load_from_being_read_again(table, sales_fact):
+    cur = table
+    facts = {"sales": sales_fact}
+    cur.execute("UPDATE fact_sales SET changed_at = '2024-06-01 12:00'")
+    cutoff = dt.datetime(2024, 6, 1, 13, 0)
+    first = refresh_incremental(cur, TABLE, kpis(), facts, ["day"], {}, [1, 2], cutoff=cutoff)
+    assert first.watermarks == {"sales": cutoff}
+    assert first.written > 0
+    cur.execute(
+        "UPDATE fact_sales SET amount = amount + 1, changed_at = '2024-06-01 13:01' "
+        "WHERE id = (SELECT min(id) FROM fact_sales WHERE company_id = 2)"
+    )
+    second = refresh_incremental(
+        cur, TABLE, kpis(), facts, ["day"], first.watermarks, [1, 2],
+        cutoff=cutoff + dt.timedelta(hours=1),
+    )  # fmt: skip
+    assert len(second.pairs["day"]) == 1
+    assert second.watermarks == {"sales": cutoff + dt.timedelta(hours=1)}
+
+
 def test_timestamp_fact_counts_rows_on_the_local_day(conn):
     cur = conn.cursor()
     cur.execute("CREATE TABLE ev (company_id int, at timestamp, liters float8)")
