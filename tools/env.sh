@@ -46,6 +46,7 @@ ensure_system() {
     command -v mosquitto >/dev/null || pkgs+=(mosquitto)
     if [ -n "$(odoo_src)" ]; then
         pkgs+=(libldap2-dev libsasl2-dev)
+        command -v wkhtmltopdf >/dev/null || pkgs+=(wkhtmltopdf)
         command -v chromium >/dev/null || command -v google-chrome >/dev/null || pkgs+=(chromium)
     fi
     apt_install "${pkgs[@]}" || log "continuing without them; suites that need them will say so"
