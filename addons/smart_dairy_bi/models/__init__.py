@@ -18,5 +18,7 @@ from . import smart_dairy_dashboard_filter
 from . import smart_dairy_dashboard_export
 from . import smart_dairy_report_schedule
 from . import smart_dairy_report_schedule_log
+from . import smart_dairy_alert_rule
+from . import smart_dairy_alert
 from . import smart_dairy_bi_demo
 from . import res_config_settings

@@ -1,1 +1,557 @@
-"""Placeholder: being written."""
+import dataclasses
+import datetime
+
+from babel.dates import get_day_names
+from smart_dairy import kpi as engine
+from smart_dairy.kpi import dashboard as layout
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import babel_locale_parse
+
+from .smart_dairy_kpi_run import VALUE_TABLE
+
+PRESETS = [
+    ("today", "Today"),
+    ("yesterday", "Yesterday"),
+    ("last_7_days", "Last 7 Days"),
+    ("last_30_days", "Last 30 Days"),
+    ("last_90_days", "Last 90 Days"),
+    ("this_month", "This Month"),
+    ("last_month", "Last Month"),
+    ("this_quarter", "This Quarter"),
+    ("year_to_date", "Year to Date"),
+    ("custom", "Custom Range"),
+]
+# Dashboard dimension filters: key in the filters and the fact column it filters.
+DIMENSION_FILTERS = (
+    ("region_ids", "region_id"),
+    ("categ_ids", "categ_id"),
+    ("team_ids", "team_id"),
+    ("farm_ids", "farm_id"),
+)
+USER_GROUP = "smart_dairy_base.group_smart_dairy_user"
+
+
+def _point(point):
+    data = dataclasses.asdict(point)
+    data["period_start"] = point.period_start.isoformat()
+    return data
+
+
+class SmartDairyDashboard(models.Model):
+    """A dashboard: widgets on a 12-column grid, for some groups and companies."""
+
+    _name = "smart.dairy.dashboard"
+    _description = "Dashboard"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    group_ids = fields.Many2many(
+        "res.groups",
+        "smart_dairy_dashboard_group_rel",
+        "dashboard_id",
+        "group_id",
+        string="Groups",
+        help="Who may open the dashboard; empty for every Smart Dairy user.",
+    )
+    company_ids = fields.Many2many(
+        "res.company",
+        "smart_dairy_dashboard_company_rel",
+        "dashboard_id",
+        "company_id",
+        string="Companies",
+        help="Companies the dashboard is offered in; empty for all.",
+    )
+    widget_ids = fields.One2many("smart.dairy.dashboard.widget", "dashboard_id", "Widgets")
+    default_preset = fields.Selection(
+        [preset for preset in PRESETS if preset[0] != "custom"],
+        "Default Period",
+        required=True,
+        default="last_30_days",
+    )
+
+    # ------------------------------------------------------------------ access
+
+    @api.model
+    def _get_allowed(self, dashboard_id):
+        """The dashboard, if the current user may open it; AccessError otherwise."""
+        dashboard = self.sudo().browse(int(dashboard_id)).exists()
+        if not dashboard:
+            raise UserError(self.env._("This dashboard does not exist any more."))
+        if not self.env.user.has_group(USER_GROUP):
+            raise AccessError(self.env._("Dashboards are for Smart Dairy users only."))
+        if dashboard.group_ids and not dashboard.group_ids & self.env.user.all_group_ids:
+            raise AccessError(
+                self.env._(
+                    "Dashboard %(name)s is for %(groups)s only. Ask an Analytics Manager "
+                    "for access.",
+                    name=dashboard.name,
+                    groups=", ".join(dashboard.group_ids.mapped("name")),
+                )
+            )
+        if dashboard.company_ids and not dashboard.company_ids & self.env.companies:
+            raise AccessError(
+                self.env._(
+                    "Dashboard %(name)s is for %(companies)s only: switch to one of them to "
+                    "open it.",
+                    name=dashboard.name,
+                    companies=", ".join(dashboard.company_ids.mapped("name")),
+                )
+            )
+        self.browse(dashboard.id).check_access("read")
+        return dashboard
+
+    # ----------------------------------------------------------------- filters
+
+    def _effective_filters(self, filters):
+        """Filters as applied: dates from the preset (or the custom range), ids as ints.
+        None means the user's saved filters, else the dashboard's default preset."""
+        self.ensure_one()
+        if filters is None:
+            saved = self.env["smart.dairy.dashboard.filter"].search(
+                [("user_id", "=", self.env.uid), ("dashboard_id", "=", self.id)], limit=1
+            )
+            filters = saved.values or {}
+        preset = filters.get("preset") or self.default_preset
+        if preset not in dict(PRESETS):
+            raise UserError(self.env._("Unknown period %(preset)s.", preset=preset))
+        if preset == "custom":
+            try:
+                date_from = fields.Date.to_date(filters.get("date_from"))
+                date_to = fields.Date.to_date(filters.get("date_to"))
+            except ValueError:
+                date_from = date_to = None
+            if not date_from or not date_to or date_from > date_to:
+                raise UserError(
+                    self.env._("Give a custom range a start and an end date, the start first.")
+                )
+        else:
+            date_from, date_to = layout.preset_range(preset, fields.Date.context_today(self))
+        result = {
+            "preset": preset,
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+        }
+        for key, _column in DIMENSION_FILTERS:
+            try:
+                result[key] = sorted({int(value) for value in filters.get(key) or ()})
+            except (TypeError, ValueError) as error:
+                raise UserError(
+                    self.env._("The %(filter)s filter takes record ids.", filter=key)
+                ) from error
+        return result
+
+    @api.model
+    def save_filters(self, dashboard_id, filters):
+        """Remember ``filters`` for the current user on this dashboard; returns them as applied."""
+        dashboard = self._get_allowed(dashboard_id)
+        values = dashboard._effective_filters(filters or {})
+        Filter = self.env["smart.dairy.dashboard.filter"]
+        saved = Filter.search(
+            [("user_id", "=", self.env.uid), ("dashboard_id", "=", dashboard.id)], limit=1
+        )
+        if saved:
+            saved.values = values
+        else:
+            Filter.create({"dashboard_id": dashboard.id, "values": values})
+        return values
+
+    # -------------------------------------------------------------------- data
+
+    @api.model
+    @api.readonly
+    def get_dashboard_data(self, dashboard_id, filters=None):
+        """A whole dashboard as displayed, from the materialised KPI values, in one call."""
+        dashboard = self._get_allowed(dashboard_id)
+        filters = dashboard._effective_filters(filters)
+        context = _Context(self.env, filters)
+        widgets = dashboard.widget_ids
+        plans = [context.plan(widget) for widget in widgets]
+        context.load()
+        company = self.env.company
+        currency = company.currency_id
+        return {
+            "dashboard": {"id": dashboard.id, "name": dashboard.name},
+            "filters": filters,
+            "grain": context.auto,
+            "currency": {
+                "symbol": currency.symbol,
+                "position": currency.position,
+                "digits": currency.decimal_places,
+            },
+            "widgets": [
+                context.render(widget, plan) for widget, plan in zip(widgets, plans, strict=True)
+            ],
+            "alerts": [],
+        }
+
+    # ------------------------------------------------------------- drill-down
+
+    @api.model
+    @api.readonly
+    def action_drilldown(
+        self, widget_id, kpi_code, filters, period_start=None, dimension_value=None
+    ):
+        """The fact records behind a value of a widget: list, pivot and graph views."""
+        widget = self.env["smart.dairy.dashboard.widget"].sudo().browse(int(widget_id)).exists()
+        if not widget:
+            raise UserError(self.env._("This widget does not exist any more."))
+        dashboard = self._get_allowed(widget.dashboard_id.id)
+        kpi = widget.kpi_ids.filtered(lambda k: k.code == kpi_code)
+        if not kpi:
+            raise UserError(
+                self.env._(
+                    "Widget %(title)s shows no KPI %(code)s.", title=widget.title, code=kpi_code
+                )
+            )
+        filters = dashboard._effective_filters(filters)
+        context = _Context(self.env, filters)
+        fact_model, kpi_domain = context.drill_fact(kpi)
+        if not fact_model:
+            raise UserError(self.env._("KPI %(code)s has no records to open.", code=kpi.code))
+        Fact = self.env[fact_model]
+        grain = widget._grain(context.auto)
+        if period_start:
+            start = engine.period_start(fields.Date.to_date(period_start), grain)
+            end = engine.period_end(start, grain) - datetime.timedelta(days=1)
+            period = engine.label(start, grain)
+        else:
+            start, end = context.date_from, context.date_to
+            period = f"{engine.label(start, 'day')} - {engine.label(end, 'day')}"
+        domain = [
+            ("date", ">=", start.isoformat()),
+            ("date", "<=", end.isoformat()),
+            ("company_id", "in", self.env.companies.ids),
+            *kpi_domain,
+        ]
+        breakdown = widget.breakdown_id.field_name
+        if breakdown and dimension_value is not None and breakdown in Fact._fields:
+            domain.append((breakdown, "=", _field_value(Fact._fields[breakdown], dimension_value)))
+        column, ids = context.applied_filter(kpi, breakdown)
+        if column and column in Fact._fields and not (breakdown and dimension_value is not None):
+            domain.append((column, "in", ids))
+        return {
+            "type": "ir.actions.act_window",
+            "name": f"{kpi.name}: {period}",
+            "res_model": fact_model,
+            "views": [[False, "list"], [False, "pivot"], [False, "graph"]],
+            "view_mode": "list,pivot,graph",
+            "domain": domain,
+            "context": {"create": False},
+            "target": "current",
+        }
+
+
+def _field_value(field, value):
+    """A dimension value (text) as a domain value of its fact column."""
+    if not value:
+        return False
+    if field.type == "many2one":
+        return int(value)
+    return value
+
+
+class _Context:
+    """What one dashboard load or drill-down needs: the filters, the catalogue and
+    the engine requests of the widgets, batched so that KPIs read together share
+    one engine call (one SQL query) per grain, breakdown and filter."""
+
+    def __init__(self, env, filters):
+        self.env = env
+        self.filters = filters
+        self.date_from = fields.Date.to_date(filters["date_from"])
+        self.date_to = fields.Date.to_date(filters["date_to"])
+        self.auto = layout.auto_grain(self.date_from, self.date_to).value
+        self.catalogue = env["smart.dairy.kpi"].sudo().search([])
+        self.by_code = {kpi.code: kpi for kpi in self.catalogue}
+        self.dimensions = {
+            dimension.field_name: dimension
+            for dimension in env["smart.dairy.kpi.dimension"].sudo().search([])
+        }
+        self.requests = {}  # (mode, grain, breakdown, values) -> set of codes
+        self.results = {}
+        self.library = None
+
+    # planning
+
+    def applied_filter(self, kpi, breakdown=""):
+        """(column, ids) of the dashboard filter a KPI's values are filtered by, if any:
+        the breakdown's own filter for breakdown widgets, else the first filter set
+        that the KPI is computed by."""
+        columns = set(kpi.dimension_ids.mapped("field_name"))
+        for key, column in DIMENSION_FILTERS:
+            ids = self.filters[key]
+            if ids and (column == breakdown if breakdown else column in columns):
+                return column, ids
+        return None, None
+
+    def plan(self, widget):
+        """Register the engine requests of a widget; returns what rendering needs."""
+        grain = widget._grain(self.auto)
+        breakdown = widget.breakdown_id.field_name or ""
+        keys, applied = {}, set()
+        for kpi in widget.kpi_ids:
+            column, ids = self.applied_filter(kpi, breakdown)
+            values = tuple(str(i) for i in ids) if column else None
+            if breakdown:
+                # Rankings need range totals only; heatmaps need the daily points.
+                mode = "breakdown" if widget.widget_type == "heatmap" else "totals"
+                key = (mode, grain, breakdown, values)
+            else:
+                key = ("fetch", grain, column or "", values)
+            self.requests.setdefault(key, set()).add(kpi.code)
+            keys[kpi.code] = key
+            if column:
+                applied.add(column)
+        return {"grain": grain, "keys": keys, "note": self._note(applied)}
+
+    def _note(self, applied):
+        """Honest words on dimension filters a widget's values do not follow."""
+        ignored = [
+            column
+            for key, column in DIMENSION_FILTERS
+            if self.filters[key] and column not in applied
+        ]
+        if not ignored:
+            return ""
+        names = ", ".join(self._dimension_name(column) for column in ignored)
+        if applied:
+            used = ", ".join(self._dimension_name(column) for column in sorted(applied))
+            return self.env._(
+                "Filtered by %(used)s only: the %(names)s filter does not apply here.",
+                used=used,
+                names=names,
+            )
+        return self.env._("Not filtered: the %(names)s filter does not apply here.", names=names)
+
+    def _dimension_name(self, column):
+        dimension = self.dimensions.get(column)
+        return dimension.name.lower() if dimension else column
+
+    # loading
+
+    def load(self):
+        """Run the batched engine calls."""
+        if not self.requests:
+            return
+        self.library = {kpi.code: kpi._to_engine() for kpi in self.catalogue}
+        everything = list(self.library.values())
+        targets = {}
+        companies = self.env.companies
+        for key, codes in self.requests.items():
+            mode, grain, breakdown, values = key
+            if grain not in targets:
+                periods = engine.periods(self.date_from, self.date_to, grain)
+                targets[grain] = self.catalogue.target_ids._expand(grain, periods, companies)
+            if mode == "totals":
+                self.results[key] = layout.breakdown_totals(
+                    self.env.cr,
+                    VALUE_TABLE,
+                    [self.library[code] for code in sorted(codes)],
+                    grain,
+                    self.date_from,
+                    self.date_to,
+                    companies.ids,
+                    breakdown,
+                    dimension_values=values,
+                    library=everything,
+                )
+                continue
+            function = engine.fetch_breakdown if mode == "breakdown" else engine.fetch
+            self.results[key] = function(
+                self.env.cr,
+                VALUE_TABLE,
+                [self.library[code] for code in sorted(codes)],
+                grain,
+                self.date_from,
+                self.date_to,
+                companies.ids,
+                breakdown=breakdown,
+                dimension_values=values,
+                targets=targets[grain],
+                library=everything,
+            )
+
+    # rendering
+
+    def render(self, widget, plan):
+        """A widget as the contract describes it, from the loaded series."""
+        kpis = widget.kpi_ids
+        series = {kpi.code: self.results[plan["keys"][kpi.code]][kpi.code] for kpi in kpis}
+        kind = widget.widget_type
+        note = plan["note"]
+        if kind == "kpi_card":
+            data, empty, note = self._card(kpis, series[kpis.code], note)
+        elif kind == "gauge":
+            data, empty = self._gauge(kpis, series[kpis.code])
+        elif kind == "heatmap":
+            data, empty = self._heatmap(widget, series[kpis.code])
+        elif widget.breakdown_id:
+            data, empty = self._ranking(widget, series)
+        else:
+            data, empty = self._timeline(widget, series)
+        return {
+            "id": widget.id,
+            "type": kind,
+            "title": widget.title,
+            "col": widget.col,
+            "row": widget.row,
+            "width": widget.width,
+            "height": widget.height,
+            "grain": plan["grain"],
+            "breakdown": widget.breakdown_id.field_name or "",
+            "note": note,
+            "options": {
+                "stacked": widget.stacked,
+                "horizontal": widget.horizontal,
+                "top_n": widget.top_n,
+                "show_target": widget.show_target,
+            },
+            "kpis": [
+                {
+                    "code": kpi.code,
+                    "name": kpi.name,
+                    "unit": kpi.unit or "",
+                    "display_format": kpi.display_format,
+                    "polarity": kpi.polarity,
+                    "fact_model": self.drill_fact(kpi)[0],
+                }
+                for kpi in kpis
+            ],
+            "data": data,
+            "empty": empty,
+        }
+
+    def _card(self, kpi, series, note):
+        current = series.current
+        if current.value is None:
+            # Distinct counts (e.g. active customers) do not add up over periods:
+            # show the last period that has a value, and say so.
+            last = next((p for p in reversed(series.points) if p.value is not None), None)
+            if last is not None and len(series.points) > 1:
+                current = last
+                note = " ".join(
+                    filter(
+                        None,
+                        [
+                            self.env._(
+                                "%(name)s of %(period)s: this count does not add up over "
+                                "several periods.",
+                                name=kpi.name,
+                                period=last.label,
+                            ),
+                            note,
+                        ],
+                    )
+                )
+        data = {
+            "current": _point(current),
+            "series": series.series,
+            "labels": [p.label for p in series.points],
+        }
+        return data, current.value is None, note
+
+    def _gauge(self, kpi, series):
+        value, target = series.current.value, series.current.target
+        top = max(value or 0.0, target or 0.0)
+        top = max(top, 100.0) if kpi.display_format == "percentage" else top * 1.2 or 1.0
+        data = {"value": value, "target": target, "min": 0, "max": top, "polarity": kpi.polarity}
+        return data, value is None
+
+    def _timeline(self, widget, series):
+        first = series[widget.kpi_ids[0].code]
+        datasets = [
+            {
+                "code": kpi.code,
+                "label": kpi.name,
+                "values": series[kpi.code].series,
+                "targets": [
+                    p.target if widget.show_target else None for p in series[kpi.code].points
+                ],
+            }
+            for kpi in widget.kpi_ids
+        ]
+        data = {
+            "labels": [p.label for p in first.points],
+            "periods": [p.period_start.isoformat() for p in first.points],
+            "datasets": datasets,
+        }
+        empty = all(value is None for dataset in datasets for value in dataset["values"])
+        return data, empty
+
+    def _ranking(self, widget, series):
+        kpis = widget.kpi_ids
+        first = series[kpis[0].code]
+        keys = layout.rank(first, widget.top_n)
+        labels = self.value_labels(widget.breakdown_id, keys)
+        datasets = [
+            {
+                "code": kpi.code,
+                "label": kpi.name,
+                "values": [series[kpi.code].get(key) for key in keys],
+            }
+            for kpi in kpis
+        ]
+        data = {
+            "breakdown": widget.breakdown_id.field_name,
+            "labels": [labels[key] for key in keys],
+            "keys": [key or "" for key in keys],
+            "datasets": datasets,
+        }
+        empty = all(value is None for dataset in datasets for value in dataset["values"])
+        return data, empty
+
+    def _heatmap(self, widget, by_value):
+        matrix = layout.weekday_matrix(
+            {key: [(p.period_start, p.value) for p in s.points] for key, s in by_value.items()}
+        )
+        totals = {
+            key: sum(v for v in row if v is not None) if any(v is not None for v in row) else None
+            for key, row in matrix.items()
+        }
+        keys = layout.rank(totals, widget.top_n)
+        labels = self.value_labels(widget.breakdown_id, keys)
+        locale = babel_locale_parse(self.env.lang or "en_US")
+        days = get_day_names("abbreviated", locale=locale)
+        data = {
+            "x_labels": [days[weekday] for weekday in range(7)],
+            "y_labels": [labels[key] for key in keys],
+            "y_keys": [key or "" for key in keys],
+            "values": [matrix[key] for key in keys],
+        }
+        return data, all(totals[key] is None for key in keys)
+
+    def value_labels(self, dimension, keys):
+        """Display names of breakdown values; selection keys by their label."""
+        labels = {}
+        if dimension.comodel:
+            labels = dimension.sudo()._value_labels([key for key in keys if key])
+        else:
+            for model in self.env["smart.dairy.fact"]._fact_models():
+                field = model._fields.get(dimension.field_name)
+                if field is not None and field.type == "selection":
+                    labels = dict(field._description_selection(self.env))
+                    break
+        return {key: labels.get(key, key) if key else self.env._("Not set") for key in keys}
+
+    def drill_fact(self, kpi):
+        """(fact model, domain) of a KPI's records; formulas open their first input's fact."""
+        seen = set()
+        todo = [kpi]
+        while todo:
+            current = todo.pop(0)
+            if current.code in seen:
+                continue
+            seen.add(current.code)
+            if current.kind != "formula":
+                domain = current._parse_domain(current.domain, "filter") if current is kpi else []
+                return current.fact_model or None, domain
+            todo.extend(
+                self.by_code[code]
+                for code in sorted(engine.dependencies(current.formula))
+                if code in self.by_code
+            )
+        return None, []

@@ -1,1 +1,261 @@
-"""Placeholder: being written."""
+import json
+import urllib.parse
+
+from markupsafe import Markup
+from smart_dairy.export import dashboard_xlsx, format_delta_pct, format_value
+
+from odoo import api, models
+from odoo.exceptions import UserError
+
+REPORT = "smart_dairy_bi.action_report_smart_dairy_dashboard"
+FILTER_MODELS = (
+    ("region_ids", "smart.dairy.region"),
+    ("categ_ids", "product.category"),
+    ("team_ids", "crm.team"),
+    ("farm_ids", "smart.dairy.farm"),
+)
+# Inline SVG charts of the PDF.
+SVG_WIDTH, SVG_HEIGHT, SVG_PAD = 640, 180, 28
+SVG_COLOURS = ("#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B")
+
+
+class SmartDairyDashboard(models.Model):
+    """Exports of a dashboard as filtered: XLSX and PDF, one ``_render_<fmt>`` each."""
+
+    _inherit = "smart.dairy.dashboard"
+
+    @api.model
+    def _export_formats(self):
+        """Export formats: key -> (label, mimetype, file extension). Add a format by
+        extending this and writing ``_render_<key>(data)`` returning the file bytes."""
+        return {
+            "xlsx": (
+                self.env._("Excel"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+            ),
+            "pdf": (self.env._("PDF"), "application/pdf", "pdf"),
+        }
+
+    @api.model
+    def _check_export_format(self, fmt):
+        formats = self._export_formats()
+        if fmt not in formats:
+            raise UserError(
+                self.env._(
+                    "Dashboards export to %(formats)s, not %(format)s.",
+                    formats=", ".join(sorted(formats)),
+                    format=fmt,
+                )
+            )
+        return formats[fmt]
+
+    @api.model
+    def action_export(self, dashboard_id, filters, fmt):
+        """An action downloading the dashboard, as filtered, in format ``fmt``."""
+        self._check_export_format(fmt)
+        dashboard = self._get_allowed(dashboard_id)
+        filters = dashboard._effective_filters(filters)
+        query = urllib.parse.urlencode({"filters": json.dumps(filters, separators=(",", ":"))})
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/smart_dairy/dashboard/{dashboard.id}/export/{fmt}?{query}",
+            "target": "download",
+        }
+
+    @api.model
+    def _export_file(self, dashboard_id, filters, fmt):
+        """(file name, mimetype, content) of the dashboard exported as the current user."""
+        _label, mimetype, extension = self._check_export_format(fmt)
+        data = self.get_dashboard_data(dashboard_id, filters)
+        content = getattr(self, f"_render_{fmt}")(data)
+        effective = data["filters"]
+        name = f"{data['dashboard']['name']} {effective['date_from']} {effective['date_to']}"
+        return f"{name}.{extension}", mimetype, content
+
+    @api.model
+    def _render_xlsx(self, data):
+        return dashboard_xlsx(data, self._export_filter_labels(data["filters"]))
+
+    @api.model
+    def _render_pdf(self, data):
+        values = {"export": self._export_pdf_values(data)}
+        content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+            REPORT, res_ids=[data["dashboard"]["id"]], data=values
+        )
+        return content
+
+    @api.model
+    def _export_filter_labels(self, filters):
+        """Names of the records the dimension filters select, as the user may read them."""
+        labels = {}
+        for key, model in FILTER_MODELS:
+            ids = filters.get(key) or []
+            if ids and model in self.env:
+                labels[key] = self.env[model].search([("id", "in", ids)]).mapped("display_name")
+        return labels
+
+    # ------------------------------------------------------------------- PDF
+
+    @api.model
+    def _export_pdf_values(self, data):
+        """The dashboard data as the PDF shows it: formatted texts, tables and charts."""
+        currency = data["currency"]
+        filters = data["filters"]
+        labels = self._export_filter_labels(filters)
+        filter_lines = [
+            (self.env._("Period"), f"{filters['date_from']} to {filters['date_to']}"),
+        ]
+        for key, title in (
+            ("region_ids", self.env._("Regions")),
+            ("categ_ids", self.env._("Product categories")),
+            ("team_ids", self.env._("Sales channels")),
+            ("farm_ids", self.env._("Farms")),
+        ):
+            if filters.get(key):
+                filter_lines.append((title, ", ".join(labels.get(key) or [])))
+        cards, widgets = [], []
+        for widget in data["widgets"]:
+            kpis = widget.get("kpis") or [{}]
+            if widget["type"] == "kpi_card":
+                cards.append(_card_row(widget, kpis[0], currency))
+            else:
+                widgets.append(_widget_table(widget, currency))
+        return {
+            "name": data["dashboard"]["name"],
+            "filters": filter_lines,
+            "cards": cards,
+            "widgets": widgets,
+        }
+
+
+def _text(value, kpi, currency):
+    return format_value(value, kpi.get("display_format"), kpi.get("unit") or "", currency)
+
+
+def _kpi_of(widget, code):
+    kpis = widget.get("kpis") or [{}]
+    return next((kpi for kpi in kpis if kpi.get("code") == code), kpis[0])
+
+
+def _card_row(widget, kpi, currency):
+    point = (widget.get("data") or {}).get("current") or {}
+    delta = point.get("delta_previous_pct")
+    better = delta if kpi.get("polarity") != "lower" else -delta if delta is not None else None
+    achievement = point.get("achievement")
+    return {
+        "title": widget["title"],
+        "value": _text(point.get("value"), kpi, currency),
+        "period": point.get("label") or "",
+        "delta_previous": format_delta_pct(delta),
+        "delta_last_year": format_delta_pct(point.get("delta_last_year_pct")),
+        "tone": "" if not better else ("good" if better > 0 else "bad"),
+        "target": _text(point.get("target"), kpi, currency),
+        "achievement": f"{achievement:.0%}" if achievement is not None else "—",
+        "note": widget.get("note") or "",
+    }
+
+
+def _widget_table(widget, currency):
+    """Header, rows and chart of a widget; texts already formatted."""
+    data = widget.get("data") or {}
+    result = {"title": widget["title"], "note": widget.get("note") or "", "header": []}
+    result.update(rows=[], chart="", empty=bool(widget.get("empty") or not data))
+    if result["empty"]:
+        return result
+    if widget["type"] == "gauge":
+        kpi = _kpi_of(widget, None)
+        value, target = data.get("value"), data.get("target")
+        result["header"] = ["Value", "Target", "Achievement"]
+        achievement = f"{value / target:.0%}" if value is not None and target else "—"
+        result["rows"] = [[_text(value, kpi, currency), _text(target, kpi, currency), achievement]]
+    elif widget["type"] == "heatmap":
+        kpi = _kpi_of(widget, None)
+        result["header"] = ["", *data["x_labels"]]
+        result["rows"] = [
+            [label, *(_text(value, kpi, currency) for value in values)]
+            for label, values in zip(data["y_labels"], data["values"], strict=False)
+        ]
+    else:
+        datasets = data.get("datasets") or []
+        result["header"], columns = [""], []
+        for dataset in datasets:
+            kpi = _kpi_of(widget, dataset["code"])
+            result["header"].append(dataset["label"])
+            columns.append([_text(value, kpi, currency) for value in dataset["values"]])
+            if any(target is not None for target in dataset.get("targets") or []):
+                result["header"].append(f"{dataset['label']} target")
+                columns.append([_text(value, kpi, currency) for value in dataset["targets"]])
+        result["rows"] = [
+            [label, *(column[index] for column in columns)]
+            for index, label in enumerate(data.get("labels") or [])
+        ]
+        if widget["type"] != "table" and datasets:
+            line = "breakdown" not in data and widget["type"] in ("line", "area")
+            result["chart"] = _svg_chart(data["labels"], datasets, line)
+    return result
+
+
+def _svg_chart(labels, datasets, line):
+    """A small inline SVG: lines over time, or grouped bars, from zero to the top value."""
+    values = [v for dataset in datasets for v in dataset["values"] if v is not None]
+    if not values or not labels:
+        return ""
+    low, high = min(0.0, *values), max(0.0, *values)
+    span = (high - low) or 1.0
+    plot_w, plot_h = SVG_WIDTH - 2 * SVG_PAD, SVG_HEIGHT - 2 * SVG_PAD
+    step = plot_w / len(labels)
+
+    def y(value):
+        return SVG_PAD + plot_h * (high - value) / span
+
+    parts = [
+        Markup('<line x1="{0}" y1="{1:.1f}" x2="{2}" y2="{1:.1f}" stroke="#999"/>').format(
+            SVG_PAD, y(0.0), SVG_WIDTH - SVG_PAD
+        )
+    ]
+    for index, dataset in enumerate(datasets):
+        colour = SVG_COLOURS[index % len(SVG_COLOURS)]
+        if line:
+            points = " ".join(
+                f"{SVG_PAD + step * (i + 0.5):.1f},{y(v):.1f}"
+                for i, v in enumerate(dataset["values"])
+                if v is not None
+            )
+            parts.append(
+                Markup('<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>').format(
+                    points, colour
+                )
+            )
+            continue
+        width = step * 0.8 / len(datasets)
+        for i, value in enumerate(dataset["values"]):
+            if value is None:
+                continue
+            top, bottom = sorted((y(value), y(0.0)))
+            parts.append(
+                Markup(
+                    '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"/>'
+                ).format(
+                    SVG_PAD + step * (i + 0.1) + width * index, top, width, bottom - top, colour
+                )
+            )
+    every = max(1, len(labels) // 8)
+    chars = max(8, int(step * every / 5))
+    for i, label in enumerate(labels):
+        if i % every == 0:
+            parts.append(
+                Markup(
+                    '<text x="{:.1f}" y="{}" font-size="9" text-anchor="middle">{}</text>'
+                ).format(SVG_PAD + step * (i + 0.5), SVG_HEIGHT - 8, str(label)[:chars])
+            )
+    for index, dataset in enumerate(datasets):
+        parts.append(
+            Markup('<text x="{}" y="{}" font-size="10" fill="{}">{}</text>').format(
+                SVG_PAD + 160 * index, 14, SVG_COLOURS[index % len(SVG_COLOURS)], dataset["label"]
+            )
+        )
+    return Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" '
+        'viewBox="0 0 {0} {1}">{2}</svg>'
+    ).format(SVG_WIDTH, SVG_HEIGHT, Markup("").join(parts))

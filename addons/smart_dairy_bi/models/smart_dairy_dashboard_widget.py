@@ -1,1 +1,176 @@
-"""Placeholder: being written."""
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .smart_dairy_kpi import GRAINS
+
+WIDGET_TYPES = [
+    ("kpi_card", "KPI Card"),
+    ("line", "Line Chart"),
+    ("bar", "Bar Chart"),
+    ("area", "Area Chart"),
+    ("pie", "Pie Chart"),
+    ("doughnut", "Doughnut Chart"),
+    ("gauge", "Gauge"),
+    ("table", "Table (Top N)"),
+    ("heatmap", "Heatmap"),
+]
+# Widgets showing a single figure, and widgets that rank breakdown values.
+SINGLE_KPI_TYPES = ("kpi_card", "gauge", "heatmap")
+BREAKDOWN_TYPES = ("pie", "doughnut", "table", "heatmap")
+
+
+class SmartDairyDashboardWidget(models.Model):
+    """A tile of a dashboard on a 12-column grid: which KPIs it shows and how."""
+
+    _name = "smart.dairy.dashboard.widget"
+    _description = "Dashboard Widget"
+    _order = "dashboard_id, row, col, sequence, id"
+
+    dashboard_id = fields.Many2one(
+        "smart.dairy.dashboard", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(default=10)
+    title = fields.Char(required=True, translate=True)
+    widget_type = fields.Selection(WIDGET_TYPES, "Type", required=True, default="kpi_card")
+    kpi_ids = fields.Many2many(
+        "smart.dairy.kpi",
+        "smart_dairy_dashboard_widget_kpi_rel",
+        "widget_id",
+        "kpi_id",
+        string="KPIs",
+        help="Shown in the KPIs' catalogue order; cards and gauges take exactly one.",
+    )
+    grain = fields.Selection(
+        [("auto", "Automatic"), *GRAINS],
+        required=True,
+        default="auto",
+        help="Automatic: by day up to 92 days, by month beyond.",
+    )
+    breakdown_id = fields.Many2one(
+        "smart.dairy.kpi.dimension",
+        help="One bar, slice or row per value of this dimension instead of a time series.",
+    )
+    col = fields.Integer("Column", default=0, help="First grid column, 0 to 11.")
+    row = fields.Integer(default=0)
+    width = fields.Integer(default=3, help="Grid columns spanned, 1 to 12.")
+    height = fields.Integer(default=1, help="Grid rows spanned.")
+    stacked = fields.Boolean()
+    horizontal = fields.Boolean()
+    top_n = fields.Integer(default=0, help="Keep only the N largest values (0 for all).")
+    show_target = fields.Boolean()
+
+    @api.constrains("col", "row", "width", "height", "top_n")
+    def _check_layout(self):
+        for widget in self:
+            if not 0 <= widget.col <= 11:
+                raise ValidationError(
+                    self.env._(
+                        "Widget %(title)s must start in a column from 0 to 11.", title=widget.title
+                    )
+                )
+            if not 1 <= widget.width <= 12:
+                raise ValidationError(
+                    self.env._("Widget %(title)s must be 1 to 12 columns wide.", title=widget.title)
+                )
+            if widget.col + widget.width > 12:
+                raise ValidationError(
+                    self.env._(
+                        "Widget %(title)s runs past the 12th column: start it further left "
+                        "or make it narrower.",
+                        title=widget.title,
+                    )
+                )
+            if widget.row < 0 or widget.height < 1 or widget.top_n < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Widget %(title)s needs a row of 0 or more, a height of at least 1 "
+                        "and a top N of 0 or more.",
+                        title=widget.title,
+                    )
+                )
+
+    @api.constrains("widget_type", "kpi_ids", "grain", "breakdown_id")
+    def _check_content(self):
+        for widget in self:
+            kpis, breakdown = widget.kpi_ids, widget.breakdown_id
+            kind = dict(WIDGET_TYPES)[widget.widget_type]
+            if not kpis:
+                raise ValidationError(
+                    self.env._("Widget %(title)s needs at least one KPI.", title=widget.title)
+                )
+            if widget.widget_type in SINGLE_KPI_TYPES and len(kpis) != 1:
+                raise ValidationError(
+                    self.env._(
+                        "A %(kind)s shows exactly one KPI: widget %(title)s has %(count)s.",
+                        kind=kind,
+                        title=widget.title,
+                        count=len(kpis),
+                    )
+                )
+            if widget.widget_type in ("kpi_card", "gauge") and breakdown:
+                raise ValidationError(
+                    self.env._(
+                        "A %(kind)s shows one total: remove the breakdown of widget %(title)s.",
+                        kind=kind,
+                        title=widget.title,
+                    )
+                )
+            if widget.widget_type in BREAKDOWN_TYPES and not breakdown:
+                raise ValidationError(
+                    self.env._(
+                        "A %(kind)s needs a breakdown (e.g. Farm or Region): widget %(title)s "
+                        "has none.",
+                        kind=kind,
+                        title=widget.title,
+                    )
+                )
+            missing = kpis - kpis.filtered_domain([("dimension_ids", "in", breakdown.ids)])
+            if breakdown and missing:
+                raise ValidationError(
+                    self.env._(
+                        "Widget %(title)s is broken down by %(dimension)s, but KPI %(codes)s is "
+                        "not computed by %(dimension)s. Add the breakdown to the KPI or pick "
+                        "another.",
+                        title=widget.title,
+                        dimension=breakdown.name,
+                        codes=", ".join(missing.mapped("code")),
+                    )
+                )
+            if widget.widget_type == "heatmap":
+                if widget.grain not in ("auto", "day") or not kpis.grain_day:
+                    raise ValidationError(
+                        self.env._(
+                            "A heatmap shows daily values by weekday: widget %(title)s needs "
+                            "the daily grain and a KPI computed daily.",
+                            title=widget.title,
+                        )
+                    )
+            elif widget.grain != "auto":
+                missing = kpis.filtered_domain([(f"grain_{widget.grain}", "=", False)])
+                if missing:
+                    raise ValidationError(
+                        self.env._(
+                            "Widget %(title)s is set to %(grain)s values, but KPI %(codes)s is "
+                            "not computed at that grain.",
+                            title=widget.title,
+                            grain=dict(GRAINS)[widget.grain].lower(),
+                            codes=", ".join(missing.mapped("code")),
+                        )
+                    )
+
+    def _grain(self, auto):
+        """The grain of this widget's values for a range whose automatic grain is ``auto``:
+        its own, else ``auto`` if all its KPIs have it, else the nearest grain they share
+        (coarser ones first)."""
+        self.ensure_one()
+        if self.widget_type == "heatmap":
+            return "day"
+        if self.grain != "auto":
+            return self.grain
+        grains = [grain for grain, _label in GRAINS]
+        index = grains.index(auto)
+        candidates = grains[index:] + grains[:index][::-1]
+        for grain in candidates:
+            if all(kpi[f"grain_{grain}"] for kpi in self.kpi_ids):
+                return grain
+        return auto

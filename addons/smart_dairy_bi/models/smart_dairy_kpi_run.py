@@ -87,7 +87,7 @@ class SmartDairyKpiRun(models.Model):
         if commit:
             self.env["ir.cron"]._commit_progress()
         if run.row_count:
-            run._notify_listeners()
+            run._after_values_changed()
         return run
 
     def _materialise(self, kpis, commit, date_from, date_to):
@@ -214,8 +214,12 @@ class SmartDairyKpiRun(models.Model):
         ]
         return min(filter(None, starts), default=None)
 
+    def _after_values_changed(self):
+        """Hook run after a run wrote values: tells open dashboards through the bus."""
+        self._notify_listeners()
+
     def _notify_listeners(self):
-        """Tell open dashboards and alert evaluation that KPI values changed."""
+        """Tell open dashboards that KPI values changed."""
         users = self.env.ref("smart_dairy_base.group_smart_dairy_user").all_user_ids
         payload = {"run_id": self.id, "mode": self.mode}
         for partner in users.partner_id:

@@ -30,27 +30,26 @@ class SmartDairyKpiTarget(models.Model):
 
     def _expand(self, grain, periods, companies):
         """Targets of ``grain`` as the engine takes them: (kpi id, grain, period start,
-        dimension value, target) per period; a target without a period holds for
-        every period that has none of its own, and company targets add up."""
-        specific, default = {}, {}
+        dimension value, target) per period. A target without a period holds for
+        every period that has none of its own; targets of the selected companies
+        add up and replace the target for all companies."""
+        buckets = {}
         for target in self:
             if target.grain != grain or (target.company_id and target.company_id not in companies):
                 continue
-            key = (target.kpi_id.id, target.dimension_value or "")
-            if target.period_start:
-                slot = specific.setdefault((*key, target.period_start), [0.0])
-            else:
-                slot = default.setdefault(key, [0.0])
-            slot[0] += target.target
+            key = (target.kpi_id.id, target.dimension_value or "", target.period_start or None)
+            scope = "company" if target.company_id else "all"
+            slot = buckets.setdefault(key, {})
+            slot[scope] = slot.get(scope, 0.0) + target.target
+        chosen = {key: slot.get("company", slot.get("all")) for key, slot in buckets.items()}
         result = []
-        for (kpi_id, dimension_value), (value,) in default.items():
-            for start in periods:
-                if (kpi_id, dimension_value, start) not in specific:
-                    result.append((kpi_id, grain, start, dimension_value, value))
-        result.extend(
-            (kpi_id, grain, start, dimension_value, value)
-            for (kpi_id, dimension_value, start), (value,) in specific.items()
-        )
+        for (kpi_id, dimension_value, start), value in chosen.items():
+            starts = (
+                [start]
+                if start
+                else [p for p in periods if (kpi_id, dimension_value, p) not in chosen]
+            )
+            result.extend((kpi_id, grain, day, dimension_value, value) for day in starts)
         return result
 
     @api.constrains("dimension_id", "dimension_value", "kpi_id")

@@ -4,3 +4,8 @@ from . import test_kpi_materialisation
 from . import test_kpi_security
 from . import test_kpi_api
 from . import test_kpi_catalogue
+from . import test_dashboard_data
+from . import test_dashboard_access
+from . import test_dashboard_ui
+from . import test_dashboard_export
+from . import test_report_schedule

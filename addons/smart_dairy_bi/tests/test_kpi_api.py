@@ -11,7 +11,9 @@ from .common import KpiCase
 class TestKpiQuery(KpiCase):
     def test_get_values_compares_with_previous_period_and_target(self):
         production = self.Kpi.search([("code", "=", "PRODUCTION")])
-        production.target_ids = [(0, 0, {"grain": "day", "target": 100.0})]
+        production.target_ids = [
+            (0, 0, {"grain": "day", "target": 100.0, "company_id": self.company_a.id})
+        ]
         self.materialise(["PRODUCTION"])
         kpis = self.Kpi.with_context(allowed_company_ids=self.company_a.ids)
         result = kpis.get_values(["PRODUCTION"], "day", self.today, self.today)["PRODUCTION"]

@@ -1,0 +1,128 @@
+import { Component, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { useService } from "@web/core/utils/hooks";
+
+export const DATE_PRESETS = [
+    ["today", _t("Today")],
+    ["yesterday", _t("Yesterday")],
+    ["last_7_days", _t("Last 7 days")],
+    ["last_30_days", _t("Last 30 days")],
+    ["last_90_days", _t("Last 90 days")],
+    ["this_month", _t("This month")],
+    ["last_month", _t("Last month")],
+    ["this_quarter", _t("This quarter")],
+    ["year_to_date", _t("Year to date")],
+    ["custom", _t("Custom range")],
+];
+
+/** Dimension filters: filter key, model of the options, label. */
+export const DIMENSIONS = [
+    { key: "region_ids", model: "smart.dairy.region", label: _t("Region") },
+    { key: "categ_ids", model: "product.category", label: _t("Product Category") },
+    { key: "team_ids", model: "crm.team", label: _t("Sales Channel") },
+    { key: "farm_ids", model: "smart.dairy.farm", label: _t("Farm") },
+];
+
+/**
+ * Period presets, custom range and multi-select dimension filters. The options
+ * of the dimensions are read only when the panel is opened the first time.
+ */
+export class FilterPanel extends Component {
+    static template = "smart_dairy_bi.FilterPanel";
+    static props = {
+        filters: Object,
+        onChange: Function,
+    };
+
+    setup() {
+        this.orm = useService("orm");
+        this.presets = DATE_PRESETS;
+        this.dimensions = DIMENSIONS;
+        this.state = useState({
+            open: false,
+            loading: false,
+            options: null,
+            draft: this.copy(this.props.filters),
+            dateFrom: this.props.filters.date_from || "",
+            dateTo: this.props.filters.date_to || "",
+        });
+    }
+
+    copy(filters) {
+        return Object.fromEntries(DIMENSIONS.map((d) => [d.key, [...(filters[d.key] || [])]]));
+    }
+
+    get activeCount() {
+        return DIMENSIONS.reduce((n, d) => n + (this.props.filters[d.key]?.length || 0), 0);
+    }
+
+    async toggle() {
+        this.state.open = !this.state.open;
+        if (this.state.open) {
+            this.state.draft = this.copy(this.props.filters);
+            if (!this.state.options) {
+                await this.loadOptions();
+            }
+        }
+    }
+
+    async loadOptions() {
+        this.state.loading = true;
+        try {
+            const results = await Promise.all(
+                DIMENSIONS.map((d) =>
+                    this.orm.searchRead(d.model, [], ["display_name"], {
+                        limit: 200,
+                        order: d.model === "product.category" ? "complete_name" : "name",
+                    })
+                )
+            );
+            this.state.options = Object.fromEntries(
+                DIMENSIONS.map((d, i) => [d.key, results[i]])
+            );
+        } finally {
+            this.state.loading = false;
+        }
+    }
+
+    isChecked(key, id) {
+        return this.state.draft[key].includes(id);
+    }
+
+    check(key, id, checked) {
+        const values = this.state.draft[key].filter((v) => v !== id);
+        if (checked) {
+            values.push(id);
+        }
+        this.state.draft[key] = values;
+    }
+
+    onPreset(ev) {
+        const preset = ev.target.value;
+        if (preset === "custom") {
+            this.state.dateFrom = this.props.filters.date_from || "";
+            this.state.dateTo = this.props.filters.date_to || "";
+            this.props.onChange({ preset, date_from: this.state.dateFrom, date_to: this.state.dateTo });
+            return;
+        }
+        this.props.onChange({ preset, date_from: false, date_to: false });
+    }
+
+    onDate(field, ev) {
+        this.state[field] = ev.target.value;
+        const { dateFrom, dateTo } = this.state;
+        if (dateFrom && dateTo && dateFrom <= dateTo) {
+            this.props.onChange({ preset: "custom", date_from: dateFrom, date_to: dateTo });
+        }
+    }
+
+    apply() {
+        this.props.onChange({ ...this.state.draft });
+        this.state.open = false;
+    }
+
+    clear() {
+        this.state.draft = this.copy({});
+        this.apply();
+    }
+}

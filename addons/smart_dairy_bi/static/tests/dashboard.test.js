@@ -1,0 +1,362 @@
+import { defineMailModels } from "@mail/../tests/mail_test_helpers";
+import { beforeEach, describe, expect, test } from "@odoo/hoot";
+import { animationFrame } from "@odoo/hoot-mock";
+import {
+    contains,
+    mockService,
+    mountWithCleanup,
+    onRpc,
+    preloadBundle,
+} from "@web/../tests/web_test_helpers";
+import { registry } from "@web/core/registry";
+import { SmartDairyDashboard } from "@smart_dairy_bi/components/dashboard_action/dashboard_action.esm";
+
+defineMailModels();
+preloadBundle("web.chartjs_lib");
+
+/** A get_dashboard_data answer that follows the data contract, for the unit tests. */
+function dashboardFixture(overrides = {}) {
+    const point = (value, extra = {}) => ({
+        period_start: "2026-10-01",
+        label: "Oct 2026",
+        value,
+        previous: null,
+        last_year: null,
+        target: null,
+        achievement: null,
+        delta_previous: null,
+        delta_previous_pct: null,
+        delta_last_year: null,
+        delta_last_year_pct: null,
+        ...extra,
+    });
+    const revenue = {
+        code: "REVENUE",
+        name: "Revenue",
+        unit: "",
+        display_format: "currency",
+        polarity: "higher",
+        fact_model: "smart.dairy.fact.sales",
+    };
+    const scc = {
+        code: "AVG_SCC",
+        name: "Average Somatic Cell Count",
+        unit: "cells/mL",
+        display_format: "number",
+        polarity: "lower",
+        fact_model: "smart.dairy.fact.milk",
+    };
+    const production = {
+        code: "PRODUCTION",
+        name: "Milk Production",
+        unit: "L",
+        display_format: "volume",
+        polarity: "higher",
+        fact_model: "smart.dairy.fact.milk",
+    };
+    const options = { stacked: false, horizontal: false, top_n: 0 };
+    return {
+        dashboard: { id: 1, name: "Executive" },
+        filters: {
+            preset: "last_30_days",
+            date_from: "2026-10-25",
+            date_to: "2026-11-23",
+            region_ids: [],
+            categ_ids: [],
+            team_ids: [],
+            farm_ids: [],
+        },
+        grain: "day",
+        currency: { symbol: "$", position: "before", digits: 2 },
+        widgets: [
+            {
+                id: 11,
+                type: "kpi_card",
+                title: "Revenue",
+                col: 0,
+                row: 0,
+                width: 3,
+                height: 1,
+                options,
+                kpis: [revenue],
+                data: {
+                    current: point(1234.5, {
+                        previous: 1000,
+                        target: 1500,
+                        achievement: 0.823,
+                        delta_previous: 234.5,
+                        delta_previous_pct: 0.2341,
+                        delta_last_year: -100,
+                        delta_last_year_pct: -0.075,
+                    }),
+                    series: [300, 400, 534.5],
+                    labels: ["Nov 21", "Nov 22", "Nov 23"],
+                },
+                empty: false,
+            },
+            {
+                id: 12,
+                type: "kpi_card",
+                title: "Somatic Cells",
+                col: 3,
+                row: 0,
+                width: 3,
+                height: 1,
+                options,
+                kpis: [scc],
+                data: {
+                    current: point(210000, { delta_previous: 20000, delta_previous_pct: 0.1 }),
+                    series: [190000, 210000],
+                    labels: ["Nov 22", "Nov 23"],
+                },
+                empty: false,
+            },
+            {
+                id: 13,
+                type: "bar",
+                title: "Production by Farm",
+                col: 0,
+                row: 1,
+                width: 6,
+                height: 3,
+                options,
+                kpis: [production],
+                data: {
+                    breakdown: "farm_id",
+                    labels: ["Green Valley", "Hill Top"],
+                    keys: ["7", "8"],
+                    datasets: [{ code: "PRODUCTION", label: "Milk Production", values: [5200, 3100] }],
+                },
+                empty: false,
+            },
+            {
+                id: 14,
+                type: "table",
+                title: "Top Products",
+                col: 6,
+                row: 1,
+                width: 6,
+                height: 3,
+                options: { ...options, top_n: 5 },
+                kpis: [revenue],
+                data: {
+                    breakdown: "product_id",
+                    labels: ["Whole Milk 1L", "Butter 250g"],
+                    keys: ["21", "22"],
+                    datasets: [{ code: "REVENUE", label: "Revenue", values: [800.25, 434.25] }],
+                },
+                empty: false,
+            },
+            {
+                id: 15,
+                type: "line",
+                title: "Revenue Trend",
+                col: 0,
+                row: 4,
+                width: 12,
+                height: 3,
+                options,
+                kpis: [revenue],
+                data: { labels: [], periods: [], datasets: [] },
+                empty: true,
+            },
+        ],
+        alerts: [],
+        ...overrides,
+    };
+}
+
+// toHaveText compares with whitespace normalised: the non-breaking spaces read as spaces.
+const NBSP = " ";
+let busCallbacks;
+let calls;
+
+beforeEach(() => {
+    busCallbacks = {};
+    calls = [];
+    mockService("bus_service", {
+        isActive: true,
+        start() {},
+        subscribe(type, callback) {
+            busCallbacks[type] = callback;
+        },
+        unsubscribe(type) {
+            delete busCallbacks[type];
+        },
+    });
+});
+
+/** Serves the dashboard model; `answer` gives the get_dashboard_data result per call. */
+function mockDashboard(answer = () => dashboardFixture()) {
+    onRpc("smart.dairy.dashboard", "get_dashboard_data", ({ args }) => {
+        calls.push(["get_dashboard_data", args]);
+        return answer(args, calls.length);
+    });
+    onRpc("smart.dairy.dashboard", "save_filters", ({ args }) => {
+        calls.push(["save_filters", args]);
+        return true;
+    });
+    onRpc("smart.dairy.dashboard", "action_drilldown", ({ args }) => {
+        calls.push(["action_drilldown", args]);
+        return false;
+    });
+    onRpc("smart.dairy.dashboard", "action_export", ({ args }) => {
+        calls.push(["action_export", args]);
+        return false;
+    });
+}
+
+async function openDashboard() {
+    await mountWithCleanup(SmartDairyDashboard, {
+        props: { action: { params: { dashboard_id: 1 } }, actionId: 1 },
+    });
+    await animationFrame();
+}
+
+const dataCalls = () => calls.filter(([method]) => method === "get_dashboard_data");
+
+describe("dashboard client action", () => {
+    test("is the client action of the dashboard menus", () => {
+        expect(registry.category("actions").get("smart_dairy_bi.dashboard")).toBe(
+            SmartDairyDashboard
+        );
+    });
+
+    test("loads the whole dashboard in one call and renders its widgets", async () => {
+        mockDashboard();
+        await openDashboard();
+        expect(dataCalls()).toEqual([["get_dashboard_data", [1, null]]]);
+        expect(".o_sd_widget").toHaveCount(5);
+        expect(".o_sd_title").toHaveText("Executive");
+        // Grid placement from col/row/width/height.
+        expect(".o_sd_widget[data-widget-id='13']").toHaveAttribute(
+            "style",
+            "--sd-col: 1; --sd-width: 6; --sd-row: 2; --sd-height: 3"
+        );
+        // KPI card: formatted value, deltas coloured by polarity, target achievement.
+        const revenue = ".o_sd_widget[data-widget-id='11']";
+        expect(`${revenue} .o_sd_kpi_value`).toHaveText(`$${NBSP}1,234.50`);
+        expect(`${revenue} .o_sd_delta_previous .text-success`).toHaveText("▲ +23.4%");
+        expect(`${revenue} .o_sd_delta_last_year .text-danger`).toHaveText("▼ −7.5%");
+        expect(`${revenue} .o_sd_kpi_target`).toHaveText(/82% of target/);
+        expect(`${revenue} .o_sd_sparkline polyline`).toHaveCount(1);
+        // Lower is better: a rising cell count is bad news.
+        const scc = ".o_sd_widget[data-widget-id='12']";
+        expect(`${scc} .o_sd_kpi_value`).toHaveText(`210k${NBSP}cells/mL`);
+        expect(`${scc} .o_sd_delta_previous .text-danger`).toHaveText("▲ +10.0%");
+        // Chart, table and empty widget.
+        expect(".o_sd_widget[data-widget-id='13'] canvas").toHaveCount(1);
+        expect(".o_sd_widget[data-widget-id='14'] .o_sd_table_row").toHaveCount(2);
+        expect(".o_sd_widget[data-widget-id='14'] .o_sd_table_row:first td:last").toHaveText(
+            `$${NBSP}800.25`
+        );
+        expect(".o_sd_widget[data-widget-id='15'] .o_sd_widget_empty").toHaveText(
+            /No data for these filters/
+        );
+        // Keyboard and screen-reader access to the bars.
+        expect(".o_sd_widget[data-widget-id='13'] .o_sd_point").toHaveCount(2);
+        expect(".o_sd_widget[data-widget-id='11'] .o_sd_kpi_card").toHaveAttribute("tabindex", "0");
+    });
+
+    test("drill-down from a card, a bar and a table row", async () => {
+        mockDashboard();
+        await openDashboard();
+        const filters = dashboardFixture().filters;
+        await contains(".o_sd_widget[data-widget-id='11'] .o_sd_kpi_card").click();
+        await contains(".o_sd_widget[data-widget-id='13'] .o_sd_point:eq(1)").click();
+        await contains(".o_sd_widget[data-widget-id='14'] .o_sd_drill:first").click();
+        expect(calls.filter(([m]) => m === "action_drilldown")).toEqual([
+            ["action_drilldown", [11, "REVENUE", filters, null, null]],
+            ["action_drilldown", [13, "PRODUCTION", filters, null, "8"]],
+            ["action_drilldown", [14, "REVENUE", filters, null, "21"]],
+        ]);
+    });
+
+    test("a date preset reloads with one call and saves the filters", async () => {
+        mockDashboard((args) => {
+            const data = dashboardFixture();
+            if (args[1]) {
+                data.filters = { ...data.filters, ...args[1], date_from: "2026-08-26" };
+            }
+            return data;
+        });
+        await openDashboard();
+        await contains(".o_sd_preset").select("last_90_days");
+        await animationFrame();
+        expect(dataCalls()).toHaveLength(2);
+        expect(dataCalls()[1][1][1].preset).toBe("last_90_days");
+        const saved = calls.filter(([m]) => m === "save_filters");
+        expect(saved).toHaveLength(1);
+        expect(saved[0][1][1]).toEqual({
+            ...dashboardFixture().filters,
+            preset: "last_90_days",
+            date_from: "2026-08-26",
+            date_to: false,
+        });
+    });
+
+    test("the region filter is read when the panel opens and applied on Apply", async () => {
+        mockDashboard();
+        onRpc("smart.dairy.region", "search_read", () => [
+            { id: 3, display_name: "North" },
+            { id: 4, display_name: "South" },
+        ]);
+        onRpc("product.category", "search_read", () => []);
+        onRpc("crm.team", "search_read", () => []);
+        onRpc("smart.dairy.farm", "search_read", () => []);
+        await openDashboard();
+        expect(".o_sd_dimension_panel").toHaveCount(0);
+        await contains(".o_sd_filters_toggle").click();
+        await contains("#o_sd_region_ids_4").check();
+        await contains(".o_sd_apply").click();
+        expect(dataCalls()).toHaveLength(2);
+        expect(dataCalls()[1][1][1].region_ids).toEqual([4]);
+    });
+
+    test("error state with retry", async () => {
+        mockDashboard((args, n) => {
+            if (n === 1) {
+                throw new Error("Boom");
+            }
+            return dashboardFixture();
+        });
+        await openDashboard();
+        expect(".o_sd_error").toHaveCount(1);
+        expect(".o_sd_widget").toHaveCount(0);
+        await contains(".o_sd_retry").click();
+        await animationFrame();
+        expect(".o_sd_error").toHaveCount(0);
+        expect(".o_sd_widget").toHaveCount(5);
+    });
+
+    test("empty dashboard shows a readable message", async () => {
+        mockDashboard(() => {
+            const data = dashboardFixture();
+            data.widgets = data.widgets.map((w) => ({ ...w, empty: true }));
+            return data;
+        });
+        await openDashboard();
+        expect(".o_sd_empty").toHaveText(/No figures for this period yet/);
+    });
+
+    test("the KPI run notification refreshes the open dashboard", async () => {
+        mockDashboard();
+        await openDashboard();
+        expect(dataCalls()).toHaveLength(1);
+        busCallbacks.smart_dairy_kpi_refreshed({ run_id: 5, mode: "incremental" });
+        await animationFrame();
+        expect(dataCalls()).toHaveLength(2);
+    });
+
+    test("export buttons ask the server for the file", async () => {
+        mockDashboard();
+        await openDashboard();
+        await contains(".o_sd_export_xlsx").click();
+        await contains(".o_sd_export_pdf").click();
+        const filters = dashboardFixture().filters;
+        expect(calls.filter(([m]) => m === "action_export")).toEqual([
+            ["action_export", [1, filters, "xlsx"]],
+            ["action_export", [1, filters, "pdf"]],
+        ]);
+    });
+});

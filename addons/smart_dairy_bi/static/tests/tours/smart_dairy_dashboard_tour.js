@@ -1,0 +1,113 @@
+/* global Chart */
+import { registry } from "@web/core/registry";
+
+const tours = registry.category("web_tour.tours");
+
+/** The dashboard is drawn and shows at least one KPI card with a value. */
+const cardsShown = () => [
+    {
+        content: "The dashboard is drawn",
+        trigger: ".o_sd_dashboard[data-drawn='1']:not([aria-busy='true'])",
+    },
+    {
+        content: "KPI cards show values",
+        trigger: ".o_sd_widget_kpi_card:not(.o_sd_widget_is_empty) .o_sd_kpi_value:not(:contains(—))",
+    },
+];
+
+// Opens one dashboard (the URL of the tour) and checks its cards.
+tours.add("smart_dairy_bi_dashboard_cards", {
+    steps: () => [
+        ...cardsShown(),
+        {
+            content: "No error",
+            trigger: "body:not(:has(.o_sd_error)):not(:has(.o_error_dialog))",
+        },
+    ],
+});
+
+/** Clicks the first bar of the first bar chart on the canvas itself, as a user would. */
+function clickFirstBar() {
+    const canvas = document.querySelector(".o_sd_widget_bar:not(.o_sd_widget_is_empty) canvas");
+    const chart = Chart.getChart(canvas);
+    const bar = chart.getDatasetMeta(0).data.find((element) => element && !element.skip);
+    const rect = canvas.getBoundingClientRect();
+    const position = bar.tooltipPosition();
+    const init = {
+        bubbles: true,
+        cancelable: true,
+        clientX: rect.left + position.x,
+        clientY: rect.top + position.y,
+    };
+    canvas.dispatchEvent(new MouseEvent("mousemove", init));
+    canvas.dispatchEvent(new MouseEvent("click", init));
+}
+
+// Executive dashboard: drill down into a bar, then filter by period and region, then export.
+tours.add("smart_dairy_bi_dashboard_flow", {
+    steps: () => [
+        ...cardsShown(),
+        {
+            content: "Click a bar of the first bar chart (revenue by region)",
+            trigger: ".o_sd_widget_bar:not(.o_sd_widget_is_empty) canvas",
+            run: clickFirstBar,
+        },
+        {
+            content: "The fact records behind the bar are listed",
+            trigger: ".o_list_view .o_data_row",
+        },
+        {
+            content: "The breadcrumb names the KPI",
+            trigger: ".o_breadcrumb .active:contains(Revenue)",
+        },
+        {
+            content: "Back to the dashboard",
+            trigger: ".o_breadcrumb .breadcrumb-item a, .o_back_button",
+            run: "click",
+        },
+        ...cardsShown(),
+        {
+            content: "Open the filters (a panel on phones)",
+            trigger: ".o_sd_filters_toggle",
+            run: "click",
+        },
+        {
+            content: "Choose the last 90 days",
+            trigger: ".o_sd_preset",
+            run: "select last_90_days",
+        },
+        {
+            content: "The period is applied",
+            trigger: ".o_sd_dashboard:not([aria-busy='true']) .o_sd_preset:has(option[value='last_90_days']:selected)",
+        },
+        {
+            content: "Filter on the North region",
+            trigger: ".o_sd_dimension_region_ids label:contains(North)",
+            run: "click",
+        },
+        {
+            content: "Apply the filters",
+            trigger: ".o_sd_apply",
+            run: "click",
+        },
+        {
+            content: "One region filter is active",
+            trigger: ".o_sd_filters_toggle .badge:contains(1)",
+        },
+        ...cardsShown(),
+        {
+            content: "Export to XLSX",
+            trigger: ".o_sd_export_xlsx:enabled",
+            run: "click",
+        },
+        {
+            content: "The export finished without error",
+            trigger:
+                ".o_sd_export_xlsx:enabled:not(:has(.fa-spin))",
+        },
+        {
+            content: "No error dialog nor failure notification",
+            trigger: "body:not(:has(.o_error_dialog)):not(:has(.o_notification.border-danger))",
+        },
+    ],
+});

@@ -1,0 +1,108 @@
+from smart_dairy.demo import load_settings
+
+from odoo.tests import HttpCase, no_retry, tagged
+
+DASHBOARDS = ("executive", "sales", "farm", "quality", "finance")
+PATHS = {
+    "executive": "smart-dairy-executive",
+    "sales": "smart-dairy-sales",
+    "farm": "smart-dairy-farm-operations",
+    "quality": "smart-dairy-quality",
+    "finance": "smart-dairy-finance",
+}
+
+
+def _hoot_hash(text):
+    """Id of a hoot suite, as /web/tests expects it (see web/tests/test_js.py)."""
+    value = 0
+    for char in text:
+        value = ((value << 5) - value + ord(char)) & 0xFFFFFFFF
+    return f"{value:08x}"
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardHoot(HttpCase):
+    """The hoot unit tests of the dashboard client action and its formatting."""
+
+    @no_retry
+    def test_hoot(self):
+        suite = _hoot_hash("@smart_dairy_bi")
+        self.browser_js(
+            f"/web/tests?headless&loglevel=2&preset=desktop&timeout=15000&id={suite}",
+            "",
+            "",
+            login="admin",
+            timeout=1800,
+            success_signal="[HOOT] Test suite succeeded",
+            error_checker=lambda message: "[HOOT]" not in message,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardUi(HttpCase):
+    """Tours of the shipped dashboards on the demo data, at desktop size."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        codes = [farm["code"] for farm in load_settings()["farm"]["farms"]]
+        cls.demo_farms = cls.env["smart.dairy.farm"].search([("code", "in", codes)])
+
+    def setUp(self):
+        super().setUp()
+        if not self.demo_farms:
+            self.skipTest("The dashboard tours need the Smart Dairy demo data (demo farms absent).")
+        # The browser shares the test cursor: the materialised values are visible to it.
+        self.env["smart.dairy.kpi.run"]._run(
+            self.env["smart.dairy.kpi"].search([]), "manual", commit=False
+        )
+
+    def test_shipped_dashboards_show_cards(self):
+        for key in DASHBOARDS:
+            with self.subTest(dashboard=key):
+                self.assertTrue(self.env.ref(f"smart_dairy_bi.dashboard_{key}"))
+                self.start_tour(
+                    f"/odoo/{PATHS[key]}", "smart_dairy_bi_dashboard_cards", login="admin"
+                )
+
+    def test_drilldown_filters_and_export(self):
+        self.start_tour(
+            "/odoo/smart-dairy-executive", "smart_dairy_bi_dashboard_flow", login="admin"
+        )
+        # The filters chosen in the tour were saved for the user and the dashboard.
+        admin = self.env.ref("base.user_admin")
+        dashboard = self.env.ref("smart_dairy_bi.dashboard_executive")
+        saved = (
+            self.env["smart.dairy.dashboard"]
+            .with_user(admin)
+            .get_dashboard_data(dashboard.id, None)["filters"]
+        )
+        self.assertEqual(saved["preset"], "last_90_days")
+        self.assertEqual(saved["region_ids"], [self.env.ref("smart_dairy_base.region_north").id])
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardUiMobile(TestDashboardUi):
+    """The same tours on a phone: 375x667 with touch, widgets stacked, filters in a panel."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+    allow_inherited_tests_method = True
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardExportDownload(HttpCase):
+    """What the XLSX button downloads."""
+
+    def test_export_xlsx_download(self):
+        """The URL behind the XLSX button serves a workbook to the logged-in user."""
+        dashboard = self.env.ref("smart_dairy_bi.dashboard_executive")
+        self.authenticate("admin", "admin")
+        action = self.env["smart.dairy.dashboard"].action_export(
+            dashboard.id, {"preset": "last_30_days"}, "xlsx"
+        )
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("spreadsheetml", response.headers["Content-Type"])
+        self.assertTrue(response.content.startswith(b"PK"), "an XLSX file is a zip archive")

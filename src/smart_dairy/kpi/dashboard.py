@@ -1,0 +1,112 @@
+"""Dashboard helpers over KPI series: date presets, the automatic grain, range
+totals per breakdown value, rankings and the weekday matrix of heatmaps."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from . import query
+from .materialize import ValueTable
+from .periods import Grain, as_date, period_start, shift
+
+PRESETS = (
+    "today",
+    "yesterday",
+    "last_7_days",
+    "last_30_days",
+    "last_90_days",
+    "this_month",
+    "last_month",
+    "this_quarter",
+    "year_to_date",
+    "custom",
+)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Ranges up to this many days are shown by day, longer ones by month.
+DAILY_MAX_DAYS = 92
+
+
+def preset_range(preset, today):
+    """The inclusive (date_from, date_to) of a date preset relative to ``today``."""
+    today = as_date(today)
+    one_day = dt.timedelta(days=1)
+    if preset == "today":
+        return today, today
+    if preset == "yesterday":
+        return today - one_day, today - one_day
+    if preset in ("last_7_days", "last_30_days", "last_90_days"):
+        days = int(preset.split("_")[1])
+        return today - dt.timedelta(days=days - 1), today
+    if preset == "this_month":
+        return period_start(today, Grain.MONTH), today
+    if preset == "last_month":
+        start = shift(today, Grain.MONTH, -1)
+        return start, period_start(today, Grain.MONTH) - one_day
+    if preset == "this_quarter":
+        return period_start(today, Grain.QUARTER), today
+    if preset == "year_to_date":
+        return period_start(today, Grain.YEAR), today
+    raise ValueError(f"Unknown date preset {preset!r}; use one of: {', '.join(PRESETS[:-1])}")
+
+
+def auto_grain(date_from, date_to):
+    """Day for ranges up to DAILY_MAX_DAYS days, month for longer ones."""
+    days = (as_date(date_to) - as_date(date_from)).days + 1
+    return Grain.DAY if days <= DAILY_MAX_DAYS else Grain.MONTH
+
+
+def rank(values: Mapping, top_n=0):
+    """Keys sorted by value, highest first (no value last), cut to ``top_n`` when set."""
+    keys = sorted(values, key=lambda key: (values[key] is None, -(values[key] or 0.0), str(key)))
+    return keys[:top_n] if top_n else keys
+
+
+def weekday_matrix(series: Mapping[object, Iterable[tuple]]):
+    """{key: [(day, value), ...]} as {key: [mean value per weekday, Mon..Sun]};
+    days without a value are skipped, weekdays without any are None."""
+    matrix = {}
+    for key, points in series.items():
+        sums, counts = [0.0] * 7, [0] * 7
+        for day, value in points:
+            if value is not None:
+                weekday = as_date(day).weekday()
+                sums[weekday] += value
+                counts[weekday] += 1
+        matrix[key] = [total / n if n else None for total, n in zip(sums, counts, strict=True)]
+    return matrix
+
+
+def breakdown_totals(
+    cursor,
+    table: ValueTable,
+    kpis: Sequence,
+    grain,
+    date_from,
+    date_to,
+    company_ids: Sequence[int],
+    breakdown: str,
+    dimension_values: Iterable[str] | None = None,
+    library: Sequence | None = None,
+):
+    """The range value of each KPI per dimension value, {code: {value: float | None}}:
+    the ``current.value`` of ``query.fetch_breakdown`` without its per-period points
+    and comparisons, in time linear in the rows read (rankings of many customers or
+    products). Only the range's own periods are read."""
+    grain, calendar, by_code = query._prepare(kpis, grain, date_from, date_to, library)
+    dims = None if dimension_values is None else frozenset(dimension_values)
+    ids = {k.id for k in by_code.values() if k.formula is None}
+    data = query._load(
+        cursor, table, ids, grain, set(calendar.starts), company_ids, breakdown, dims
+    )
+    per_value = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for kpi_id, per_period in data.items():
+        for start, rows in per_period.items():
+            for row in rows:
+                per_value[row[0]][kpi_id][start].append(row)
+    values = dims if dims is not None else per_value.keys()
+    result = {kpi.code: {} for kpi in kpis}
+    for value in sorted(values, key=lambda v: (v is None, v or "")):
+        combiner = query._Combiner(by_code, per_value.get(value, {}), grain)
+        for kpi in kpis:
+            result[kpi.code][value] = combiner.value(kpi.code, calendar.starts, None)
+    return result

@@ -1,0 +1,119 @@
+import datetime as dt
+
+import pytest
+from smart_dairy.kpi import (
+    Aggregate,
+    Grain,
+    Kpi,
+    ValueTable,
+    create_value_table,
+    dashboard,
+    fetch_breakdown,
+    refresh_range,
+)
+
+TODAY = dt.date(2026, 3, 15)  # a Sunday
+
+
+@pytest.mark.parametrize(
+    ("preset", "expected"),
+    [
+        ("today", (TODAY, TODAY)),
+        ("yesterday", (dt.date(2026, 3, 14), dt.date(2026, 3, 14))),
+        ("last_7_days", (dt.date(2026, 3, 9), TODAY)),
+        ("last_30_days", (dt.date(2026, 2, 14), TODAY)),
+        ("last_90_days", (dt.date(2025, 12, 16), TODAY)),
+        ("this_month", (dt.date(2026, 3, 1), TODAY)),
+        ("last_month", (dt.date(2026, 2, 1), dt.date(2026, 2, 28))),
+        ("this_quarter", (dt.date(2026, 1, 1), TODAY)),
+        ("year_to_date", (dt.date(2026, 1, 1), TODAY)),
+    ],
+)
+def test_preset_range(preset, expected):
+    assert dashboard.preset_range(preset, TODAY) == expected
+
+
+def test_preset_ranges_have_the_stated_length():
+    for days in (7, 30, 90):
+        start, end = dashboard.preset_range(f"last_{days}_days", TODAY)
+        assert (end - start).days + 1 == days
+
+
+def test_last_month_in_january_is_december():
+    assert dashboard.preset_range("last_month", "2026-01-10") == (
+        dt.date(2025, 12, 1),
+        dt.date(2025, 12, 31),
+    )
+
+
+def test_unknown_preset_is_refused():
+    with pytest.raises(ValueError, match="Unknown date preset 'fortnight'"):
+        dashboard.preset_range("fortnight", TODAY)
+    with pytest.raises(ValueError):
+        dashboard.preset_range("custom", TODAY)
+
+
+def test_auto_grain_switches_to_months_after_92_days():
+    start = dt.date(2026, 1, 1)
+    assert dashboard.auto_grain(start, start + dt.timedelta(days=91)) is Grain.DAY
+    assert dashboard.auto_grain(start, start + dt.timedelta(days=92)) is Grain.MONTH
+
+
+def test_rank_sorts_descending_with_missing_values_last_and_cuts():
+    values = {"a": 3.0, "b": None, "c": 10.0, "d": -1.0, "e": 3.0}
+    assert dashboard.rank(values) == ["c", "a", "e", "d", "b"]
+    assert dashboard.rank(values, top_n=2) == ["c", "a"]
+    assert dashboard.rank({}) == []
+
+
+def test_weekday_matrix_averages_per_weekday():
+    monday = dt.date(2026, 3, 2)
+    points = [(monday + dt.timedelta(days=i), float(i)) for i in range(14)]
+    points.append((dt.date(2026, 3, 16), None))  # a Monday without value
+    matrix = dashboard.weekday_matrix({"farm": points, "empty": []})
+    # Mondays: 0 and 7; Sundays: 6 and 13
+    assert matrix["farm"][0] == pytest.approx(3.5)
+    assert matrix["farm"][6] == pytest.approx(9.5)
+    assert matrix["empty"] == [None] * 7
+    assert dashboard.WEEKDAYS[0] == "Mon"
+
+
+def test_breakdown_totals_equal_the_breakdown_cards(sales, sales_fact):
+    cur, _rows = sales
+    table = ValueTable()
+    create_value_table(cur, table)
+    dims = ("region", "product")
+    revenue = Kpi("REV", aggregate=Aggregate("sales", "amount"), dimensions=dims, id=1)
+    margin = Kpi(
+        "MARGIN", "ratio", numerator=Aggregate("sales", "cost"),
+        denominator=Aggregate("sales", "amount"), dimensions=dims, scale=100, id=2,
+    )  # fmt: skip
+    peak = Kpi("PEAK", aggregate=Aggregate("sales", "amount", "max"), dimensions=dims, id=3)
+    gross = Kpi("GP", "formula", formula="REV - COST", id=4)
+    cost = Kpi("COST", aggregate=Aggregate("sales", "cost"), dimensions=dims, id=5)
+    kpis = [revenue, margin, peak, cost]
+    start, end = dt.date(2023, 2, 1), dt.date(2023, 4, 30)
+    refresh_range(cur, table, kpis, {"sales": sales_fact}, ["day"], start, end, [1, 2, 3])
+    for breakdown in dims:
+        cards = fetch_breakdown(cur, table, kpis, "day", start, end, [1, 2], breakdown)
+        totals = dashboard.breakdown_totals(cur, table, kpis, "day", start, end, [1, 2], breakdown)
+        assert set(totals) == {k.code for k in kpis}
+        for kpi in kpis:
+            assert set(totals[kpi.code]) == set(cards[kpi.code]), (kpi.code, breakdown)
+            for value, series in cards[kpi.code].items():
+                assert totals[kpi.code][value] == pytest.approx(series.current.value)
+    north = dashboard.breakdown_totals(
+        cur, table, [revenue, gross], "day", start, end, [1], "region", ["north", "nowhere"],
+        library=kpis,
+    )  # fmt: skip
+    expected = fetch_breakdown(cur, table, [revenue], "day", start, end, [1], "region", ["north"])[
+        "REV"
+    ]["north"].current.value
+    assert north["REV"]["north"] == pytest.approx(expected)
+    assert north["REV"]["nowhere"] is None
+    assert north["GP"]["north"] == pytest.approx(
+        expected
+        - fetch_breakdown(cur, table, [cost], "day", start, end, [1], "region")["COST"][
+            "north"
+        ].current.value
+    )
