@@ -14,9 +14,9 @@ skipped_count=0
 count_pytest() {
     # Adds the counts of pytest's closing line ("12 passed, 1 failed, 3 skipped in 4.2s").
     local line word n
-    line=$(grep -E '^[0-9]+ (passed|failed|skipped|error)' "$1" | tail -n 1)
+    line=$(grep -E '^[0-9]+ (passed|failed|skipped|error)' "$1" | tail -n 1 || true)
     for word in passed failed skipped error errors; do
-        n=$(grep -oE "[0-9]+ $word\b" <<<"$line" | cut -d' ' -f1)
+        n=$(grep -oE "[0-9]+ $word\b" <<<"$line" | cut -d' ' -f1 || true)
         n=${n:-0}
         case $word in
             passed) passed_count=$((passed_count + n)) ;;
@@ -34,7 +34,7 @@ count_odoo() {
         bad=${BASH_REMATCH[1]} errors=${BASH_REMATCH[2]} total=${BASH_REMATCH[3]}
         passed_count=$((passed_count + total - bad - errors))
         failed_count=$((failed_count + bad + errors))
-    done < <(grep -E 'odoo.tests.result: [0-9]+ failed' "$1")
+    done < <(grep -E 'odoo.tests.result: [0-9]+ failed' "$1" || true)
 }
 
 ensure_system

@@ -1,1 +1,273 @@
-"""Placeholder: being written."""
+import datetime
+
+from markupsafe import Markup
+from smart_dairy import alerts as alert_engine
+from smart_dairy import kpi as engine
+
+from odoo import api, fields, models
+
+from .smart_dairy_alert_rule import SEVERITIES
+from .smart_dairy_kpi import GRAINS
+from .smart_dairy_kpi_run import VALUE_TABLE
+
+STATES = [("open", "Open"), ("acknowledged", "Acknowledged"), ("resolved", "Resolved")]
+SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
+CHART_PERIODS = 30
+
+
+class SmartDairyAlert(models.Model):
+    """An alert raised by a rule, a device or a forecast, followed up like any
+    Odoo record: responsible person's activity, messages, acknowledgement.
+
+    Other addons raise their alerts through this API, deduplicated by a key of
+    their choosing (at most one unresolved alert per key)::
+
+        alert = env["smart.dairy.alert"]._raise("iot:sensor:42:offline", {
+            "name": "Milk tank sensor offline",
+            "source": "device",            # kpi, device, forecast or other
+            "company_id": company.id,
+            "severity": "critical",        # info, warning, critical
+            "message": "Tank 2 sent nothing since 06:10.",
+            "user_id": user.id,            # optional: gets a to-do activity
+            "value": 0.0, "expected": "one reading a minute",  # optional
+        })                                 # a second call updates the same alert
+        env["smart.dairy.alert"]._resolve("iot:sensor:42:offline", "Back online.")
+    """
+
+    _name = "smart.dairy.alert"
+    _description = "Alert"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+
+    name = fields.Char(required=True)
+    dedup_key = fields.Char(
+        "Key", required=True, index=True, readonly=True, copy=False,
+        help="At most one unresolved alert exists per key.",
+    )  # fmt: skip
+    rule_id = fields.Many2one("smart.dairy.alert.rule", readonly=True, ondelete="set null")
+    source = fields.Selection(
+        [("kpi", "KPI"), ("device", "Device"), ("forecast", "Forecast"), ("other", "Other")],
+        required=True,
+        default="other",
+        readonly=True,
+    )
+    kpi_id = fields.Many2one("smart.dairy.kpi", "KPI", readonly=True, ondelete="set null")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, readonly=True
+    )
+    grain = fields.Selection(GRAINS, readonly=True)
+    period_start = fields.Date("Period", readonly=True, index=True)
+    observed_at = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    dimension_id = fields.Many2one("smart.dairy.kpi.dimension", "Breakdown", readonly=True)
+    dimension_value = fields.Char(readonly=True)
+    dimension_label = fields.Char("Scope", readonly=True)
+    value = fields.Float("Observed Value", readonly=True)
+    expected = fields.Char("Threshold or Expected Range", readonly=True)
+    message = fields.Text(readonly=True)
+    severity = fields.Selection(SEVERITIES, required=True, default="warning", tracking=True)
+    state = fields.Selection(STATES, required=True, default="open", tracking=True)
+    user_id = fields.Many2one("res.users", "Responsible", tracking=True)
+    acknowledged_by = fields.Many2one("res.users", readonly=True)
+    acknowledged_at = fields.Datetime(readonly=True)
+    resolved_by = fields.Many2one("res.users", readonly=True)
+    resolved_at = fields.Datetime(readonly=True)
+    chart = fields.Html("Recent Values", compute="_compute_chart", sanitize=False)
+
+    _open_key_unique = models.UniqueIndex(
+        "(dedup_key) WHERE state != 'resolved'", "An unresolved alert already has this key."
+    )
+
+    # -------------------------------------------------------------------- API
+
+    @api.model
+    def _raise(self, key, values):
+        """Create the unresolved alert of ``key``, or update it; a new alert notifies
+        its rule's channels (or, without a rule, gives ``user_id`` an activity)."""
+        alert = self.sudo().search([("dedup_key", "=", key), ("state", "!=", "resolved")], limit=1)
+        if alert:
+            escalated = SEVERITY_RANK.get(values.get("severity"), 0) > SEVERITY_RANK[alert.severity]
+            alert.write({**values, "observed_at": fields.Datetime.now()})
+            if escalated:
+                alert.message_post(body=alert.message, subtype_xmlid="mail.mt_comment")
+            return alert
+        alert = self.sudo().create({**values, "dedup_key": key})
+        alert._notify_raised()
+        return alert
+
+    @api.model
+    def _resolve(self, key, message=None):
+        """Resolve the unresolved alert of ``key``, if any; returns it."""
+        alert = self.sudo().search([("dedup_key", "=", key), ("state", "!=", "resolved")])
+        alert._set_resolved(message)
+        return alert
+
+    # ---------------------------------------------------------- notifications
+
+    def _notify_raised(self):
+        """Reach the right people through the channels of the alert's rule."""
+        for alert in self:
+            rule = alert.rule_id
+            partners = rule.partner_ids | alert.user_id.partner_id
+            if partners:
+                alert.message_subscribe(partner_ids=partners.ids)
+            if not rule or rule.channel_activity:
+                for user in alert._responsible_users():
+                    alert.activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        user_id=user.id,
+                        summary=alert.name,
+                        note=alert.message,
+                    )
+            if rule.channel_message:
+                alert.message_post(body=alert.message, subtype_xmlid="mail.mt_comment")
+            if rule.channel_email:
+                alert._send_email(partners)
+
+    def _responsible_users(self):
+        self.ensure_one()
+        users = self.user_id
+        if not users and self.rule_id.group_id:
+            users = self.rule_id.group_id.all_user_ids.filtered(
+                lambda user: self.company_id in user.company_ids and user.active
+            )
+        return users
+
+    def _send_email(self, partners):
+        self.ensure_one()
+        recipients = partners.filtered("email")
+        if not recipients:
+            return
+        body = Markup("<p>%s</p><p>%s</p>") % (
+            self.message,
+            self.env._("Severity: %s", dict(SEVERITIES)[self.severity]),
+        )
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": self.name,
+                "body_html": body,
+                "recipient_ids": [fields.Command.set(recipients.ids)],
+                "model": self._name,
+                "res_id": self.id,
+                "auto_delete": True,
+            }
+        )
+
+    # ---------------------------------------------------------------- actions
+
+    def action_acknowledge(self):
+        self.filtered(lambda alert: alert.state == "open").write(
+            {
+                "state": "acknowledged",
+                "acknowledged_by": self.env.uid,
+                "acknowledged_at": fields.Datetime.now(),
+            }
+        )
+
+    def action_resolve(self):
+        self._set_resolved(by=self.env.user)
+
+    def _set_resolved(self, message=None, by=None):
+        todo = self.filtered(lambda alert: alert.state != "resolved")
+        if not todo:
+            return
+        todo.write(
+            {
+                "state": "resolved",
+                "resolved_by": by.id if by else False,
+                "resolved_at": fields.Datetime.now(),
+            }
+        )
+        todo.activity_ids.action_feedback(feedback=message or self.env._("Alert resolved."))
+        if message:
+            for alert in todo:
+                alert.message_post(body=message, subtype_xmlid="mail.mt_note")
+
+    # ------------------------------------------------------------- dashboards
+
+    @api.model
+    def _open_alerts_for_kpis(self, kpis, limit=20):
+        """The unresolved alerts on ``kpis`` the user may see (allowed companies),
+        worst first, as JSON-ready dicts for dashboards."""
+        alerts = self.search(
+            [
+                ("kpi_id", "in", kpis.ids),
+                ("state", "!=", "resolved"),
+                ("company_id", "in", self.env.companies.ids),
+            ]
+        )
+        alerts = alerts.sorted(lambda a: (-SEVERITY_RANK[a.severity], -a.id))[:limit]
+        return [
+            {
+                "id": alert.id,
+                "name": alert.name,
+                "message": alert.message or "",
+                "severity": alert.severity,
+                "state": alert.state,
+                "kpi_code": alert.kpi_id.code,
+                "period_start": alert.period_start and alert.period_start.isoformat(),
+                "value": alert.value,
+            }
+            for alert in alerts
+        ]
+
+    # ------------------------------------------------------------------ chart
+
+    @api.depends("kpi_id", "period_start", "grain", "dimension_value", "company_id")
+    def _compute_chart(self):
+        for alert in self:
+            alert.chart = alert._chart_svg() if alert.kpi_id and alert.period_start else False
+
+    def _recent_values(self):
+        """[(period start, value)] of the alert's KPI and scope up to its period."""
+        kpi = self.kpi_id.sudo()
+        grain = engine.Grain(self.grain or "day")
+        date_to = engine.period_end(self.period_start, grain) - datetime.timedelta(days=1)
+        date_from = engine.shift(self.period_start, grain, -(CHART_PERIODS - 1))
+        catalogue = kpi.search([])
+        library = [k._to_engine() for k in catalogue]
+        args = (self.env.cr, VALUE_TABLE, [kpi._to_engine()], grain, date_from, date_to)
+        if self.dimension_id and self.dimension_value:
+            series = engine.fetch_breakdown(
+                *args, [self.company_id.id], self.dimension_id.field_name,
+                [self.dimension_value], library=library,
+            )[kpi.code][self.dimension_value]  # fmt: skip
+        else:
+            series = engine.fetch(*args, [self.company_id.id], library=library)[kpi.code]
+        return [(p.period_start, p.value) for p in series.points]
+
+    def _chart_svg(self, width=320, height=90):
+        points = [(day, value) for day, value in self._recent_values() if value is not None]
+        if len(points) < 2:
+            return False
+        values = [v for _d, v in points]
+        low, high = min(values), max(values)
+        span = (high - low) or 1.0
+        step = (width - 10) / (len(points) - 1)
+
+        def xy(i, v):
+            return 5 + i * step, height - 5 - (v - low) / span * (height - 10)
+
+        path = " ".join("{:.1f},{:.1f}".format(*xy(i, v)) for i, (_d, v) in enumerate(points))
+        colour = {"critical": "#d9534f", "warning": "#f0ad4e"}.get(self.severity, "#17a2b8")
+        last_x, last_y = xy(len(points) - 1, values[-1])
+        title = self.env._(
+            "%(kpi)s, last %(count)s periods: %(low)s to %(high)s",
+            kpi=self.kpi_id.name,
+            count=len(points),
+            low=alert_engine.format_number(low),
+            high=alert_engine.format_number(high),
+        )
+        return Markup(
+            '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="%(w)s" height="%(h)s" '
+            'viewBox="0 0 %(w)s %(h)s"><title>%(title)s</title>'
+            '<polyline fill="none" stroke="#6c757d" stroke-width="1.5" points="%(path)s"/>'
+            '<circle cx="%(x).1f" cy="%(y).1f" r="4" fill="%(colour)s"/></svg>'
+        ) % {
+            "w": width,
+            "h": height,
+            "title": title,
+            "path": path,
+            "x": last_x,
+            "y": last_y,
+            "colour": colour,
+        }

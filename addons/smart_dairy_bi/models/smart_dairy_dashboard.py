@@ -185,7 +185,7 @@ class SmartDairyDashboard(models.Model):
             "widgets": [
                 context.render(widget, plan) for widget, plan in zip(widgets, plans, strict=True)
             ],
-            "alerts": [],
+            "alerts": self.env["smart.dairy.alert"]._open_alerts_for_kpis(widgets.kpi_ids),
         }
 
     # ------------------------------------------------------------- drill-down

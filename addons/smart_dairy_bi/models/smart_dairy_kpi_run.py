@@ -215,7 +215,9 @@ class SmartDairyKpiRun(models.Model):
         return min(filter(None, starts), default=None)
 
     def _after_values_changed(self):
-        """Hook run after a run wrote values: tells open dashboards through the bus."""
+        """Hook run after a run wrote values: evaluates the alert rules, then tells
+        open dashboards through the bus."""
+        self.env["smart.dairy.alert.rule"]._evaluate_after_run()
         self._notify_listeners()
 
     def _notify_listeners(self):

@@ -9,3 +9,5 @@ from . import test_dashboard_access
 from . import test_dashboard_ui
 from . import test_dashboard_export
 from . import test_report_schedule
+from . import test_alert_rules
+from . import test_alert_demo

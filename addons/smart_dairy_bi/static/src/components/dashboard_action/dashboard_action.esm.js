@@ -151,6 +151,19 @@ export class SmartDairyDashboard extends Component {
         ].join("; ");
     }
 
+    alertClass(alert) {
+        return { critical: "alert-danger", warning: "alert-warning" }[alert.severity] || "alert-info";
+    }
+
+    openAlert(alert) {
+        return this.actionService.doAction({
+            type: "ir.actions.act_window",
+            res_model: "smart.dairy.alert",
+            res_id: alert.id,
+            views: [[false, "form"]],
+        });
+    }
+
     async drilldown(widget, { kpiCode, periodStart = null, dimensionValue = null }) {
         const action = await this.orm.call(MODEL, "action_drilldown", [
             widget.id,
