@@ -13,22 +13,15 @@ Goal: < 100 ms for the Executive dashboard. Assertions: none.
 
 import argparse
 import datetime as dt
-import pathlib
 import statistics
-import sys
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+import odoo_env
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--odoo", required=True, help="Odoo 19 source tree")
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--db_host", default="127.0.0.1")
-    parser.add_argument("--db_port", default="55432")
-    parser.add_argument("--db_user", default="odoo")
-    parser.add_argument("--db_password", default="odoo")
+    odoo_env.add_arguments(parser)
     parser.add_argument("--dashboard", default="executive", help="xmlid suffix: executive, ...")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--materialise", action="store_true", help="materialise and commit first")
@@ -47,25 +40,8 @@ def median_ms(func, repeat):
 
 def main():
     args = parse_args()
-    sys.path.insert(0, args.odoo)
-    import odoo
-    from odoo import api
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(
-        [
-            f"--addons-path={args.odoo}/addons,{ROOT / 'addons'}",
-            "--http-interface=127.0.0.1",
-            f"--db_host={args.db_host}",
-            f"--db_port={args.db_port}",
-            f"--db_user={args.db_user}",
-            f"--db_password={args.db_password}",
-            "--log-level=warn",
-        ]
-    )
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, api.SUPERUSER_ID, {})
+    with odoo_env.environment(args) as env:
+        cr = env.cr
         dashboard = env.ref(f"smart_dairy_bi.dashboard_{args.dashboard}")
         kpis = dashboard.widget_ids.kpi_ids
         if args.materialise:

@@ -13,12 +13,11 @@ Assertions: none; the figures are the result.
 
 import argparse
 import datetime as dt
-import pathlib
 import statistics
-import sys
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+import odoo_env
+
 EXECUTIVE = [
     "REVENUE",
     "NET_REVENUE",
@@ -37,13 +36,7 @@ EXECUTIVE = [
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--odoo", required=True, help="Odoo 19 source tree")
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--db_host", default="127.0.0.1")
-    parser.add_argument("--db_port", default="55432")
-    parser.add_argument("--db_user", default="odoo")
-    parser.add_argument("--db_password", default="odoo")
-    parser.add_argument("--addons", default=str(ROOT / "addons"), help="the suite's addons")
+    odoo_env.add_arguments(parser)
     parser.add_argument("--repeat", type=int, default=5, help="query API repetitions")
     parser.add_argument("--skip-full", action="store_true", help="reuse stored values")
     return parser.parse_args()
@@ -73,25 +66,8 @@ def live_values(env, kpis, date_from, date_to):
 
 def main():
     args = parse_args()
-    sys.path.insert(0, args.odoo)
-    import odoo
-    from odoo import api
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(
-        [
-            f"--addons-path={args.odoo}/addons,{args.addons}",
-            "--http-interface=127.0.0.1",
-            f"--db_host={args.db_host}",
-            f"--db_port={args.db_port}",
-            f"--db_user={args.db_user}",
-            f"--db_password={args.db_password}",
-            "--log-level=warn",
-        ]
-    )
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, api.SUPERUSER_ID, {})
+    with odoo_env.environment(args) as env:
+        cr = env.cr
         kpis = env["smart.dairy.kpi"].search([])
         for kpi in kpis:
             kpi.write({"grain_day": True, "grain_month": True})
