@@ -9,6 +9,8 @@ from odoo.tests import tagged
 from ..models.smart_dairy_report_schedule import next_occurrence
 from .test_dashboard_export import ExportCase
 
+SCHEDULE_LOGGER = "odoo.addons.smart_dairy_bi.models.smart_dairy_report_schedule"
+
 
 @tagged("post_install", "-at_install")
 class TestReportSchedule(ExportCase):
@@ -127,7 +129,8 @@ class TestReportSchedule(ExportCase):
         restricted.group_ids = self.env.ref("smart_dairy_base.group_smart_dairy_farm_manager")
         mails_before = self.env["mail.mail"].search([])
 
-        self.Schedule._cron_send_due(commit=False)
+        with self.assertLogs(SCHEDULE_LOGGER, "WARNING"):
+            self.Schedule._cron_send_due(commit=False)
 
         self.assertEqual(len(ok.log_ids), 1)
         log = ok.log_ids
@@ -186,6 +189,7 @@ class TestReportSchedule(ExportCase):
         restricted = self.dashboard.copy({"name": "Restricted"})
         schedule.dashboard_id = restricted
         restricted.group_ids = self.env.ref("smart_dairy_base.group_smart_dairy_farm_manager")
-        action = schedule.action_send_now()
+        with self.assertLogs(SCHEDULE_LOGGER, "WARNING"):
+            action = schedule.action_send_now()
         self.assertEqual(action["params"]["type"], "danger")
         self.assertIn("Restricted is for", action["params"]["message"])

@@ -41,8 +41,8 @@ registry.category("web_tour.tours").add("smart_dairy_milking_round_tour", {
             run: "click",
         },
         {
-            content: "Wait for the farms",
-            trigger: ".o_kanban_record:contains(Tour Meadow Farm)",
+            content: "Wait for the app's first screen",
+            trigger: "body:not(:has(.o_app_menu_sidebar)) .o_action_manager .o_action",
         },
         {
             content: "Open the app menu",
