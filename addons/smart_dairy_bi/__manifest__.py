@@ -50,6 +50,8 @@
         "views/smart_dairy_fact_milk_views.xml",
         "views/smart_dairy_fact_feed_views.xml",
         "views/smart_dairy_fact_capacity_views.xml",
+        "views/smart_dairy_fact_herd_views.xml",
+        "views/smart_dairy_fact_receivable_views.xml",
         "views/smart_dairy_fact_customer_views.xml",
     ],
     "demo": ["demo/smart_dairy_bi_demo.xml", "demo/smart_dairy_kpi_target_demo.xml"],

@@ -6,6 +6,8 @@ from . import smart_dairy_fact_inventory
 from . import smart_dairy_fact_milk
 from . import smart_dairy_fact_feed
 from . import smart_dairy_fact_capacity
+from . import smart_dairy_fact_herd
+from . import smart_dairy_fact_receivable
 from . import smart_dairy_fact_customer
 from . import smart_dairy_fact_balance
 from . import smart_dairy_kpi

@@ -11,3 +11,4 @@ from . import test_dashboard_export
 from . import test_report_schedule
 from . import test_alert_rules
 from . import test_alert_demo
+from . import test_snapshot_facts
