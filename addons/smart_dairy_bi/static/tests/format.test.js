@@ -119,6 +119,8 @@ describe("chart axes", () => {
         );
         expect(formatAxisValue(37.5, { display_format: "percentage" }, USD)).toBe("37.5%");
         expect(formatAxisValue(null, { display_format: "number" }, USD)).toBe("");
+        expect(formatAxisValue(0.35, { display_format: "ratio", unit: "kg/L" }, USD)).toBe("0.35");
+        expect(formatAxisValue(0.3, { display_format: "ratio", unit: "kg/L" }, USD)).toBe("0.30");
     });
 });
 

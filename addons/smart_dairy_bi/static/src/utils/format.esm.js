@@ -122,7 +122,9 @@ export function formatAxisValue(value, kpi, currency) {
             ""
         );
     } else {
-        text = formatFloat(value, { digits: [false, Number.isInteger(value) ? 0 : 1] });
+        // Ticks below 1 (ratios such as 0.35 kg/L) need two decimals to stay distinct.
+        const decimals = Number.isInteger(value) ? 0 : Math.abs(value) < 1 ? 2 : 1;
+        text = formatFloat(value, { digits: [false, decimals] });
     }
     switch (kpi?.display_format) {
         case "currency": {
