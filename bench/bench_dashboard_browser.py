@@ -19,10 +19,8 @@ import statistics
 import sys
 import time
 
-import requests
-
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
-from screenshot import Browser
+from screenshot import Browser, login
 
 DRAWN = """(() => {
     const mark = performance.getEntriesByName("smart_dairy_dashboard_drawn")[0];
@@ -66,24 +64,11 @@ def measure(browser, url, timeout):
 
 def main():
     args = parse_args()
-    session = requests.Session()
-    response = session.post(
-        f"{args.url}/web/session/authenticate",
-        json={"params": {"db": args.db, "login": args.login, "password": args.password}},
-        timeout=60,
-    )
-    response.raise_for_status()
-    if response.json().get("error"):
-        raise SystemExit(f"login failed: {response.json()['error']['data']['message']}")
+    session_id = login(args.url, args.db, args.login, args.password)
     width, height = map(int, args.size.split("x"))
     browser = Browser(width, height, port=9377)
     try:
-        browser.call(
-            "Network.setCookie",
-            name="session_id",
-            value=session.cookies["session_id"],
-            url=args.url,
-        )
+        browser.use_session(args.url, session_id)
         url = args.url + args.path
         warm = measure(browser, url, args.timeout)
         print(

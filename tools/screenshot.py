@@ -80,11 +80,29 @@ class Browser:
         with open(path, "wb") as handle:
             handle.write(base64.b64decode(data))
 
+    def use_session(self, url, session_id):
+        """Browse ``url`` as the Odoo user of ``session_id``."""
+        self.call("Network.setCookie", name="session_id", value=session_id, url=url)
+
     def close(self):
         self.ws.close()
         self.process.terminate()
         self.process.wait(10)
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def login(url, db, login, password):
+    """The session id of a fresh Odoo login; exits with the server's message on failure."""
+    session = requests.Session()
+    response = session.post(
+        f"{url}/web/session/authenticate",
+        json={"params": {"db": db, "login": login, "password": password}},
+        timeout=60,
+    )
+    response.raise_for_status()
+    if response.json().get("error"):
+        raise SystemExit(f"login failed: {response.json()['error']['data']['message']}")
+    return session.cookies["session_id"]
 
 
 def main():
@@ -97,22 +115,11 @@ def main():
     parser.add_argument("--size", default="1440x900")
     parser.add_argument("--out", default="screenshot.png")
     args = parser.parse_args()
-    session = requests.Session()
-    response = session.post(
-        f"{args.url}/web/session/authenticate",
-        json={"params": {"db": args.db, "login": args.login, "password": args.password}},
-        timeout=30,
-    )
-    response.raise_for_status()
-    if response.json().get("error"):
-        raise SystemExit(f"login failed: {response.json()['error']['data']['message']}")
+    session_id = login(args.url, args.db, args.login, args.password)
     width, height = map(int, args.size.split("x"))
     browser = Browser(width, height)
     try:
-        browser.call(
-            "Network.setCookie", name="session_id", value=session.cookies["session_id"],
-            url=args.url,
-        )  # fmt: skip
+        browser.use_session(args.url, session_id)
         for n, path in enumerate(args.paths):
             out = args.out if len(args.paths) == 1 else args.out.replace(".png", f"-{n + 1}.png")
             browser.shot(args.url + path, out)
