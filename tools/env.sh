@@ -6,9 +6,15 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
 PY=$VENV/bin/python
-STATE=${SMART_DAIRY_STATE:-/tmp/smart-dairy-$(id -u)}
-PG_PORT=${PG_PORT:-55432}
-MQTT_PORT=${MQTT_PORT:-18830}
+# The throwaway servers belong to this checkout: their folder and ports derive from its
+# path, so two clones can run `make test` at once without meeting.
+CHECKOUT_ID=$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)
+PORT_OFFSET=$((CHECKOUT_ID % 400))
+STATE=${SMART_DAIRY_STATE:-/tmp/smart-dairy-$(id -u)-$CHECKOUT_ID}
+PG_PORT=${PG_PORT:-$((55000 + PORT_OFFSET))}
+MQTT_PORT=${MQTT_PORT:-$((18300 + PORT_OFFSET))}
+TEST_HTTP_PORT=${TEST_HTTP_PORT:-$((19000 + 2 * PORT_OFFSET))}
+TEST_GEVENT_PORT=$((TEST_HTTP_PORT + 1))
 DB_USER=odoo
 
 log() { printf '\033[1m[smart-dairy]\033[0m %s\n' "$*"; }
@@ -105,8 +111,26 @@ as_pg_owner() {
     fi
 }
 
+pg_settings() {
+    # The server's settings, kept in a file of their own: a change restarts the server.
+    echo "listen_addresses = '127.0.0.1'"
+    echo "port = $PG_PORT"
+    echo "unix_socket_directories = '$STATE/pg'"
+    echo "fsync = off"
+    echo "synchronous_commit = off"
+    echo "full_page_writes = off"
+    echo "shared_buffers = 512MB"
+    echo "work_mem = 64MB"
+    echo "maintenance_work_mem = 256MB"
+    echo "max_connections = 200"
+    if timescaledb_available; then
+        echo "shared_preload_libraries = 'timescaledb'"
+        echo "timescaledb.telemetry_level = off"
+    fi
+}
+
 start_postgres() {
-    local bindir data=$STATE/pg
+    local bindir data=$STATE/pg settings
     bindir=$(pg_bindir)
     [ -n "$bindir" ] || { log "no PostgreSQL binaries found"; return 1; }
     mkdir -p "$STATE"
@@ -115,23 +139,16 @@ start_postgres() {
         mkdir -p "$data"
         [ "$(id -u)" -eq 0 ] && { id smartdairy >/dev/null 2>&1 || as_pg_owner true; chown smartdairy "$data"; }
         as_pg_owner "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-        {
-            echo "listen_addresses = '127.0.0.1'"
-            echo "port = $PG_PORT"
-            echo "unix_socket_directories = '$data'"
-            echo "fsync = off"
-            echo "synchronous_commit = off"
-            echo "full_page_writes = off"
-            echo "shared_buffers = 512MB"
-            echo "work_mem = 64MB"
-            echo "maintenance_work_mem = 256MB"
-            echo "max_connections = 200"
-        } >>"$data/postgresql.conf"
+        echo "include_if_exists = 'smart_dairy.conf'" >>"$data/postgresql.conf"
     fi
-    sed -i '/^shared_preload_libraries/d' "$data/postgresql.conf"
-    if timescaledb_available; then
-        echo "shared_preload_libraries = 'timescaledb'" >>"$data/postgresql.conf"
-        echo "timescaledb.telemetry_level = off" >>"$data/postgresql.conf"
+    settings=$(pg_settings)
+    if [ "$settings" != "$(cat "$data/smart_dairy.conf" 2>/dev/null)" ]; then
+        printf '%s\n' "$settings" >"$data/smart_dairy.conf"
+        [ "$(id -u)" -eq 0 ] && chown smartdairy "$data/smart_dairy.conf"
+        if as_pg_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+            log "PostgreSQL settings changed: restarting the throwaway server"
+            as_pg_owner "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+        fi
     fi
     if ! as_pg_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         as_pg_owner "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w start >/dev/null
@@ -139,7 +156,7 @@ start_postgres() {
     psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'" | grep -q 1 ||
         psql_admin -c "CREATE ROLE $DB_USER LOGIN SUPERUSER PASSWORD '$DB_USER'" >/dev/null
     export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=$DB_USER PGPASSWORD=$DB_USER
-    log "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT" \
+    log "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT, data in $data" \
         "($(timescaledb_available && echo 'with TimescaleDB preloaded' || echo 'TimescaleDB not installed'))"
 }
 

@@ -61,7 +61,7 @@ odoo_suite() {
     set +e
     "$PY" "$ODOO/odoo-bin" --addons-path="$ODOO/addons,$ROOT/addons" -d "$db" \
         --db_host=127.0.0.1 --db_port="$PG_PORT" --db_user="$DB_USER" --db_password="$DB_USER" \
-        --http-interface=127.0.0.1 --http-port=18069 --gevent-port=18072 --stop-after-init --log-level=info "$@" 2>&1 | tee "$logfile" |
+        --http-interface=127.0.0.1 --http-port="$TEST_HTTP_PORT" --gevent-port="$TEST_GEVENT_PORT" --stop-after-init --log-level=info "$@" 2>&1 | tee "$logfile" |
         grep -E --line-buffered '(ERROR|WARNING|CRITICAL|FAIL|Ran [0-9]+ tests|tests in|smart_dairy.*(loaded|Generated|Installed))'
     local rc=${PIPESTATUS[0]}
     set -e
