@@ -50,7 +50,8 @@ ensure_system() {
     local pkgs=(libpq-dev gcc python3-dev)
     [ -n "$(pg_bindir)" ] || pkgs+=(postgresql)
     command -v mosquitto >/dev/null || pkgs+=(mosquitto)
-    if [ -n "$(odoo_src)" ]; then
+    if [ "${1:-}" = odoo ]; then
+        command -v git >/dev/null || pkgs+=(git)
         pkgs+=(libldap2-dev libsasl2-dev)
         command -v wkhtmltopdf >/dev/null || pkgs+=(wkhtmltopdf)
         command -v chromium >/dev/null || command -v google-chrome >/dev/null || pkgs+=(chromium)
@@ -58,39 +59,98 @@ ensure_system() {
     apt_install "${pkgs[@]}" || log "continuing without them; suites that need them will say so"
 }
 
+ODOO_REF=${ODOO_REF:-19.0}
+ODOO_CACHE=${ODOO_CACHE:-$ROOT/.cache/odoo-$ODOO_REF}
+
+is_odoo19() { [ -x "$1/odoo-bin" ] && grep -q "^version_info = (19, 0," "$1/odoo/release.py" 2>/dev/null; }
+
 odoo_src() {
-    # An Odoo 19.0 source tree: $ODOO_SRC, or a conventional location.
+    # An Odoo 19.0 source tree: $ODOO_SRC; else, when ODOO_REPO names where to get one, the
+    # cache it was cloned into; else a conventional location, then the cache.
     local dir
-    for dir in "${ODOO_SRC:-}" "$ROOT/../odoo" "$ROOT/../odoo19" /opt/odoo19 /opt/odoo /opt/odoo/odoo "$HOME/odoo"; do
-        [ -n "$dir" ] && [ -x "$dir/odoo-bin" ] || continue
-        grep -q "^version_info = (19, 0," "$dir/odoo/release.py" 2>/dev/null || continue
-        (cd "$dir" && pwd)
-        return
-    done
+    if [ -n "${ODOO_SRC:-}" ]; then
+        is_odoo19 "$ODOO_SRC" && (cd "$ODOO_SRC" && pwd)
+        return 0
+    fi
+    if [ -z "${ODOO_REPO:-}" ]; then
+        for dir in "$ROOT/../odoo" "$ROOT/../odoo19" /opt/odoo19 /opt/odoo /opt/odoo/odoo "$HOME/odoo"; do
+            is_odoo19 "$dir" && { (cd "$dir" && pwd); return 0; }
+        done
+    fi
+    if is_odoo19 "$ODOO_CACHE" && [ "$(cat "$ODOO_CACHE/.smart-dairy-origin" 2>/dev/null)" = "$(odoo_origin)" ]; then
+        echo "$ODOO_CACHE"
+    fi
+    return 0
+}
+
+odoo_origin() {
+    # Where Odoo is downloaded from: ODOO_REPO (a URL, or a local clone or mirror) and ODOO_REF.
+    local repo=${ODOO_REPO:-https://github.com/odoo/odoo.git}
+    [ -d "$repo" ] && repo="file://$(cd "$repo" && pwd)"
+    echo "$repo $ODOO_REF"
+}
+
+fetch_odoo() {
+    # Shallow clone of Odoo's $ODOO_REF branch into the cache; prints the tree, or fails saying why.
+    local origin repo tmp
+    origin=$(odoo_origin)
+    repo=${origin% *}
+    command -v git >/dev/null || apt_install git || true
+    log "no Odoo 19.0 source tree found: downloading branch $ODOO_REF from $repo" >&2
+    log "(a shallow clone: about 400 MB to download, 1.3 GB on disk, a few minutes; into $ODOO_CACHE)" >&2
+    tmp="$ODOO_CACHE.part"
+    rm -rf "$tmp"
+    mkdir -p "$(dirname "$ODOO_CACHE")"
+    if ! GIT_HTTP_LOW_SPEED_LIMIT=1000 GIT_HTTP_LOW_SPEED_TIME=60 \
+        git clone -q --depth 1 --single-branch --branch "$ODOO_REF" "$repo" "$tmp" >&2 || ! is_odoo19 "$tmp"; then
+        rm -rf "$tmp"
+        log "could not get Odoo $ODOO_REF from $repo. Two ways out:" >&2
+        log "  ODOO_SRC=/path/to/odoo-19.0-tree make ...   (an Odoo 19.0 tree you already have)" >&2
+        log "  ODOO_REPO=/path/or/url/of/a/clone make ...  (a mirror or local clone to copy it from)" >&2
+        return 1
+    fi
+    echo "$origin" >"$tmp/.smart-dairy-origin"
+    rm -rf "$ODOO_CACHE"
+    mv "$tmp" "$ODOO_CACHE"
+    log "Odoo $ODOO_REF ready in $ODOO_CACHE ($(du -sh "$ODOO_CACHE" | cut -f1))" >&2
+    echo "$ODOO_CACHE"
+}
+
+ensure_odoo() {
+    # The Odoo tree to use, downloaded when none is found; empty (and a message) when that fails.
+    local dir
+    dir=$(odoo_src)
+    if [ -z "$dir" ] && [ -n "${ODOO_SRC:-}" ]; then
+        log "ODOO_SRC=$ODOO_SRC is not an Odoo 19.0 source tree" >&2
+        return 0
+    fi
+    [ -n "$dir" ] || dir=$(fetch_odoo) || true
+    echo "$dir"
 }
 
 ensure_venv() {
     [ -x "$PY" ] || python3 -m venv "$VENV"
     local stamp="$VENV/.smart-dairy-installed"
-    if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+    if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ] || [ "$ROOT/tools/constraints.txt" -nt "$stamp" ]; then
         log "installing the smart_dairy engine package into $VENV"
         "$PY" -m pip install -q --upgrade pip wheel
-        "$PY" -m pip install -q -e "$ROOT[test,lint]"
+        "$PY" -m pip install -q -c "$ROOT/tools/constraints.txt" -e "$ROOT[test,lint]"
         touch "$stamp"
     fi
 }
 
 ensure_odoo_requirements() {
-    # Odoo's own pins, with the one that does not build on Python 3.11 here swapped.
+    # Odoo's own pins (with cbor2 5.4.2, which does not build on Python 3.11, swapped for 5.4.6)
+    # and the engine, resolved together under tools/constraints.txt; then pip must see no conflict.
     local src=$1 stamp="$VENV/.odoo-requirements"
     local req_hash
-    req_hash=$(md5sum "$src/requirements.txt" | cut -d' ' -f1)
+    req_hash=$(cat "$src/requirements.txt" "$ROOT/tools/constraints.txt" "$ROOT/pyproject.toml" | md5sum | cut -d' ' -f1)
     [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$req_hash" ] && return 0
     log "installing Odoo 19 requirements from $src/requirements.txt"
+    mkdir -p "$STATE"
     sed 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$src/requirements.txt" >"$STATE/odoo-requirements.txt"
-    "$PY" -m pip install -q -r "$STATE/odoo-requirements.txt"
-    # Odoo's pins may have moved shared dependencies: put ours back on top.
-    "$PY" -m pip install -q -e "$ROOT[test,lint]"
+    "$PY" -m pip install -q -r "$STATE/odoo-requirements.txt" -c "$ROOT/tools/constraints.txt" -e "$ROOT[test,lint]"
+    "$PY" -m pip check || { log "pip reports conflicting versions: see tools/constraints.txt"; return 1; }
     echo "$req_hash" >"$stamp"
 }
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # `make run`: Odoo 19 with the whole suite and demo data, without Docker.
-# Needs an Odoo 19.0 tree (ODOO_SRC or /opt/odoo19); uses a local PostgreSQL
-# started here (TimescaleDB preloaded when installed) and mosquitto when present.
+# Uses the Odoo 19.0 tree it finds (ODOO_SRC, /opt/odoo19, ...) or downloads one (ODOO_REPO,
+# ODOO_REF), a local PostgreSQL started here (TimescaleDB preloaded when installed) and
+# mosquitto when present.
 source "$(dirname "$0")/env.sh"
 DB=${DB:-smart_dairy}
 PORT=${PORT:-8069}
-ODOO=$(odoo_src)
-[ -n "$ODOO" ] || { log "no Odoo 19.0 source tree: set ODOO_SRC"; exit 1; }
-ensure_system
+ODOO=$(ensure_odoo)
+[ -n "$ODOO" ] || exit 1
+ensure_system odoo
 ensure_venv
 ensure_odoo_requirements "$ODOO"
 start_postgres

@@ -2,9 +2,9 @@
 # `make scale DB=name`: a database with the suite installed, filled by the scale generator.
 source "$(dirname "$0")/env.sh"
 DB=${1:-sd_scale}
-ODOO=$(odoo_src)
-[ -n "$ODOO" ] || { log "the scale database needs an Odoo 19.0 tree: set ODOO_SRC"; exit 1; }
-ensure_system
+ODOO=$(ensure_odoo)
+[ -n "$ODOO" ] || exit 1
+ensure_system odoo
 ensure_venv
 ensure_odoo_requirements "$ODOO"
 start_postgres

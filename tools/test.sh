@@ -37,7 +37,8 @@ count_odoo() {
     done < <(grep -E 'odoo.tests.result: [0-9]+ failed' "$1" || true)
 }
 
-ensure_system
+ODOO=$([ -n "${SMART_DAIRY_SKIP_ODOO:-}" ] || ensure_odoo)
+ensure_system ${ODOO:+odoo}
 ensure_venv
 start_postgres
 trap stop_postgres EXIT
@@ -76,9 +77,10 @@ odoo_suite() {
     fi
 }
 
-ODOO=$([ -n "${SMART_DAIRY_SKIP_ODOO:-}" ] || odoo_src)
-if [ -z "$ODOO" ]; then
-    skipped+=("Odoo suites: no Odoo 19.0 source tree (set ODOO_SRC, or put one in /opt/odoo19)")
+if [ -n "${SMART_DAIRY_SKIP_ODOO:-}" ]; then
+    skipped+=("Odoo suites: SMART_DAIRY_SKIP_ODOO is set")
+elif [ -z "$ODOO" ]; then
+    skipped+=("Odoo suites: no Odoo 19.0 source tree and none could be downloaded (set ODOO_SRC or ODOO_REPO)")
 else
     ensure_odoo_requirements "$ODOO"
     tags=/${MODULES//,/,/}
