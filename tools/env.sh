@@ -212,6 +212,7 @@ start_postgres() {
     fi
     if ! as_pg_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         as_pg_owner "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w start >/dev/null
+        PG_STARTED_HERE=1
     fi
     psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'" | grep -q 1 ||
         psql_admin -c "CREATE ROLE $DB_USER LOGIN SUPERUSER PASSWORD '$DB_USER'" >/dev/null
@@ -224,6 +225,12 @@ psql_admin() {
     "$(pg_bindir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"
 }
 
+stop_own_servers() {
+    # Stops the servers this command started; a server a `make run` left running stays up.
+    [ -z "${PG_STARTED_HERE:-}" ] || stop_postgres
+    [ -z "${MQTT_STARTED_HERE:-}" ] || stop_mosquitto
+}
+
 stop_postgres() {
     local bindir
     bindir=$(pg_bindir)
@@ -234,9 +241,16 @@ start_mosquitto() {
     command -v mosquitto >/dev/null || { log "mosquitto not installed"; return 1; }
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$MQTT_PORT") 2>/dev/null; then
         printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$MQTT_PORT" >"$STATE/mosquitto.conf"
-        mosquitto -c "$STATE/mosquitto.conf" -d
+        mosquitto -c "$STATE/mosquitto.conf" >"$STATE/mosquitto.log" 2>&1 &
+        echo $! >"$STATE/mosquitto.pid"
+        MQTT_STARTED_HERE=1
         sleep 0.5
     fi
     export SMART_DAIRY_MQTT_URL="mqtt://127.0.0.1:$MQTT_PORT"
     log "mosquitto broker on 127.0.0.1:$MQTT_PORT"
+}
+
+stop_mosquitto() {
+    [ -f "$STATE/mosquitto.pid" ] && kill "$(cat "$STATE/mosquitto.pid")" 2>/dev/null || true
+    rm -f "$STATE/mosquitto.pid"
 }

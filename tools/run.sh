@@ -2,10 +2,12 @@
 # `make run`: Odoo 19 with the whole suite and demo data, without Docker.
 # Uses the Odoo 19.0 tree it finds (ODOO_SRC, /opt/odoo19, ...) or downloads one (ODOO_REPO,
 # ODOO_REF), a local PostgreSQL started here (TimescaleDB preloaded when installed) and
-# mosquitto when present.
+# mosquitto when present. WORKERS=N serves as production does (N HTTP workers, a cron worker,
+# the websocket process on PORT+3); WORKERS=0, the default, runs one threaded process.
 source "$(dirname "$0")/env.sh"
 DB=${DB:-smart_dairy}
 PORT=${PORT:-8069}
+WORKERS=${WORKERS:-0}
 ODOO=$(ensure_odoo)
 [ -n "$ODOO" ] || exit 1
 ensure_system odoo
@@ -15,11 +17,14 @@ start_postgres
 start_mosquitto || log "no broker: HTTP ingestion only"
 args=(--addons-path="$ODOO/addons,$ROOT/addons" -d "$DB" --db-filter="^$DB\$"
     --db_host=127.0.0.1 --db_port="$PG_PORT" --db_user="$DB_USER" --db_password="$DB_USER"
-    --http-interface=127.0.0.1 --http-port="$PORT")
+    --http-interface=127.0.0.1 --http-port="$PORT" --gevent-port="$((PORT + 3))")
 if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = 'smart_dairy_forecast' AND state = 'installed'" 2>/dev/null | grep -q 1; then
-    log "creating database $DB with the suite and demo data"
-    "$PY" "$ODOO/odoo-bin" "${args[@]}" --with-demo --stop-after-init \
+    log "creating database $DB with the suite and demo data (about two minutes)"
+    start=$(date +%s)
+    "$PY" "$ODOO/odoo-bin" "${args[@]}" --with-demo --stop-after-init --log-level=warn \
         -i smart_dairy_base,smart_dairy_bi,smart_dairy_iot,smart_dairy_forecast
+    log "database $DB ready in $(($(date +%s) - start)) s"
 fi
-log "Odoo on http://localhost:$PORT (admin / admin)"
+[ "$WORKERS" -gt 0 ] && args+=(--workers="$WORKERS" --max-cron-threads=1)
+log "Odoo on http://localhost:$PORT (admin / admin); Ctrl+C stops it, 'make stop' stops PostgreSQL too"
 exec "$PY" "$ODOO/odoo-bin" "${args[@]}"

@@ -37,18 +37,48 @@ count_odoo() {
     done < <(grep -E 'odoo.tests.result: [0-9]+ failed' "$1" || true)
 }
 
+workers_suite() {
+    # Odoo as production runs it (--workers=2: HTTP workers, a cron worker, the websocket
+    # process) on database $1, with tests/server run against it over HTTP and the websocket.
+    local db=$1 logfile=$STATE/workers.log pid rc
+    log "Odoo with --workers=2 on $db: dashboard over HTTP, bus notification over the websocket"
+    "$PY" "$ODOO/odoo-bin" --addons-path="$ODOO/addons,$ROOT/addons" -d "$db" --db-filter="^$db\$" \
+        --db_host=127.0.0.1 --db_port="$PG_PORT" --db_user="$DB_USER" --db_password="$DB_USER" \
+        --http-interface=127.0.0.1 --http-port="$TEST_HTTP_PORT" --gevent-port="$TEST_GEVENT_PORT" \
+        --workers=2 --max-cron-threads=1 --log-level=info >"$logfile" 2>&1 &
+    pid=$!
+    for _ in $(seq 120); do
+        "$PY" -c "import requests, sys; requests.get(sys.argv[1], timeout=2).raise_for_status()" \
+            "http://127.0.0.1:$TEST_HTTP_PORT/web/health" >/dev/null 2>&1 && break
+        sleep 1
+    done
+    set +e
+    SMART_DAIRY_ODOO_URL="http://127.0.0.1:$TEST_HTTP_PORT" SMART_DAIRY_ODOO_WS_URL="ws://127.0.0.1:$TEST_GEVENT_PORT" \
+        SMART_DAIRY_ODOO_DB="$db" SMART_DAIRY_ODOO_PID=$pid \
+        "$PY" -m pytest "$ROOT/tests/server" -q -p no:cacheprovider | tee "$STATE/pytest-server.log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    count_pytest "$STATE/pytest-server.log"
+    [ $rc -eq 0 ] || failed+=("Odoo with --workers=2 (pytest exit $rc, server log $logfile)")
+    if grep -qE 'DistributionNotFound|Traceback' "$logfile"; then
+        grep -E -B2 -A8 'DistributionNotFound|Traceback' "$logfile" | head -40
+        failed+=("Odoo with --workers=2 logged a traceback (log $logfile)")
+    fi
+}
+
 ODOO=$([ -n "${SMART_DAIRY_SKIP_ODOO:-}" ] || ensure_odoo)
 ensure_system ${ODOO:+odoo}
 ensure_venv
 start_postgres
-trap stop_postgres EXIT
+trap stop_own_servers EXIT
 start_mosquitto || skipped+=("MQTT tests: mosquitto is not installed")
 timescaledb_available || skipped+=("TimescaleDB tests: the extension is not installed for this PostgreSQL")
 
 log "engine suites (pytest)"
 export SMART_DAIRY_TEST_DSN="host=127.0.0.1 port=$PG_PORT user=$DB_USER password=$DB_USER dbname=postgres"
 set +e
-"$PY" -m pytest "$ROOT/tests" -q -p no:cacheprovider | tee "$STATE/pytest.log"
+"$PY" -m pytest "$ROOT/tests/engine" -q -p no:cacheprovider | tee "$STATE/pytest.log"
 rc=${PIPESTATUS[0]}
 set -e
 count_pytest "$STATE/pytest.log"
@@ -88,6 +118,7 @@ else
     start=$(date +%s)
     odoo_suite sd_test_demo -i "$MODULES" --with-demo --test-tags "$tags"
     log "install with demo data and tests took $(($(date +%s) - start)) s"
+    workers_suite sd_test_demo
     log "Odoo: install without demo data, then uninstall"
     odoo_suite sd_test_nodemo -i "$MODULES"
     set +e

@@ -125,6 +125,16 @@ def extension_available(cursor, name):
     return cur.fetchone() is not None
 
 
+def library_preloaded(cursor, name):
+    """Whether the server loads library ``name`` at start (``shared_preload_libraries``).
+
+    Extensions such as TimescaleDB must be: creating one that is not ends the connection.
+    """
+    cur = raw_cursor(cursor)
+    cur.execute("SELECT current_setting('shared_preload_libraries')")
+    return name in {part.strip() for part in cur.fetchone()[0].split(",")}
+
+
 def extension_installed(cursor, name):
     cur = raw_cursor(cursor)
     cur.execute("SELECT 1 FROM pg_extension WHERE extname = %s", [name])

@@ -21,13 +21,13 @@ EXTENSION = "timescaledb"
 def timescaledb_enabled(conn):
     """Whether the TimescaleDB extension can be used in this database.
 
-    Creates the extension when the server offers it and it is not created yet;
-    a role that may not create it gets False, and its transaction stays usable.
+    Creates the extension when the server offers and preloads it and it is not created
+    yet; a role that may not create it gets False, and its transaction stays usable.
     """
     with conn.cursor() as cur:
         if db.extension_installed(cur, EXTENSION):
             return True
-        if not db.extension_available(cur, EXTENSION):
+        if not db.extension_available(cur, EXTENSION) or not db.library_preloaded(cur, EXTENSION):
             return False
         create = sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(EXTENSION))
         if conn.autocommit:

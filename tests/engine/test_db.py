@@ -59,6 +59,10 @@ def test_schema_helpers_are_idempotent(conn):
         assert db.extension_available(cur, "plpgsql")
         assert db.extension_installed(cur, "plpgsql")
         assert not db.extension_available(cur, "no_such_extension")
+        assert not db.library_preloaded(cur, "no_such_library")
+        cur.execute("SELECT current_setting('shared_preload_libraries')")
+        for library in filter(None, (part.strip() for part in cur.fetchone()[0].split(","))):
+            assert db.library_preloaded(cur, library)
 
 
 def test_advisory_lock_keeps_a_second_session_out(scratch_dsn):

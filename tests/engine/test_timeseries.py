@@ -42,6 +42,8 @@ def _timescaledb_or_skip(conn):
     with conn.cursor() as cur:
         if not db.extension_available(cur, timeseries.EXTENSION):
             pytest.skip("the PostgreSQL server does not offer the timescaledb extension")
+        if not db.library_preloaded(cur, timeseries.EXTENSION):
+            pytest.skip("timescaledb is installed but not in shared_preload_libraries")
 
 
 def test_plain_schema_is_idempotent_and_skips_timescaledb(conn):
