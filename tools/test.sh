@@ -109,6 +109,8 @@ odoo_suite() {
 
 if [ -n "${SMART_DAIRY_SKIP_ODOO:-}" ]; then
     skipped+=("Odoo suites: SMART_DAIRY_SKIP_ODOO is set")
+elif [ -z "$ODOO" ] && [ -n "${ODOO_SRC:-}${ODOO_REPO:-}" ]; then
+    failed+=("Odoo suites: no Odoo 19.0 tree from ODOO_SRC or ODOO_REPO (see the messages above)")
 elif [ -z "$ODOO" ]; then
     skipped+=("Odoo suites: no Odoo 19.0 source tree and none could be downloaded (set ODOO_SRC or ODOO_REPO)")
 else
