@@ -3,7 +3,7 @@
 import dataclasses
 
 import pytest
-from smart_dairy.quality import DEFAULT_THRESHOLDS, GradeThresholds, grade
+from smart_dairy.quality import DEFAULT_THRESHOLDS, UNGRADED, GradeThresholds, grade
 
 
 def test_default_thresholds_match_the_contract():
@@ -29,16 +29,29 @@ def test_thresholds_are_frozen():
         (750_000, 4.5, 3.5, "b"),
         (750_001, 4.5, 3.5, "rejected"),
         (2_000_000, 5.0, 4.0, "rejected"),
-        (0, 0.0, 0.0, "a"),
+        (0, 0.0, 0.0, "ungraded"),
+        (0, 4.0, 3.4, "ungraded"),  # fat and protein alone grade nothing
     ],
 )
 def test_grade_with_default_thresholds(scc, fat, protein, expected):
     assert grade(scc, fat, protein, DEFAULT_THRESHOLDS) == expected
 
 
-def test_missing_values_count_as_zero():
-    assert grade(None, None, None, DEFAULT_THRESHOLDS) == "a"
-    assert grade(100_000, None, 3.5, DEFAULT_THRESHOLDS) == "a"
+def test_milk_without_a_cell_count_is_ungraded():
+    assert grade(None, None, None, DEFAULT_THRESHOLDS) == UNGRADED
+    assert grade(None, 4.0, 3.4, DEFAULT_THRESHOLDS) == UNGRADED
+    assert grade(float("nan"), 4.0, 3.4, DEFAULT_THRESHOLDS) == UNGRADED
+    assert grade(-5, 4.0, 3.4, DEFAULT_THRESHOLDS) == UNGRADED
+
+
+@pytest.mark.parametrize(("fat", "protein"), [(None, 3.5), (4.0, None), (0.0, 0.0), (None, None)])
+def test_a_cell_count_without_fat_or_protein_is_never_premium(fat, protein):
+    assert grade(100_000, fat, protein, DEFAULT_THRESHOLDS) == "a"
+    assert grade(500_000, fat, protein, DEFAULT_THRESHOLDS) == "b"
+    assert grade(900_000, fat, protein, DEFAULT_THRESHOLDS) == "rejected"
+    lenient = dataclasses.replace(DEFAULT_THRESHOLDS, premium_min_fat=0, premium_min_protein=0)
+    assert grade(100_000, fat, protein, lenient) == "a"
+    assert grade(100_000, 0.1, 0.1, lenient) == "premium"
 
 
 def test_custom_thresholds_change_the_grade():

@@ -214,6 +214,19 @@ def test_grade_array_matches_the_quality_rule():
         assert farm.grade_array(scc, fat, protein, thresholds).tolist() == expected
 
 
+def test_grade_array_matches_the_quality_rule_without_lab_values():
+    scc = np.array([0, np.nan, 150_000, 150_000, 150_000, 500_000, 0, 900_000, -1])
+    fat = np.array([4.0, 4.0, 0, np.nan, 4.0, 0, 0, np.nan, 4.0])
+    protein = np.array([3.4, 3.4, 3.4, 3.4, 0, 0, 0, np.nan, 3.4])
+    for thresholds in (quality.DEFAULT_THRESHOLDS, STRICT):
+        expected = [
+            quality.grade(*(None if np.isnan(v) else float(v) for v in values), thresholds)
+            for values in zip(scc, fat, protein, strict=True)
+        ]
+        assert farm.grade_array(scc, fat, protein, thresholds).tolist() == expected
+    assert expected[:3] == [quality.UNGRADED, quality.UNGRADED, "a"]
+
+
 def test_milkings_are_deterministic_and_graded_with_their_company_thresholds():
     plan = _farm_plan()
     h, rows = _all_milkings(plan)

@@ -102,15 +102,26 @@ FEED_COLUMNS = (
 
 
 def grade_array(scc, fat_pct, protein_pct, thresholds):
-    """Vectorised :func:`smart_dairy.quality.grade` over arrays of one company."""
+    """Vectorised :func:`smart_dairy.quality.grade` over arrays of one company
+    (a value not measured is 0 or NaN)."""
+    scc, fat_pct, protein_pct = (
+        np.nan_to_num(np.asarray(values, dtype=float)) for values in (scc, fat_pct, protein_pct)
+    )
     premium = (
         (scc <= thresholds.premium_max_scc)
+        & (fat_pct > 0)
+        & (protein_pct > 0)
         & (fat_pct >= thresholds.premium_min_fat)
         & (protein_pct >= thresholds.premium_min_protein)
     )
     return np.select(
-        [premium, scc <= thresholds.grade_a_max_scc, scc <= thresholds.grade_b_max_scc],
-        [quality.PREMIUM, quality.GRADE_A, quality.GRADE_B],
+        [
+            scc <= 0,
+            premium,
+            scc <= thresholds.grade_a_max_scc,
+            scc <= thresholds.grade_b_max_scc,
+        ],
+        [quality.UNGRADED, quality.PREMIUM, quality.GRADE_A, quality.GRADE_B],
         default=quality.REJECTED,
     )
 
