@@ -10,6 +10,13 @@ GRADE_THRESHOLD_FIELDS = (
     "dairy_grade_a_max_scc",
     "dairy_grade_b_max_scc",
 )
+MILKING_LIMIT_FIELDS = (
+    "dairy_min_fat_pct",
+    "dairy_max_fat_pct",
+    "dairy_min_protein_pct",
+    "dairy_max_protein_pct",
+    "dairy_max_volume",
+)
 
 
 class ResCompany(models.Model):
@@ -42,6 +49,61 @@ class ResCompany(models.Model):
         default=750000,
         help="Highest somatic cell count (cells/mL) still graded B; above it milk is rejected.",
     )
+
+    dairy_min_fat_pct = fields.Float(
+        string="Lowest Plausible Fat (%)",
+        default=2.0,
+        digits=(4, 2),
+        help="A milking's fat content below this is refused as a likely entry error.",
+    )
+    dairy_max_fat_pct = fields.Float(
+        string="Highest Plausible Fat (%)",
+        default=7.0,
+        digits=(4, 2),
+        help="A milking's fat content above this is refused as a likely entry error.",
+    )
+    dairy_min_protein_pct = fields.Float(
+        string="Lowest Plausible Protein (%)",
+        default=2.0,
+        digits=(4, 2),
+        help="A milking's protein content below this is refused as a likely entry error.",
+    )
+    dairy_max_protein_pct = fields.Float(
+        string="Highest Plausible Protein (%)",
+        default=5.0,
+        digits=(4, 2),
+        help="A milking's protein content above this is refused as a likely entry error.",
+    )
+    dairy_max_volume = fields.Float(
+        string="Most Milk per Cow and Session (L)",
+        default=40.0,
+        digits=(10, 2),
+        help="A milking of one cow in one session above this volume is refused.",
+    )
+
+    @api.constrains(*MILKING_LIMIT_FIELDS)
+    def _check_dairy_milking_limits(self):
+        for company in self:
+            for low, high in (
+                (company.dairy_min_fat_pct, company.dairy_max_fat_pct),
+                (company.dairy_min_protein_pct, company.dairy_max_protein_pct),
+            ):
+                if not 0 < low < high <= 100:
+                    raise ValidationError(
+                        self.env._(
+                            "The plausible fat and protein contents of %(company)s must each "
+                            "go from a lowest value above 0 %% to a higher highest value of at "
+                            "most 100 %%.",
+                            company=company.name,
+                        )
+                    )
+            if company.dairy_max_volume <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The most milk per cow and session of %(company)s must be above 0 L.",
+                        company=company.name,
+                    )
+                )
 
     @api.constrains(*GRADE_THRESHOLD_FIELDS)
     def _check_dairy_grade_thresholds(self):

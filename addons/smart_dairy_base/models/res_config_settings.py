@@ -17,3 +17,8 @@ class ResConfigSettings(models.TransientModel):
     dairy_grade_b_max_scc = fields.Integer(
         related="company_id.dairy_grade_b_max_scc", readonly=False
     )
+    dairy_min_fat_pct = fields.Float(related="company_id.dairy_min_fat_pct", readonly=False)
+    dairy_max_fat_pct = fields.Float(related="company_id.dairy_max_fat_pct", readonly=False)
+    dairy_min_protein_pct = fields.Float(related="company_id.dairy_min_protein_pct", readonly=False)
+    dairy_max_protein_pct = fields.Float(related="company_id.dairy_max_protein_pct", readonly=False)
+    dairy_max_volume = fields.Float(related="company_id.dairy_max_volume", readonly=False)

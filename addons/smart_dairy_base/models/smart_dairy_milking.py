@@ -6,8 +6,13 @@ from odoo.exceptions import ValidationError
 from .res_company import GRADE_THRESHOLD_FIELDS
 
 SESSIONS = [("morning", "Morning"), ("midday", "Midday"), ("evening", "Evening")]
-GRADES = [("premium", "Premium"), ("a", "Grade A"), ("b", "Grade B"), ("rejected", "Rejected")]
-MAX_SOLIDS_PCT = 15.0
+GRADES = [
+    ("premium", "Premium"),
+    ("a", "Grade A"),
+    ("b", "Grade B"),
+    ("rejected", "Rejected"),
+    ("ungraded", "Ungraded"),
+]
 
 
 def default_session(record):
@@ -40,16 +45,24 @@ class SmartDairyMilking(models.Model):
     date = fields.Date(required=True, index=True, default=fields.Date.context_today)
     session = fields.Selection(SESSIONS, required=True, default=default_session)
     volume = fields.Float(string="Volume (L)", digits=(10, 2))
-    fat_pct = fields.Float(string="Fat (%)", digits=(4, 2))
-    protein_pct = fields.Float(string="Protein (%)", digits=(4, 2))
-    scc = fields.Integer(string="SCC", help="Somatic cell count, in cells per mL.")
+    fat_pct = fields.Float(
+        string="Fat (%)", digits=(4, 2), help="Leave blank (0) when it was not measured."
+    )
+    protein_pct = fields.Float(
+        string="Protein (%)", digits=(4, 2), help="Leave blank (0) when it was not measured."
+    )
+    scc = fields.Integer(
+        string="SCC",
+        help="Somatic cell count, in cells per mL; leave blank (0) when it was not measured.",
+    )
     quality_grade = fields.Selection(
         GRADES,
         compute="_compute_quality_grade",
         store=True,
         precompute=True,
         help="Grade from the cell count, fat and protein, using the company's thresholds "
-        "set in Smart Dairy settings.",
+        "set in Smart Dairy settings. Without a cell count the milk is Ungraded; without "
+        "fat or protein it can be A, B or Rejected by its cell count, never Premium.",
     )
 
     _animal_date_session_unique = models.Constraint(
@@ -165,9 +178,10 @@ class SmartDairyMilking(models.Model):
                 )
             )
 
-    @api.constrains("volume")
+    @api.constrains("volume", "farm_id")
     def _check_volume(self):
         for milking in self:
+            limit = milking.company_id.dairy_max_volume
             if milking.volume < 0:
                 raise ValidationError(
                     self.env._(
@@ -176,25 +190,66 @@ class SmartDairyMilking(models.Model):
                         animal=milking.animal_id.display_name,
                     )
                 )
-
-    @api.constrains("fat_pct", "protein_pct")
-    def _check_solids(self):
-        for milking in self:
-            if not 0 <= milking.fat_pct <= MAX_SOLIDS_PCT:
+            if limit and milking.volume > limit:
                 raise ValidationError(
                     self.env._(
-                        "Fat content must be between 0 and 15 %% (%(value)s %% for %(animal)s).",
-                        value=milking.fat_pct,
+                        "%(volume)s L from %(animal)s in one session is more than the "
+                        "%(limit)s L per cow and session that %(company)s accepts. Check the "
+                        "volume (a farm total belongs in a milking round, one line per cow).",
+                        volume=milking.volume,
                         animal=milking.animal_id.display_name,
+                        limit=limit,
+                        company=milking.company_id.name,
                     )
                 )
-            if not 0 <= milking.protein_pct <= MAX_SOLIDS_PCT:
+
+    @api.constrains("fat_pct", "protein_pct", "farm_id")
+    def _check_solids(self):
+        """Refuse implausible fat and protein; 0 means not measured and passes."""
+        for milking in self:
+            company = milking.company_id
+            for label, value, low, high in (
+                (
+                    self.env._("Fat"),
+                    milking.fat_pct,
+                    company.dairy_min_fat_pct,
+                    company.dairy_max_fat_pct,
+                ),
+                (
+                    self.env._("Protein"),
+                    milking.protein_pct,
+                    company.dairy_min_protein_pct,
+                    company.dairy_max_protein_pct,
+                ),
+            ):
+                if value and not low <= value <= high:
+                    raise ValidationError(
+                        self.env._(
+                            "%(what)s of %(value)s %% for %(animal)s is outside %(low)s to "
+                            "%(high)s %%, the plausible range %(company)s accepts. Check the "
+                            "lab result, or leave it blank if it was not measured.",
+                            what=label,
+                            value=value,
+                            animal=milking.animal_id.display_name,
+                            low=low,
+                            high=high,
+                            company=company.name,
+                        )
+                    )
+
+    @api.constrains("date")
+    def _check_date(self):
+        """Refuse milkings dated after today in the user's time zone."""
+        today = fields.Date.context_today(self)
+        for milking in self:
+            if milking.date > today:
                 raise ValidationError(
                     self.env._(
-                        "Protein content must be between 0 and 15 %% "
-                        "(%(value)s %% for %(animal)s).",
-                        value=milking.protein_pct,
+                        "The milking of %(animal)s is dated %(date)s, after today "
+                        "(%(today)s): milk cannot be recorded before it is milked.",
                         animal=milking.animal_id.display_name,
+                        date=fields.Date.to_string(milking.date),
+                        today=fields.Date.to_string(today),
                     )
                 )
 

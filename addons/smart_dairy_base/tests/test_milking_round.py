@@ -1,3 +1,6 @@
+import datetime
+
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -60,3 +63,37 @@ class TestMilkingRound(SmartDairyCommon):
             line.volume = -4
         with self.assertRaisesMessage(ValidationError, "Milk volume cannot be negative"):
             form.save().action_record()
+
+    def test_round_honours_the_company_limits(self):
+        form = self._round_form(self.farm_a)
+        for i in range(len(form.line_ids)):
+            with form.line_ids.edit(i) as line:
+                line.volume = 12 if line.animal_id == self.cow_1 else 9999
+        with self.assertRaisesMessage(
+            ValidationError, r"9999.0 L from A-002 Bella .* more than the 40.0 L"
+        ):
+            form.save().action_record()
+        form = self._round_form(self.farm_a)
+        with form.line_ids.edit(0) as line:
+            line.volume = 12
+            line.fat_pct = 9
+        with self.assertRaisesMessage(ValidationError, r"Fat of 9.0 % .* outside 2.0 to 7.0 %"):
+            form.save().action_record()
+        self.assertFalse(self.env["smart.dairy.milking"].search([("farm_id", "=", self.farm_a.id)]))
+
+    def test_round_in_the_future_refused(self):
+        form = self._round_form(self.farm_a)
+        today = fields.Date.context_today(self.env["smart.dairy.milking.round"])
+        form.date = today + datetime.timedelta(days=1)
+        with form.line_ids.edit(0) as line:
+            line.volume = 12
+        with self.assertRaisesMessage(ValidationError, "after today"):
+            form.save().action_record()
+        form = self._round_form(self.farm_a)
+        form.date = today
+        with form.line_ids.edit(0) as line:
+            line.volume = 12
+        form.save().action_record()
+        milking = self.env["smart.dairy.milking"].search([("farm_id", "=", self.farm_a.id)])
+        self.assertEqual(milking.date, today)
+        self.assertEqual(milking.quality_grade, "ungraded", "a volume alone is not graded")
