@@ -427,9 +427,10 @@ class _Context:
 
     def _card(self, kpi, series, note):
         current = series.current
-        if current.value is None:
+        if current.value is None and self.library[kpi.code].rollup == "distinct":
             # Distinct counts (e.g. active customers) do not add up over periods:
-            # show the last period that has a value, and say so.
+            # show the last period that has a value, and say so. Any other value
+            # missing over the range is undefined (e.g. a ratio over zero): "—".
             last = next((p for p in reversed(series.points) if p.value is not None), None)
             if last is not None and len(series.points) > 1:
                 current = last

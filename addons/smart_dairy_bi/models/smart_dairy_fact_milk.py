@@ -9,7 +9,11 @@ MILK_KG_PER_LITRE = 1.03
 
 
 class SmartDairyFactMilk(models.Model):
-    """One row per milking record."""
+    """One row per milking record.
+
+    A lab value not measured (blank, stored as 0 or NULL) is NULL here, so averages
+    skip it; the ``*_measured`` measures and ``graded_volume`` count only the milk
+    that has the value, as the denominators of the quality KPIs."""
 
     _name = "smart.dairy.fact.milk"
     _inherit = "smart.dairy.fact"
@@ -20,7 +24,8 @@ class SmartDairyFactMilk(models.Model):
     _fact_change_tables = ("smart_dairy_milking",)
     _fact_measures = (
         "volume", "mass_kg", "fat_kg", "protein_kg", "scc", "scc_volume", "premium_volume",
-        "fat_pct", "protein_pct", "cow_day", "is_premium",
+        "fat_pct", "protein_pct", "cow_day", "is_premium", "graded_volume",
+        "scc_measured_volume", "fat_measured_mass_kg", "protein_measured_mass_kg",
     )  # fmt: skip
 
     farm_id = fields.Many2one("smart.dairy.farm", readonly=True)
@@ -38,6 +43,12 @@ class SmartDairyFactMilk(models.Model):
     scc = fields.Float("SCC (cells/mL)", readonly=True, aggregator="avg")
     scc_volume = fields.Float("SCC x Volume", readonly=True)
     premium_volume = fields.Float("Premium Volume (L)", readonly=True)
+    graded_volume = fields.Float(
+        "Graded Volume (L)", readonly=True, help="Litres with a cell count, so with a grade."
+    )
+    scc_measured_volume = fields.Float("Volume with SCC (L)", readonly=True)
+    fat_measured_mass_kg = fields.Float("Mass with Fat Measured (kg)", readonly=True)
+    protein_measured_mass_kg = fields.Float("Mass with Protein Measured (kg)", readonly=True)
     is_premium = fields.Integer("Premium Milkings", readonly=True)
     cow_day = fields.Integer(
         "Cow Days",
@@ -60,13 +71,20 @@ class SmartDairyFactMilk(models.Model):
                    m.quality_grade AS quality_grade,
                    m.volume AS volume,
                    m.volume * %(density)s AS mass_kg,
-                   m.fat_pct AS fat_pct,
-                   m.protein_pct AS protein_pct,
-                   m.volume * %(density)s * m.fat_pct / 100.0 AS fat_kg,
-                   m.volume * %(density)s * m.protein_pct / 100.0 AS protein_kg,
-                   m.scc AS scc,
-                   m.scc::float8 * m.volume AS scc_volume,
+                   NULLIF(m.fat_pct, 0) AS fat_pct,
+                   NULLIF(m.protein_pct, 0) AS protein_pct,
+                   m.volume * %(density)s * NULLIF(m.fat_pct, 0) / 100.0 AS fat_kg,
+                   m.volume * %(density)s * NULLIF(m.protein_pct, 0) / 100.0 AS protein_kg,
+                   NULLIF(m.scc, 0) AS scc,
+                   NULLIF(m.scc, 0)::float8 * m.volume AS scc_volume,
                    CASE WHEN m.quality_grade = 'premium' THEN m.volume ELSE 0 END AS premium_volume,
+                   CASE WHEN m.quality_grade <> 'ungraded' THEN m.volume ELSE 0 END
+                       AS graded_volume,
+                   CASE WHEN m.scc > 0 THEN m.volume ELSE 0 END AS scc_measured_volume,
+                   CASE WHEN m.fat_pct > 0 THEN m.volume * %(density)s ELSE 0 END
+                       AS fat_measured_mass_kg,
+                   CASE WHEN m.protein_pct > 0 THEN m.volume * %(density)s ELSE 0 END
+                       AS protein_measured_mass_kg,
                    (m.quality_grade = 'premium')::int AS is_premium,
                    (NOT EXISTS (SELECT 1 FROM smart_dairy_milking earlier
                                  WHERE earlier.animal_id = m.animal_id AND earlier.date = m.date

@@ -2,6 +2,7 @@ from smart_dairy import kpi as engine
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .smart_dairy_kpi import GRAINS
 from .smart_dairy_kpi_run import VALUE_TABLE
@@ -25,6 +26,11 @@ class SmartDairyKpiValue(models.Model):
     numerator = fields.Float(aggregator="sum")
     denominator = fields.Float(aggregator="sum")
     value = fields.Float(aggregator=None)
+    is_defined = fields.Boolean(
+        "Defined",
+        compute="_compute_is_defined",
+        help="False where the value is undefined (e.g. a ratio over zero): not a zero.",
+    )
     run_id = fields.Many2one("smart.dairy.kpi.run", ondelete="set null")
 
     _value_unique = models.Constraint(
@@ -33,6 +39,19 @@ class SmartDairyKpiValue(models.Model):
         "A KPI value exists already for this company, period and breakdown.",
     )
     _lookup_idx = models.Index("(kpi_id, grain, breakdown, period_start, company_id)")
+
+    def _compute_is_defined(self):
+        # The ORM reads a NULL float as 0.0: ask the column itself.
+        self.flush_recordset(["value"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM smart_dairy_kpi_value WHERE id = ANY(%s) AND value IS NOT NULL",
+                self.ids,
+            )
+        )
+        defined = {row[0] for row in self.env.cr.fetchall()}
+        for record in self:
+            record.is_defined = record.id in defined
 
     @api.model
     def _query(self, codes, grain, date_from, date_to, breakdown="", dimension_values=None):

@@ -71,16 +71,26 @@ class SmartDairyKpiPreview(models.TransientModel):
             values = {
                 row.period_start: row for row in rows if row.kpi == kpi.code and row.breakdown == ""
             }
+            # Periods where an input of a formula has values: no value there is undefined.
+            inputs = {row.period_start for row in rows if row.kpi != kpi.code}
             preview.line_ids = [fields.Command.clear()] + [
-                fields.Command.create(
-                    {
-                        "period_start": start,
-                        "label": engine.label(start, grain),
-                        "value": values[start].value if start in values else 0.0,
-                        "has_value": start in values and values[start].value is not None,
-                        "numerator": values[start].numerator if start in values else 0.0,
-                        "denominator": values[start].denominator if start in values else 0.0,
-                    }
-                )
+                fields.Command.create(preview._line_values(start, grain, values.get(start), inputs))
                 for start in engine.periods(first, last, grain)
             ]
+
+    def _line_values(self, start, grain, row, inputs):
+        """A preview line; without a value it says whether the value is undefined
+        (e.g. a division by zero) or has no data, and shows no number."""
+        line = {"period_start": start, "label": engine.label(start, grain)}
+        if row is not None and row.value is not None:
+            line.update(
+                value=row.value,
+                has_value=True,
+                numerator=row.numerator or 0.0,
+                denominator=row.denominator or 0.0,
+            )
+        elif row is not None or start in inputs:
+            line["note"] = self.env._("— undefined (division by zero or a missing input)")
+        else:
+            line["note"] = self.env._("— no data")
+        return line

@@ -11,5 +11,6 @@ class SmartDairyKpiPreviewLine(models.TransientModel):
     label = fields.Char("Period")
     value = fields.Float(digits=(16, 4))
     has_value = fields.Boolean()
+    note = fields.Char(help="Why the period has no value: undefined or no data.")
     numerator = fields.Float(digits=(16, 4))
     denominator = fields.Float(digits=(16, 4))
