@@ -53,6 +53,34 @@ describe("numbers", () => {
     });
 });
 
+describe("undefined values", () => {
+    const FORMATS = ["currency", "number", "percentage", "days", "volume", "ratio"];
+
+    test("an undefined value reads as a dash in every display format, never as zero", () => {
+        for (const displayFormat of FORMATS) {
+            const kpi = { display_format: displayFormat, unit: "kg/L" };
+            for (const value of [null, undefined, Number.NaN, Infinity, -Infinity]) {
+                const text = formatKpiValue(value, kpi, USD);
+                expect(text).toBe(NO_VALUE, { message: `${displayFormat} ${value}` });
+                expect(formatKpiValue(value, kpi, USD, { compact: true })).toBe(NO_VALUE);
+            }
+            // A real zero stays a zero.
+            expect(formatKpiValue(0, kpi, USD)).not.toBe(NO_VALUE);
+            expect(formatKpiValue(0, kpi, USD)).toMatch(/0/);
+        }
+    });
+
+    test("comparisons with an undefined value are undefined too", () => {
+        expect(formatDeltaPct(undefined)).toBe(NO_VALUE);
+        expect(formatDeltaPct(Infinity)).toBe(NO_VALUE);
+        expect(formatAchievement(Number.NaN)).toBe(NO_VALUE);
+        expect(deltaTone(Infinity, "higher")).toBe("neutral");
+        expect(deltaArrow(undefined)).toBe("▬");
+        expect(formatAxisValue(undefined, { display_format: "currency" }, USD)).toBe("");
+        expect(formatAxisValue(Infinity, { display_format: "percentage" }, USD)).toBe("");
+    });
+});
+
 describe("currency", () => {
     test("symbol before or after, currency digits", () => {
         expect(formatCurrency(1234.5, USD)).toBe(`$${NBSP}1,234.50`);
