@@ -15,6 +15,11 @@ GRADES = [
 ]
 
 
+def _number(value):
+    """A number as people write it: 9,999 or 7.5, not 9999.0."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
 def default_session(record):
     """Milking session matching the user's current time of day."""
     hour = fields.Datetime.context_timestamp(record, fields.Datetime.now()).hour
@@ -196,9 +201,9 @@ class SmartDairyMilking(models.Model):
                         "%(volume)s L from %(animal)s in one session is more than the "
                         "%(limit)s L per cow and session that %(company)s accepts. Check the "
                         "volume (a farm total belongs in a milking round, one line per cow).",
-                        volume=milking.volume,
+                        volume=_number(milking.volume),
                         animal=milking.animal_id.display_name,
-                        limit=limit,
+                        limit=_number(limit),
                         company=milking.company_id.name,
                     )
                 )
@@ -229,10 +234,10 @@ class SmartDairyMilking(models.Model):
                             "%(high)s %%, the plausible range %(company)s accepts. Check the "
                             "lab result, or leave it blank if it was not measured.",
                             what=label,
-                            value=value,
+                            value=_number(value),
                             animal=milking.animal_id.display_name,
-                            low=low,
-                            high=high,
+                            low=_number(low),
+                            high=_number(high),
                             company=company.name,
                         )
                     )

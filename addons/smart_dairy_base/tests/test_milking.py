@@ -95,16 +95,16 @@ class TestMilking(SmartDairyCommon):
     def test_volume_limit_per_company(self):
         with self.assertRaisesMessage(
             ValidationError,
-            r"9999.0 L from A-001 Daisy in one session is more than the 40.0 L per cow and "
+            r"9,999 L from A-001 Daisy in one session is more than the 40 L per cow and "
             r"session that Dairy Co A accepts",
         ):
             self._create(self.cow_1, volume=9999)
         self.assertEqual(self._create(self.cow_1, volume=40).volume, 40)
         self.company_b.dairy_max_volume = 60
         self.assertEqual(self._create(self.cow_b, volume=55).volume, 55)
-        with self.assertRaisesMessage(ValidationError, "more than the 40.0 L"):
+        with self.assertRaisesMessage(ValidationError, "more than the 40 L"):
             self._create(self.cow_2, volume=55)
-        with self.assertRaisesMessage(ValidationError, r"B-001.*more than the 60.0 L"):
+        with self.assertRaisesMessage(ValidationError, r"B-001.*more than the 60 L"):
             self._create(self.cow_b, session="evening", volume=61)
 
     def test_solids_limits_per_company(self):
@@ -120,7 +120,7 @@ class TestMilking(SmartDairyCommon):
         self.assertEqual(self.company_a.dairy_max_fat_pct, 7, "other company unaffected")
         self.assertEqual(self._create(self.cow_1, fat_pct=6.5).fat_pct, 6.5)
         with self.assertRaisesMessage(
-            ValidationError, r"Fat of 6.5 % for B-001 is outside 2.5 to 6.0 %.*Dairy Co B"
+            ValidationError, r"Fat of 6.5 % for B-001 is outside 2.5 to 6 %.*Dairy Co B"
         ):
             self._create(self.cow_b, fat_pct=6.5)
         with self.assertRaisesMessage(ValidationError, "plausible fat and protein contents"):
@@ -160,13 +160,13 @@ class TestMilking(SmartDairyCommon):
 
     def test_fat_and_protein_range(self):
         with self.assertRaisesMessage(
-            ValidationError, r"Fat of 7.5 % for A-001 Daisy is outside 2.0 to 7.0 %"
+            ValidationError, r"Fat of 7.5 % for A-001 Daisy is outside 2 to 7 %"
         ):
             self._create(self.cow_1, fat_pct=7.5)
         with self.assertRaisesMessage(ValidationError, "Fat of -0.1 % for A-001 Daisy"):
             self._create(self.cow_1, fat_pct=-0.1)
         with self.assertRaisesMessage(
-            ValidationError, r"Protein of 1.9 % for A-001 Daisy is outside 2.0 to 5.0 %"
+            ValidationError, r"Protein of 1.9 % for A-001 Daisy is outside 2 to 5 %"
         ):
             self._create(self.cow_1, protein_pct=1.9)
         milking = self._create(self.cow_1, fat_pct=7, protein_pct=0)

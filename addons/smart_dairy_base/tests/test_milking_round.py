@@ -70,14 +70,14 @@ class TestMilkingRound(SmartDairyCommon):
             with form.line_ids.edit(i) as line:
                 line.volume = 12 if line.animal_id == self.cow_1 else 9999
         with self.assertRaisesMessage(
-            ValidationError, r"9999.0 L from A-002 Bella .* more than the 40.0 L"
+            ValidationError, r"9,999 L from A-002 Bella .* more than the 40 L"
         ):
             form.save().action_record()
         form = self._round_form(self.farm_a)
         with form.line_ids.edit(0) as line:
             line.volume = 12
             line.fat_pct = 9
-        with self.assertRaisesMessage(ValidationError, r"Fat of 9.0 % .* outside 2.0 to 7.0 %"):
+        with self.assertRaisesMessage(ValidationError, r"Fat of 9 % .* outside 2 to 7 %"):
             form.save().action_record()
         self.assertFalse(self.env["smart.dairy.milking"].search([("farm_id", "=", self.farm_a.id)]))
 
