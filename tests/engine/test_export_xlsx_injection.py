@@ -70,7 +70,7 @@ def content():
                 "Trend",
                 {
                     "labels": labels,
-                    "periods": ["2025-01-0%d" % day for day in range(1, 7)],
+                    "periods": [f"2025-01-0{day}" for day in range(1, 7)],
                     "datasets": [
                         {"code": "REVENUE", "label": EVIL, "values": [1.0] * 6, "targets": []}
                     ],
@@ -106,4 +106,3 @@ def test_hostile_texts_read_back_as_the_same_text(content):
     assert set(HOSTILE) <= texts
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
     assert book["Summary"]["A1"].value == EVIL
-
