@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import AccessError
 
 USER_GROUP = "smart_dairy_base.group_smart_dairy_user"
@@ -12,8 +12,9 @@ class SmartDairyAccessMixin(models.AbstractModel):
     - Record rules are checked again on the records as they are *after* a write:
       Odoo checks them before only, so moving a record to another company (or
       owner) the caller may not write to would otherwise succeed.
-    - ``_system_fields`` name the fields only the system writes (through ``sudo``):
-      users get an AccessError, whatever the views show.
+    - ``_system_fields`` name the fields only the system writes (through ``sudo``),
+      as are read-only computed and related fields: users get an AccessError
+      when they create or write them, whatever the views show.
     - ``_check_caller`` is the first line of every public action method.
     """
 
@@ -21,6 +22,13 @@ class SmartDairyAccessMixin(models.AbstractModel):
     _description = "Smart Dairy access checks"
 
     _system_fields = frozenset()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                self._check_system_fields(vals)
+        return super().create(vals_list)
 
     def write(self, vals):
         if not self.env.su:
@@ -31,7 +39,14 @@ class SmartDairyAccessMixin(models.AbstractModel):
         return result
 
     def _check_system_fields(self, vals):
-        forbidden = sorted(self._system_fields & vals.keys())
+        """Refuse values for ``_system_fields`` and for fields the system computes
+        (read-only computed or related fields, such as a grade or a company)."""
+        forbidden = sorted(
+            name
+            for name in vals
+            if name in self._system_fields
+            or ((field := self._fields.get(name)) and field.compute and field.readonly)
+        )
         if forbidden:
             raise AccessError(
                 self.env._(

@@ -33,7 +33,20 @@ class TestAccessAfterWrite(SmartDairyCommon):
         self.env.invalidate_all()
         self.assertEqual(self.farm_a.company_id, self.company_a)
         self.assertEqual(self.cow_1.company_id, self.company_a)
-        self.assertEqual((milking | feed).company_id, self.company_a)
+        self.assertEqual(milking.company_id | feed.company_id, self.company_a)
+
+    def test_computed_fields_are_the_systems(self):
+        Milking = self.env["smart.dairy.milking"].with_user(self.farm_manager)
+        bad = self._milking_vals(self.cow_1, scc=900_000)
+        with self.assertRaisesMessage(AccessError, "Quality Grade"):
+            Milking.create({**bad, "quality_grade": "premium"})
+        milking = Milking.create(bad)
+        self.assertNotEqual(milking.quality_grade, "premium")
+        for vals in ({"quality_grade": "premium"}, {"company_id": self.company_a.id}):
+            with self.assertRaisesMessage(AccessError, "set by the system"):
+                milking.write(vals)
+        with self.assertRaisesMessage(AccessError, "set by the system"):
+            self.farm_a.with_user(self.farm_manager).herd_size = 500
 
     def test_writes_within_ones_companies_still_work(self):
         self.cow_1.with_user(self.farm_manager).farm_id = self.farm_a2

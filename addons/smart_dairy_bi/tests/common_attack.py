@@ -27,7 +27,10 @@ class AttackCase(HttpCase):
         cls.analyst_b = cls._user("atk_analyst_b", "analyst", cls.company_b)
         cls.admin = cls.env.ref("base.user_admin")
         cls.admin.company_ids = [Command.link(cls.company_a.id), Command.link(cls.company_b.id)]
-        cls.keys = {}
+
+    def setUp(self):
+        super().setUp()
+        self.keys = {}  # API keys live in the test's transaction
 
     @classmethod
     def _user(cls, login, role, company):

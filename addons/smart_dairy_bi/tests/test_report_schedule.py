@@ -155,7 +155,7 @@ class TestReportSchedule(ExportCase):
         self.assertGreater(ok.next_send, fields.Datetime.now())
 
         self.assertEqual(broken.log_ids.state, "failed")
-        self.assertIn("Restricted is for", broken.log_ids.error)
+        self.assertIn("not shared with you", broken.log_ids.error)
         self.assertFalse(broken.log_ids.attachment_id)
         self.assertFalse(broken.last_sent)
         self.assertGreater(broken.next_send, fields.Datetime.now())
