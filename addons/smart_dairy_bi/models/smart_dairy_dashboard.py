@@ -44,6 +44,7 @@ class SmartDairyDashboard(models.Model):
     """A dashboard: widgets on a 12-column grid, for some groups and companies."""
 
     _name = "smart.dairy.dashboard"
+    _inherit = ["smart.dairy.access.mixin"]
     _description = "Dashboard"
     _order = "sequence, id"
 

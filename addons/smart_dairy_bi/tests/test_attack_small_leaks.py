@@ -112,6 +112,40 @@ class TestSmallLeaks(AttackCase):
         )  # fmt: skip
         self.assertEqual(mine.json()["dashboard"]["name"], HIDDEN)
 
+    def test_analytics_manager_of_another_company_sees_no_dashboard_of_b(self):
+        Dashboard = "smart.dairy.dashboard"
+        listed = self.call(self.analyst_a, Dashboard, "search_read", domain=[], fields=["name"])
+        self.assertEqual(listed.status_code, 200, listed.text)
+        self.assertNotIn(HIDDEN, listed.text)
+        widgets = self.call(
+            self.analyst_a, "smart.dairy.dashboard.widget", "search", domain=[]
+        ).json()
+        self.assertNotIn(self.hidden.widget_ids.id, widgets)
+        for method, params in (
+            ("read", {"fields": ["name"]}),
+            ("write", {"vals": {"company_ids": [[6, 0, self.company_a.ids]]}}),
+            ("unlink", {}),
+        ):
+            with self.subTest(method=method):
+                response = self.call(
+                    self.analyst_a, Dashboard, method, ids=self.hidden.ids, **params
+                )
+                self.assertRefused(response, 403)
+        mine = self.env[Dashboard].with_user(self.analyst_a).create({"name": "Mine"})
+        moved = self.call(
+            self.analyst_a, Dashboard, "write", ids=mine.ids,
+            vals={"company_ids": [[6, 0, self.company_b.ids]]},
+        )  # fmt: skip
+        self.assertRefused(moved, 403)
+        stolen = self.call(
+            self.analyst_a, "smart.dairy.dashboard.widget", "write",
+            ids=self.hidden.widget_ids.ids, vals={"dashboard_id": mine.id},
+        )  # fmt: skip
+        self.assertRefused(stolen, 403)
+        self.assertEqual(self.hidden.sudo().company_ids, self.company_b)
+        self.assertEqual(mine.sudo().company_ids, self.env["res.company"])
+        self.assertEqual(self.hidden.sudo().widget_ids.dashboard_id, self.hidden)
+
     def test_export_route_answers_alike(self):
         self.authenticate("atk_user_a", "atk_user_a")
         filters = json.dumps({"preset": "today"})
