@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import smart_dairy_access_mixin
 from . import smart_dairy_region
 from . import smart_dairy_farm
 from . import smart_dairy_animal

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .smart_dairy_access_mixin import USER_GROUP
+
 BREEDS = [
     ("holstein", "Holstein"),
     ("jersey", "Jersey"),
@@ -21,7 +23,7 @@ STATUSES = [
 class SmartDairyAnimal(models.Model):
     _name = "smart.dairy.animal"
     _description = "Dairy Animal"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "smart.dairy.access.mixin"]
     _order = "farm_id, ear_tag"
     _rec_names_search = ["ear_tag", "name"]
 
@@ -86,6 +88,7 @@ class SmartDairyAnimal(models.Model):
     def action_open_milkings(self):
         """Open the milking records of this animal."""
         self.ensure_one()
+        self._check_caller(USER_GROUP)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "smart_dairy_base.action_smart_dairy_milking"
         )

@@ -1,13 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .smart_dairy_access_mixin import FARM_MANAGER_GROUP, USER_GROUP
+
 HERD_STATUSES = ("lactating", "dry", "heifer")
 
 
 class SmartDairyFarm(models.Model):
     _name = "smart.dairy.farm"
     _description = "Dairy Farm"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "smart.dairy.access.mixin"]
     _order = "name"
     _check_company_auto = True
 
@@ -79,6 +81,7 @@ class SmartDairyFarm(models.Model):
     def action_open_animals(self):
         """Open the animals of this farm."""
         self.ensure_one()
+        self._check_caller(USER_GROUP)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "smart_dairy_base.action_smart_dairy_animal"
         )
@@ -89,6 +92,7 @@ class SmartDairyFarm(models.Model):
     def action_open_milkings(self):
         """Open the milking records of this farm."""
         self.ensure_one()
+        self._check_caller(USER_GROUP)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "smart_dairy_base.action_smart_dairy_milking"
         )
@@ -99,6 +103,7 @@ class SmartDairyFarm(models.Model):
     def action_record_milking_round(self):
         """Open the milking round wizard for this farm."""
         self.ensure_one()
+        self._check_caller(FARM_MANAGER_GROUP)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "smart_dairy_base.action_smart_dairy_milking_round"
         )

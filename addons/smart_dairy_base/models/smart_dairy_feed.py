@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 
 class SmartDairyFeed(models.Model):
     _name = "smart.dairy.feed"
+    _inherit = ["smart.dairy.access.mixin"]
     _description = "Feed Record"
     _order = "date desc, farm_id"
     _check_company_auto = True

@@ -30,6 +30,7 @@ def default_session(record):
 
 class SmartDairyMilking(models.Model):
     _name = "smart.dairy.milking"
+    _inherit = ["smart.dairy.access.mixin"]
     _description = "Milking Record"
     _order = "date desc, farm_id, session, animal_id"
 

@@ -6,6 +6,8 @@ from smart_dairy import kpi as engine
 
 from odoo import api, fields, models
 
+from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import FARM_MANAGER_GROUP
+
 from .smart_dairy_alert_rule import SEVERITIES
 from .smart_dairy_kpi import GRAINS
 from .smart_dairy_kpi_run import VALUE_TABLE
@@ -36,8 +38,18 @@ class SmartDairyAlert(models.Model):
 
     _name = "smart.dairy.alert"
     _description = "Alert"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "smart.dairy.access.mixin"]
     _order = "create_date desc, id desc"
+    # What the alert says is the system's; Farm Managers handle it (responsible
+    # person, acknowledge, resolve through the actions), nothing more.
+    _system_fields = frozenset(
+        {
+            "name", "dedup_key", "rule_id", "source", "kpi_id", "company_id", "grain",
+            "period_start", "observed_at", "dimension_id", "dimension_value",
+            "dimension_label", "value", "expected", "message", "severity", "state",
+            "acknowledged_by", "acknowledged_at", "resolved_by", "resolved_at",
+        }
+    )  # fmt: skip
 
     name = fields.Char(required=True)
     dedup_key = fields.Char(
@@ -155,7 +167,8 @@ class SmartDairyAlert(models.Model):
     # ---------------------------------------------------------------- actions
 
     def action_acknowledge(self):
-        self.filtered(lambda alert: alert.state == "open").write(
+        self._check_caller(FARM_MANAGER_GROUP, "write")
+        self.sudo().filtered(lambda alert: alert.state == "open").write(
             {
                 "state": "acknowledged",
                 "acknowledged_by": self.env.uid,
@@ -164,7 +177,8 @@ class SmartDairyAlert(models.Model):
         )
 
     def action_resolve(self):
-        self._set_resolved(by=self.env.user)
+        self._check_caller(FARM_MANAGER_GROUP, "write")
+        self.sudo()._set_resolved(by=self.env.user)
 
     def _set_resolved(self, message=None, by=None):
         todo = self.filtered(lambda alert: alert.state != "resolved")

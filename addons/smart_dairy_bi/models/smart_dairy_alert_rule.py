@@ -7,6 +7,11 @@ from smart_dairy import kpi as engine
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import (
+    ANALYTICS_MANAGER_GROUP,
+    USER_GROUP,
+)
+
 from .smart_dairy_kpi import GRAINS
 from .smart_dairy_kpi_run import VALUE_TABLE
 
@@ -38,7 +43,7 @@ class SmartDairyAlertRule(models.Model):
 
     _name = "smart.dairy.alert.rule"
     _description = "Alert Rule"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "smart.dairy.access.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -447,6 +452,7 @@ class SmartDairyAlertRule(models.Model):
 
     def action_evaluate(self):
         """Evaluate now, in the companies the user works in."""
+        self._check_caller(ANALYTICS_MANAGER_GROUP, "write")
         alerts = self._evaluate(companies=self.env.companies)
         return {
             "type": "ir.actions.client",
@@ -461,12 +467,14 @@ class SmartDairyAlertRule(models.Model):
     def action_test(self):
         """Show when the rule would have fired over the last periods."""
         self.ensure_one()
+        self._check_caller(ANALYTICS_MANAGER_GROUP)
         wizard = self.env["smart.dairy.alert.rule.test"].create({"rule_id": self.id})
         wizard.action_run()
         return wizard._action_open()
 
     def action_open_alerts(self):
         self.ensure_one()
+        self._check_caller(USER_GROUP)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "smart_dairy_bi.smart_dairy_alert_action"
         )

@@ -9,6 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import babel_locale_parse
 
+from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import USER_GROUP
+
 from .smart_dairy_kpi_run import VALUE_TABLE
 
 PRESETS = [
@@ -30,7 +32,6 @@ DIMENSION_FILTERS = (
     ("team_ids", "team_id"),
     ("farm_ids", "farm_id"),
 )
-USER_GROUP = "smart_dairy_base.group_smart_dairy_user"
 
 
 def _point(point):
@@ -43,6 +44,7 @@ class SmartDairyDashboard(models.Model):
     """A dashboard: widgets on a 12-column grid, for some groups and companies."""
 
     _name = "smart.dairy.dashboard"
+    _inherit = ["smart.dairy.access.mixin"]
     _description = "Dashboard"
     _order = "sequence, id"
 
@@ -77,31 +79,23 @@ class SmartDairyDashboard(models.Model):
 
     @api.model
     def _get_allowed(self, dashboard_id):
-        """The dashboard, if the current user may open it; AccessError otherwise."""
-        dashboard = self.sudo().browse(int(dashboard_id)).exists()
-        if not dashboard:
-            raise UserError(self.env._("This dashboard does not exist any more."))
+        """The dashboard (as superuser), if the current user may open it; otherwise one
+        AccessError that says nothing of whether, or for whom, the dashboard exists."""
         if not self.env.user.has_group(USER_GROUP):
             raise AccessError(self.env._("Dashboards are for Smart Dairy users only."))
-        if dashboard.group_ids and not dashboard.group_ids & self.env.user.all_group_ids:
+        dashboard = self.sudo().browse(int(dashboard_id)).exists()
+        if (
+            not dashboard
+            or (dashboard.group_ids and not dashboard.group_ids & self.env.user.all_group_ids)
+            or (dashboard.company_ids and not dashboard.company_ids & self.env.companies)
+            or not self.browse(dashboard.id).has_access("read")
+        ):
             raise AccessError(
                 self.env._(
-                    "Dashboard %(name)s is for %(groups)s only. Ask an Analytics Manager "
-                    "for access.",
-                    name=dashboard.name,
-                    groups=", ".join(dashboard.group_ids.mapped("name")),
+                    "This dashboard does not exist or is not shared with you in the "
+                    "companies you work in. Ask an Analytics Manager for access."
                 )
             )
-        if dashboard.company_ids and not dashboard.company_ids & self.env.companies:
-            raise AccessError(
-                self.env._(
-                    "Dashboard %(name)s is for %(companies)s only: switch to one of them to "
-                    "open it.",
-                    name=dashboard.name,
-                    companies=", ".join(dashboard.company_ids.mapped("name")),
-                )
-            )
-        self.browse(dashboard.id).check_access("read")
         return dashboard
 
     # ----------------------------------------------------------------- filters
@@ -149,14 +143,15 @@ class SmartDairyDashboard(models.Model):
         """Remember ``filters`` for the current user on this dashboard; returns them as applied."""
         dashboard = self._get_allowed(dashboard_id)
         values = dashboard._effective_filters(filters or {})
-        Filter = self.env["smart.dairy.dashboard.filter"]
+        # Saved filters are the system's: written here only, for the caller only.
+        Filter = self.env["smart.dairy.dashboard.filter"].sudo()
         saved = Filter.search(
             [("user_id", "=", self.env.uid), ("dashboard_id", "=", dashboard.id)], limit=1
         )
         if saved:
             saved.values = values
         else:
-            Filter.create({"dashboard_id": dashboard.id, "values": values})
+            Filter.create({"user_id": self.env.uid, "dashboard_id": dashboard.id, "values": values})
         return values
 
     # -------------------------------------------------------------------- data
@@ -197,9 +192,7 @@ class SmartDairyDashboard(models.Model):
     ):
         """The fact records behind a value of a widget: list, pivot and graph views."""
         widget = self.env["smart.dairy.dashboard.widget"].sudo().browse(int(widget_id)).exists()
-        if not widget:
-            raise UserError(self.env._("This widget does not exist any more."))
-        dashboard = self._get_allowed(widget.dashboard_id.id)
+        dashboard = self._get_allowed(widget.dashboard_id.id or 0)
         kpi = widget.kpi_ids.filtered(lambda k: k.code == kpi_code)
         if not kpi:
             raise UserError(

@@ -23,6 +23,7 @@ class SmartDairyDashboardWidget(models.Model):
     """A tile of a dashboard on a 12-column grid: which KPIs it shows and how."""
 
     _name = "smart.dairy.dashboard.widget"
+    _inherit = ["smart.dairy.access.mixin"]
     _description = "Dashboard Widget"
     _order = "dashboard_id, row, col, sequence, id"
 

@@ -6,6 +6,11 @@ from smart_dairy import kpi as engine
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import (
+    ANALYTICS_MANAGER_GROUP,
+    USER_GROUP,
+)
+
 CATEGORIES = [
     ("financial", "Financial"),
     ("sales", "Sales"),
@@ -47,7 +52,7 @@ class SmartDairyKpi(models.Model):
 
     _name = "smart.dairy.kpi"
     _description = "KPI Definition"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "smart.dairy.access.mixin"]
     _order = "sequence, code"
     _rec_names_search = ["code", "name"]
 
@@ -158,6 +163,9 @@ class SmartDairyKpi(models.Model):
         """{(time zone, company ids): KPIs} — KPIs without a company are computed for
         all companies; companies are grouped by the time zone of their address."""
         companies = self.env["res.company"].sudo().search([])
+        if "smart_dairy_company_ids" in self.env.context:
+            # A manual run is limited to the companies of whoever started it.
+            companies &= companies.browse(self.env.context["smart_dairy_company_ids"])
         zones = {}
         for company in companies:
             zones.setdefault(company.partner_id.tz or "UTC", []).append(company.id)
@@ -254,11 +262,16 @@ class SmartDairyKpi(models.Model):
     def action_preview(self):
         """Compute the last periods live, without storing anything."""
         self.ensure_one()
+        self._check_caller(ANALYTICS_MANAGER_GROUP)
         return self.env["smart.dairy.kpi.preview"].create({"kpi_id": self.id}).action_open()
 
     def action_recompute(self):
-        """Recompute these KPIs (all active ones when called on none) in full."""
-        kpis = self or self.search([])
+        """Recompute these KPIs (all active ones the caller may change when called on
+        none) in full, in the caller's allowed companies only."""
+        self._check_caller(ANALYTICS_MANAGER_GROUP, "write")
+        kpis = (self or self.search([])).with_context(
+            smart_dairy_company_ids=self.env.companies.ids
+        )
         run = self.env["smart.dairy.kpi.run"]._run(kpis, mode="manual", commit=False)
         if run.state == "failed":
             raise UserError(run.error or self.env._("The recomputation failed."))
@@ -266,6 +279,7 @@ class SmartDairyKpi(models.Model):
 
     def action_open_values(self):
         self.ensure_one()
+        self._check_caller(USER_GROUP)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "smart_dairy_bi.smart_dairy_kpi_value_action"
         )

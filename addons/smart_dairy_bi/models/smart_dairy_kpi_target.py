@@ -9,6 +9,7 @@ class SmartDairyKpiTarget(models.Model):
     optionally for one dimension value (e.g. one farm)."""
 
     _name = "smart.dairy.kpi.target"
+    _inherit = ["smart.dairy.access.mixin"]
     _description = "KPI Target"
     _order = "kpi_id, grain, period_start desc"
 

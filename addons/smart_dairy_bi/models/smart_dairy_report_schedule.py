@@ -9,6 +9,10 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import (
+    ANALYTICS_MANAGER_GROUP,
+)
+
 from .smart_dairy_dashboard import PRESETS
 
 _logger = logging.getLogger(__name__)
@@ -48,8 +52,9 @@ class SmartDairyReportSchedule(models.Model):
 
     _name = "smart.dairy.report.schedule"
     _description = "Dashboard Report Schedule"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "smart.dairy.access.mixin"]
     _order = "next_send, id"
+    _system_fields = frozenset({"last_sent", "log_ids"})
     _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
@@ -199,9 +204,12 @@ class SmartDairyReportSchedule(models.Model):
         return schedules
 
     def write(self, vals):
+        # The mixin checks the record rules on the schedules as written (company).
         result = super().write(vals)
-        if "user_id" in vals:
-            self._check_render_as()
+        # Whatever changed (recipients, dashboard, company, filters, timing), what is
+        # mailed is rendered with Render As' rights: only they or an administrator
+        # may change a schedule.
+        self._check_render_as()
         return result
 
     def _check_render_as(self):
@@ -211,8 +219,9 @@ class SmartDairyReportSchedule(models.Model):
         if self.filtered(lambda schedule: schedule.user_id != self.env.user):
             raise ValidationError(
                 self.env._(
-                    "A report is rendered with your own access rights: only an "
-                    "administrator may choose another user in Render As."
+                    "A report is rendered with the access rights of its Render As user: "
+                    "only an administrator may set or change a schedule rendered as "
+                    "someone else. Set Render As to yourself to take it over."
                 )
             )
 
@@ -330,6 +339,7 @@ class SmartDairyReportSchedule(models.Model):
 
     def action_send_now(self):
         """Send the report at once, without moving the next planned sending."""
+        self._check_caller(ANALYTICS_MANAGER_GROUP, "write")
         logs = self.env["smart.dairy.report.schedule.log"]
         for schedule in self:
             logs |= schedule._send_logged()

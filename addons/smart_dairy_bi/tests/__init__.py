@@ -14,3 +14,10 @@ from . import test_report_schedule
 from . import test_alert_rules
 from . import test_alert_demo
 from . import test_snapshot_facts
+from . import test_attack_schedule_hijack
+from . import test_attack_admin_jobs
+from . import test_attack_saved_filter
+from . import test_attack_alert_tampering
+from . import test_attack_xlsx_formula
+from . import test_attack_small_leaks
+from . import test_public_methods

@@ -159,7 +159,7 @@ class TestDashboardExportRoute(ExportCase, HttpCase):
                 400,
                 "custom range",
             ),
-            (self.url(999999, "xlsx"), 404, "does not exist"),
+            (self.url(999999, "xlsx"), 403, "does not exist or is not shared"),
         ]:
             response = self.url_open(url)
             self.assertEqual(response.status_code, status, url)

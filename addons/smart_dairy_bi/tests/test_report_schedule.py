@@ -113,7 +113,7 @@ class TestReportSchedule(ExportCase):
         )
         self.assertEqual(mine.user_id, self.analyst)
         self.assertEqual(mine.company_id, self.company_a)
-        with self.assertRefused("only an administrator may choose another user"):
+        with self.assertRefused("only an administrator may set or change a schedule"):
             mine.user_id = self.user
 
     def test_cron_sends_due_schedules_logs_failures_and_moves_on(self):
@@ -155,7 +155,7 @@ class TestReportSchedule(ExportCase):
         self.assertGreater(ok.next_send, fields.Datetime.now())
 
         self.assertEqual(broken.log_ids.state, "failed")
-        self.assertIn("Restricted is for", broken.log_ids.error)
+        self.assertIn("not shared with you", broken.log_ids.error)
         self.assertFalse(broken.log_ids.attachment_id)
         self.assertFalse(broken.last_sent)
         self.assertGreater(broken.next_send, fields.Datetime.now())
@@ -192,4 +192,4 @@ class TestReportSchedule(ExportCase):
         with self.assertLogs(SCHEDULE_LOGGER, "WARNING"):
             action = schedule.action_send_now()
         self.assertEqual(action["params"]["type"], "danger")
-        self.assertIn("Restricted is for", action["params"]["message"])
+        self.assertIn("not shared with you", action["params"]["message"])

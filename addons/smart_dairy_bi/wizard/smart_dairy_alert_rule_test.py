@@ -7,6 +7,8 @@ from smart_dairy import kpi as engine
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import ANALYTICS_MANAGER_GROUP
+
 DEFAULT_PERIODS = {"day": 90, "week": 26, "month": 24, "quarter": 8, "year": 5}
 
 
@@ -14,6 +16,7 @@ class SmartDairyAlertRuleTest(models.TransientModel):
     """Replays a rule over past periods and lists when it would have fired."""
 
     _name = "smart.dairy.alert.rule.test"
+    _inherit = ["smart.dairy.access.mixin"]
     _description = "Test an Alert Rule"
 
     rule_id = fields.Many2one("smart.dairy.alert.rule", required=True, ondelete="cascade")
@@ -40,6 +43,7 @@ class SmartDairyAlertRuleTest(models.TransientModel):
 
     def action_run(self):
         self.ensure_one()
+        self._check_caller(ANALYTICS_MANAGER_GROUP, "write")
         if self.date_from > self.date_to:
             raise UserError(self.env._("The start of the range must come before its end."))
         fired = self.rule_id._simulate(self.company_id, self.date_from, self.date_to)

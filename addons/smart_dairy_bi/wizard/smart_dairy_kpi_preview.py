@@ -3,6 +3,8 @@ from smart_dairy import kpi as engine
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import ANALYTICS_MANAGER_GROUP
+
 from ..models.smart_dairy_kpi import GRAINS
 
 
@@ -10,6 +12,7 @@ class SmartDairyKpiPreview(models.TransientModel):
     """The last periods of a KPI computed live from the facts, nothing stored."""
 
     _name = "smart.dairy.kpi.preview"
+    _inherit = ["smart.dairy.access.mixin"]
     _description = "KPI Preview"
 
     kpi_id = fields.Many2one("smart.dairy.kpi", required=True, ondelete="cascade")
@@ -30,6 +33,7 @@ class SmartDairyKpiPreview(models.TransientModel):
         return previews
 
     def action_refresh(self):
+        self._check_caller(ANALYTICS_MANAGER_GROUP, "write")
         self._compute_lines()
         return self.action_open()
 

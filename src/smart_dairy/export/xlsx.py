@@ -3,6 +3,9 @@
 The Summary sheet lists the KPI cards (value, comparisons, target, achievement
 and a sparkline of the trend); every other widget gets a sheet with its data
 and, when the widget is a chart, a native Excel chart of the same kind.
+
+Every text is written as text: names of products, customers or widgets come from
+users, and one such as ``=HYPERLINK(...)`` must not become a live formula or link.
 """
 
 import datetime
@@ -45,6 +48,13 @@ CARD_COLUMNS = [
 ]
 TREND_COL = 11
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+# write() keeps strings as strings: no formulas, links or numbers guessed from text.
+WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
 
 
 def dashboard_xlsx(data, filter_labels=None):
@@ -54,7 +64,7 @@ def dashboard_xlsx(data, filter_labels=None):
     to the display names of the selected records; without it the ids are shown.
     """
     stream = io.BytesIO()
-    workbook = xlsxwriter.Workbook(stream, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(stream, WORKBOOK_OPTIONS)
     writer = _Writer(workbook, data)
     writer.summary(filter_labels or {})
     for widget in data.get("widgets", []):
