@@ -183,3 +183,30 @@ def advisory_lock(cursor, name, wait=False):
     finally:
         if acquired:
             cur.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def try_locks(cursor, names, transaction=True):
+    """Take the advisory locks ``names`` without waiting; return those another
+    session holds ([] when all were taken). On a refusal none is kept.
+
+    Transaction-level locks (the default) last until the transaction commits or
+    rolls back, so a job's writes are visible before anyone else may start; a job
+    that commits as it goes takes session-level ones and calls ``release_locks``
+    after its last commit.
+    """
+    cur = raw_cursor(cursor)
+    function = "pg_try_advisory_xact_lock" if transaction else "pg_try_advisory_lock"
+    taken, busy = [], []
+    for name in sorted(set(names)):
+        cur.execute(sql.SQL("SELECT {}(%s)").format(sql.Identifier(function)), [lock_key(name)])
+        (taken if cur.fetchone()[0] else busy).append(name)
+    if busy and not transaction:
+        release_locks(cursor, taken)
+    return busy
+
+
+def release_locks(cursor, names):
+    """Release session-level advisory locks taken by ``try_locks``."""
+    cur = raw_cursor(cursor)
+    for name in sorted(set(names)):
+        cur.execute("SELECT pg_advisory_unlock(%s)", [lock_key(name)])
