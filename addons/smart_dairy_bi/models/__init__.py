@@ -10,6 +10,8 @@ from . import smart_dairy_fact_herd
 from . import smart_dairy_fact_receivable
 from . import smart_dairy_fact_customer
 from . import smart_dairy_fact_balance
+from . import ir_http
+from . import smart_dairy_request
 from . import smart_dairy_kpi
 from . import smart_dairy_kpi_dimension
 from . import smart_dairy_kpi_target
@@ -17,6 +19,7 @@ from . import smart_dairy_kpi_value
 from . import smart_dairy_dashboard
 from . import smart_dairy_dashboard_widget
 from . import smart_dairy_dashboard_filter
+from . import smart_dairy_dashboard_cache
 from . import smart_dairy_dashboard_export
 from . import smart_dairy_report_schedule
 from . import smart_dairy_report_schedule_log

@@ -4,7 +4,7 @@ import dataclasses
 from smart_dairy import kpi as engine
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import LockError, UserError, ValidationError
 
 CATEGORIES = [
     ("financial", "Financial"),
@@ -260,8 +260,19 @@ class SmartDairyKpi(models.Model):
         """Recompute these KPIs (all active ones when called on none) in full."""
         kpis = self or self.search([])
         run = self.env["smart.dairy.kpi.run"]._run(kpis, mode="manual", commit=False)
+        if run.state == "skipped":
+            raise LockError(run.error)
         if run.state == "failed":
-            raise UserError(run.error or self.env._("The recomputation failed."))
+            # Nothing of a failed manual run is kept: the error rolls it back whole.
+            raise UserError(
+                self.env._(
+                    "The recomputation failed for %(failed)s of %(count)s KPIs, so nothing "
+                    "was saved:\n%(errors)s",
+                    failed=len(run.failed_kpi_ids),
+                    count=run.kpi_count,
+                    errors=run.error,
+                )
+            )
         return run._action_notify()
 
     def action_open_values(self):

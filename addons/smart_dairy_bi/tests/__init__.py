@@ -12,3 +12,10 @@ from . import test_report_schedule
 from . import test_alert_rules
 from . import test_alert_demo
 from . import test_snapshot_facts
+from . import test_request_errors
+from . import test_request_limits
+from . import test_saved_filter_values
+from . import test_hostile_input
+from . import test_kpi_run_locks
+from . import test_kpi_run_concurrency
+from . import test_dashboard_cache
