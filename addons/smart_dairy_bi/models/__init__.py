@@ -19,7 +19,6 @@ from . import smart_dairy_kpi_value
 from . import smart_dairy_dashboard
 from . import smart_dairy_dashboard_widget
 from . import smart_dairy_dashboard_filter
-from . import smart_dairy_dashboard_cache
 from . import smart_dairy_dashboard_export
 from . import smart_dairy_report_schedule
 from . import smart_dairy_report_schedule_log

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import babel_locale_parse
 
+from .smart_dairy_dashboard_cache import cached_payload
 from .smart_dairy_kpi_run import VALUE_TABLE
 from .smart_dairy_request import InvalidRequest
 
@@ -138,6 +139,7 @@ class SmartDairyDashboard(models.Model):
     @api.model
     def save_filters(self, dashboard_id, filters):
         """Remember ``filters`` for the current user on this dashboard; returns them as applied."""
+        dashboard_id = self.env["smart.dairy.request"]._check_id(dashboard_id, "dashboard_id")
         dashboard = self._get_allowed(dashboard_id)
         values = dashboard._effective_filters(filters or {})
         Filter = self.env["smart.dairy.dashboard.filter"]
@@ -156,11 +158,11 @@ class SmartDairyDashboard(models.Model):
     @api.readonly
     def get_dashboard_data(self, dashboard_id, filters=None):
         """A whole dashboard as displayed, from the materialised KPI values, in one call
-        (cached per dashboard, filters, companies and KPI run: see _cached_payload)."""
+        (cached per dashboard, filters, companies and KPI run: see cached_payload)."""
         dashboard_id = self.env["smart.dairy.request"]._check_id(dashboard_id, "dashboard_id")
         dashboard = self._get_allowed(dashboard_id)
         filters = dashboard._effective_filters(filters)
-        payload = dashboard._cached_payload(filters)
+        payload = cached_payload(dashboard, filters)
         alerts = self.env["smart.dairy.alert"]._open_alerts_for_kpis(dashboard.widget_ids.kpi_ids)
         return {**payload, "alerts": alerts}
 

@@ -1,10 +1,9 @@
 import json
 
-from odoo import models
 from odoo.tools import SQL
 from odoo.tools.lru import LRU
 
-# Payloads of this worker process, by _payload_key. Keys carry everything a payload
+# Payloads of this worker process, by payload_key. Keys carry everything a payload
 # depends on, including a stamp of the last KPI run and of the definitions, so a new
 # run (in any process) makes older entries unreachable: nothing to invalidate.
 PAYLOADS = LRU(256)
@@ -19,43 +18,41 @@ STAMPED_TABLES = (
 )
 
 
-class SmartDairyDashboard(models.Model):
-    """Dashboard payloads cached per dashboard, filters, companies, language and
-    last KPI run; alerts are not cached (they change when users handle them)."""
+def cached_payload(dashboard, filters):
+    """``dashboard._payload(filters)``, from this process's cache when an equal key
+    was computed before (per dashboard, filters, companies, language and last KPI
+    run); alerts are not in payloads (they change when users handle them)."""
+    key = payload_key(dashboard, filters)
+    if key is None:
+        return dashboard._payload(filters)
+    payload = PAYLOADS.get(key)
+    if payload is None:
+        payload = PAYLOADS[key] = dashboard._payload(filters)
+    return payload
 
-    _inherit = "smart.dairy.dashboard"
 
-    def _cached_payload(self, filters):
-        self.ensure_one()
-        key = self._payload_key(filters)
-        if key is None:
-            return self._payload(filters)
-        payload = PAYLOADS.get(key)
-        if payload is None:
-            payload = PAYLOADS[key] = self._payload(filters)
-        return payload
-
-    def _payload_key(self, filters):
-        """The cache key of this dashboard's payload, or None when the transaction has
-        written something: then it may see data that others do not, so no sharing."""
-        self.ensure_one()
-        stamps = SQL(", ").join(
-            SQL(
-                "(SELECT ARRAY[max(id)::text, max(write_date)::text, count(*)::text] FROM %s)",
-                SQL.identifier(table),
-            )
-            for table in STAMPED_TABLES
+def payload_key(dashboard, filters):
+    """The cache key of a dashboard's payload, or None when the transaction has
+    written something: then it may see data that others do not, so no sharing."""
+    dashboard.ensure_one()
+    env = dashboard.env
+    stamps = SQL(", ").join(
+        SQL(
+            "(SELECT ARRAY[max(id)::text, max(write_date)::text, count(*)::text] FROM %s)",
+            SQL.identifier(table),
         )
-        self.env.cr.execute(SQL("SELECT txid_current_if_assigned(), %s", stamps))
-        txid, *stamp = self.env.cr.fetchone()
-        if txid is not None:
-            return None
-        return (
-            self.env.cr.dbname,
-            self.id,
-            json.dumps(filters, sort_keys=True),
-            tuple(self.env.companies.ids),
-            self.env.company.id,
-            self.env.lang,
-            json.dumps(stamp),
-        )
+        for table in STAMPED_TABLES
+    )
+    env.cr.execute(SQL("SELECT txid_current_if_assigned(), %s", stamps))
+    txid, *stamp = env.cr.fetchone()
+    if txid is not None:
+        return None
+    return (
+        env.cr.dbname,
+        dashboard.id,
+        json.dumps(filters, sort_keys=True),
+        tuple(env.companies.ids),
+        env.company.id,
+        env.lang,
+        json.dumps(stamp),
+    )

@@ -27,7 +27,7 @@ class TestDashboardCache(TransactionCase):
             with closing(odoo.sql_db.db_connect(dbname).cursor()) as other:
                 env = api.Environment(other, SUPERUSER_ID, {})
                 run = env["smart.dairy.kpi.run"]._run(env["smart.dairy.kpi"], "manual", False)
-                other.commit()
+                other.commit()  # pylint: disable=invalid-commit
                 self.addCleanup(self._forget, dbname, run.id)
             after_run = Dashboard.get_dashboard_data(dashboard_id)
             self.assertIsNot(after_run["widgets"], first["widgets"])
@@ -48,4 +48,4 @@ class TestDashboardCache(TransactionCase):
     def _forget(dbname, run_id):
         with closing(odoo.sql_db.db_connect(dbname).cursor()) as cr:
             cr.execute("DELETE FROM smart_dairy_kpi_run WHERE id = %s", [run_id])
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit

@@ -50,7 +50,7 @@ class TestKpiRunConcurrency(TransactionCase):
                 try:
                     run = env["smart.dairy.kpi.run"]._run(kpis, "manual", False, date_from, date_to)
                     outcome = (run.id, run.state, run.row_count, run.error)
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
                     runs.append(outcome)
                 except Exception as error:  # reported by the assertions
                     errors.append(f"recompute: {error!r}")
@@ -105,4 +105,4 @@ class TestKpiRunConcurrency(TransactionCase):
         with closing(odoo.sql_db.db_connect(dbname).cursor()) as cr:
             cr.execute("DELETE FROM smart_dairy_alert WHERE id > %s", [last_alert])
             cr.execute("DELETE FROM smart_dairy_kpi_run WHERE id > %s", [last_run])
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit

@@ -136,8 +136,8 @@ def check_query(payload: Mapping, codes: Collection[str], dimensions: Collection
     grain = Grain(check_text(payload.get("grain", "day"), "grain", {g.value for g in Grain}))
     date_from, date_to = check_range(payload.get("date_from"), payload.get("date_to"))
     check_periods(date_from, date_to, grain, limits)
-    breakdown = payload.get("breakdown") or ""
-    check_text(breakdown, "breakdown", {"", *dimensions})
+    breakdown = payload.get("breakdown")
+    breakdown = "" if breakdown is None else check_text(breakdown, "breakdown", {"", *dimensions})
     values = payload.get("dimension_values")
     if values is not None:
         if not breakdown:

@@ -53,6 +53,7 @@ def test_a_good_query_comes_back_cleaned():
         ({"date_to": None}, "date_to", "not null"),
         ({"date_from": "2024-02-01"}, "date_from", "comes after date_to"),
         ({"breakdown": 1}, "breakdown", "must be a string"),
+        ({"breakdown": []}, "breakdown", "must be a string, not a list"),
         ({"breakdown": "partner_id"}, "breakdown", "is not one of"),
         ({"dimension_values": [1]}, "dimension_values", "needs a breakdown"),
         ({"breakdown": "farm_id", "dimension_values": [None]}, "dimension_values[0]", "null"),
