@@ -13,6 +13,8 @@ configuration warms the payload cache; the figures include it. Goal: p95 under
 """
 
 import argparse
+import datetime as dt
+import itertools
 import statistics
 import threading
 import time
@@ -30,6 +32,11 @@ def parse_args():
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--calls", type=int, default=20, help="loads per client")
     parser.add_argument("--preset", default=None, help="a date preset instead of the default")
+    parser.add_argument(
+        "--uncached",
+        action="store_true",
+        help="every load a different 30-day range (no two loads share a cached payload)",
+    )
     return parser.parse_args()
 
 
@@ -80,8 +87,27 @@ def dashboard_id(client, name):
 def loads(client, dashboard, filters, count, times):
     for _n in range(count):
         start = time.perf_counter()
-        client.call_kw("smart.dairy.dashboard", "get_dashboard_data", [dashboard, filters])
+        client.call_kw("smart.dairy.dashboard", "get_dashboard_data", [dashboard, filters()])
         times.append(time.perf_counter() - start)
+
+
+def filter_maker(args):
+    """Filters of each load: the same ones, or (``--uncached``) a new range each time."""
+    if not args.uncached:
+        fixed = {"preset": args.preset} if args.preset else None
+        return lambda: fixed
+    counter = itertools.count()
+    lock = threading.Lock()
+    today = dt.date.today()
+
+    def distinct():
+        with lock:
+            n = next(counter)
+        end = today - dt.timedelta(days=n % 3000)
+        start = end - dt.timedelta(days=29)
+        return {"preset": "custom", "date_from": start.isoformat(), "date_to": end.isoformat()}
+
+    return distinct
 
 
 def percentile(values, fraction):
@@ -101,8 +127,11 @@ def main():
     args = parse_args()
     first = Client(args)
     dashboard = dashboard_id(first, args.dashboard)
-    filters = {"preset": args.preset} if args.preset else None
-    print(f"dashboard {args.dashboard} (id {dashboard}) at {args.url}, database {args.db}")
+    filters = filter_maker(args)
+    print(
+        f"dashboard {args.dashboard} (id {dashboard}) at {args.url}, database {args.db}, "
+        f"{'a new range each load (uncached)' if args.uncached else 'same filters each load'}"
+    )
 
     times = []
     start = time.perf_counter()

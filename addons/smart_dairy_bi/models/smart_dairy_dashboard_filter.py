@@ -28,10 +28,12 @@ class SmartDairyDashboardFilter(models.Model):
 
     @api.constrains("values")
     def _check_values(self):
-        """Saved values pass the same checks as filters sent with a dashboard load."""
+        """Saved values pass the same checks as filters sent with a dashboard load; ids
+        must be readable by the user they are saved for (constraints run as sudo)."""
         for saved in self.filtered("values"):
+            owner = self.env(user=saved.user_id.id, su=False, context={})
             try:
-                self.env["smart.dairy.request"]._check_filters(saved.values, dict(PRESETS))
+                owner["smart.dairy.request"]._check_filters(saved.values, dict(PRESETS))
             except InvalidRequest as error:
                 raise ValidationError(
                     self.env._("Saved dashboard filters: %(error)s", error=error)
