@@ -5,8 +5,10 @@ transaction that has written anything never shares a payload."""
 from contextlib import closing
 
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID
 from odoo.tests import TransactionCase, tagged
+
+from .test_kpi_run_concurrency import worker_env
 
 
 @tagged("post_install", "-at_install")
@@ -15,8 +17,9 @@ class TestDashboardCache(TransactionCase):
         dbname = self.env.cr.dbname
         admin_id = self.env.ref("base.user_admin").id
         dashboard_id = self.env.ref("smart_dairy_bi.dashboard_executive").id
-        with closing(odoo.sql_db.db_connect(dbname).cursor()) as cr:
-            Dashboard = api.Environment(cr, admin_id, {})["smart.dairy.dashboard"]
+        reader = worker_env(self.registry, admin_id)
+        with closing(reader.cr) as cr:
+            Dashboard = reader["smart.dairy.dashboard"]
             first = Dashboard.get_dashboard_data(dashboard_id)
             cr.rollback()
             second = Dashboard.get_dashboard_data(dashboard_id)
@@ -24,8 +27,8 @@ class TestDashboardCache(TransactionCase):
             other_filters = Dashboard.get_dashboard_data(dashboard_id, {"preset": "today"})
             self.assertIsNot(other_filters["widgets"], first["widgets"])
             cr.rollback()
-            with closing(odoo.sql_db.db_connect(dbname).cursor()) as other:
-                env = api.Environment(other, SUPERUSER_ID, {})
+            env = worker_env(self.registry, SUPERUSER_ID)
+            with closing(env.cr) as other:
                 run = env["smart.dairy.kpi.run"]._run(env["smart.dairy.kpi"], "manual", False)
                 other.commit()  # pylint: disable=invalid-commit
                 self.addCleanup(self._forget, dbname, run.id)

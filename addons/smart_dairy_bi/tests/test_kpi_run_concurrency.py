@@ -10,6 +10,7 @@ from contextlib import closing
 
 import odoo
 from odoo import SUPERUSER_ID, api
+from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, tagged
 
 RECOMPUTES, LOADS = 4, 4
@@ -22,6 +23,14 @@ class _Collect(logging.Handler):
 
     def emit(self, record):
         self.messages.append(f"{record.name}: {record.getMessage()} {record.exc_text or ''}")
+
+
+def worker_env(registry, uid):
+    """An environment on a connection of its own, as another worker would have. The
+    registry is given: looking it up would wait for the lock the test runner holds."""
+    cr = odoo.sql_db.db_connect(registry.db_name).cursor()
+    cr.transaction = Transaction(registry)
+    return api.Environment(cr, uid, {})
 
 
 @tagged("post_install", "-at_install")
@@ -39,15 +48,15 @@ class TestKpiRunConcurrency(TransactionCase):
         self.addCleanup(self._forget, dbname, last_run, last_alert)
         date_to = datetime.date.today()
         date_from = date_to - datetime.timedelta(days=20)
-        barrier = threading.Barrier(RECOMPUTES + LOADS)
+        barrier = threading.Barrier(RECOMPUTES + LOADS, timeout=120)
         runs, loads, errors = [], [], []
 
         def recompute():
-            with closing(odoo.sql_db.db_connect(dbname).cursor()) as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                kpis = env["smart.dairy.kpi"].browse(kpi_ids)
-                barrier.wait()
+            env = worker_env(self.registry, SUPERUSER_ID)
+            with closing(env.cr) as cr:
                 try:
+                    kpis = env["smart.dairy.kpi"].browse(kpi_ids)
+                    barrier.wait()
                     run = env["smart.dairy.kpi.run"]._run(kpis, "manual", False, date_from, date_to)
                     outcome = (run.id, run.state, run.row_count, run.error)
                     cr.commit()  # pylint: disable=invalid-commit
@@ -56,10 +65,10 @@ class TestKpiRunConcurrency(TransactionCase):
                     errors.append(f"recompute: {error!r}")
 
         def load():
-            with closing(odoo.sql_db.db_connect(dbname).cursor()) as cr:
-                env = api.Environment(cr, admin_id, {})
-                barrier.wait()
+            env = worker_env(self.registry, admin_id)
+            with closing(env.cr) as cr:
                 try:
+                    barrier.wait()
                     for _n in range(3):
                         data = env["smart.dairy.dashboard"].get_dashboard_data(dashboard_id)
                         loads.append(len(data["widgets"]))

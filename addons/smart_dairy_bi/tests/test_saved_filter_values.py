@@ -23,7 +23,7 @@ class TestSavedFilterValues(DashboardCase):
             ({"preset": "custom", "date_from": 5}, "filters.date_from"),
             ({"preset": "custom", "date_from": 5, "date_to": "2025-01-01"}, "not a number"),
             ({"preset": ["x"]}, "filters.preset: must be a string"),
-            ({"farm_ids": ["1"]}, "filters.farm_ids\\[0\\]"),
+            ({"farm_ids": ["a1"]}, "filters.farm_ids\\[0\\]"),
             ({"farm_ids": [self.farm_b.id]}, "not yours to read"),
             ("last_30_days", "must be an object"),
         ]:

@@ -57,7 +57,10 @@ def check_text(value, field, choices=None):
 
 
 def check_id(value, field):
-    """A record id: a positive integer that PostgreSQL's integer column can hold."""
+    """A record id: a positive integer that PostgreSQL's integer column can hold
+    (digits in a string are taken too: web clients send selection keys as text)."""
+    if isinstance(value, str) and value.isdigit() and value.isascii() and len(value) <= 10:
+        value = int(value)
     if not isinstance(value, int) or isinstance(value, bool):
         raise RequestError(field, f"must be a record id (an integer), not {_kind(value)}")
     if not 0 < value < 2**31:

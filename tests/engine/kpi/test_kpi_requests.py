@@ -132,6 +132,8 @@ def test_filters_are_cleaned():
         ({"region_ids": [True]}, "filters.region_ids[0]", "not a boolean"),
         ({"farm_ids": [2**40]}, "filters.farm_ids[0]", "is not a record id"),
         ({"farm_ids": [1.5]}, "filters.farm_ids[0]", "not a number"),
+        ({"farm_ids": ["1a"]}, "filters.farm_ids[0]", "not a string"),
+        ({"farm_ids": ["-1"]}, "filters.farm_ids[0]", "not a string"),
         ({"colour": "red"}, "filters", "unknown keys: 'colour'"),
     ],
 )  # fmt: skip
@@ -141,6 +143,7 @@ def test_malformed_filters_name_the_field(filters, field, words):
 
 def test_id_lists_are_bounded_after_deduplication():
     assert check_ids([7] * 100_000, "ids", LIMITS) == [7]
+    assert check_ids(["7", 7, "3"], "ids", LIMITS) == [3, 7]
     refused(lambda: check_ids(list(range(1, 12)), "filters.region_ids", LIMITS),
             "filters.region_ids", "11 items, more than the 10", limit="ids")  # fmt: skip
 
