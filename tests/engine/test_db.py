@@ -129,3 +129,27 @@ def test_session_locks_outlive_commits_until_released(scratch_dsn):
     finally:
         first.close()
         second.close()
+
+
+def test_a_claim_from_a_snapshot_older_than_the_last_holder_fails(scratch_dsn):
+    first, second = db.connect(scratch_dsn), db.connect(scratch_dsn)
+    for conn in (first, second):
+        conn.set_session(isolation_level="REPEATABLE READ")
+    try:
+        with first.cursor() as c1, second.cursor() as c2:
+            db.create_claim_table(c1, "claims")
+            first.commit()
+            c2.execute("SELECT 1")  # the second transaction's snapshot starts here
+            assert db.try_locks(c1, ["job"]) == []
+            assert db.claim_locks(c1, "claims", ["job"], 1)
+            first.commit()  # first job done: its lock is free again
+            assert db.try_locks(c2, ["job"]) == []
+            assert not db.claim_locks(c2, "claims", ["job"], 2)  # its snapshot is stale
+            c2.execute("SELECT 1")  # the transaction is still usable
+            second.rollback()
+            assert db.try_locks(c2, ["job"]) == []
+            assert db.claim_locks(c2, "claims", ["job"], 2)  # a fresh snapshot may
+            second.commit()
+    finally:
+        first.close()
+        second.close()

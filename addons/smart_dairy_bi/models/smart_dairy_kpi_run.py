@@ -10,6 +10,8 @@ from odoo import api, fields, models
 _logger = logging.getLogger(__name__)
 
 LOCK_NAME = "smart_dairy_bi.kpi_materialisation"
+# Who last held each run lock (see smart_dairy.db.claim_locks).
+CLAIM_TABLE = "smart_dairy_kpi_run_claim"
 VALUE_TABLE = engine.ValueTable(name="smart_dairy_kpi_value")
 RUN_MODES = [
     ("incremental", "Incremental"),
@@ -79,22 +81,27 @@ class SmartDairyKpiRun(models.Model):
         locks = run._lock_names(kpis)
         busy = db.try_locks(self.env.cr, locks, transaction=not commit)
         if busy:
-            run.write(
-                {
-                    "state": "skipped",
-                    "finished_at": fields.Datetime.now(),
-                    "error": self.env._(
-                        "Another KPI run was in progress for %(what)s: this one did not start.",
-                        what=run._describe_locks(busy),
-                    ),
-                }
+            return run._skip(
+                self.env._(
+                    "Another KPI run was in progress for %(what)s: this one did not start.",
+                    what=run._describe_locks(busy),
+                ),
+                commit,
             )
-            if commit:
-                self.env["ir.cron"]._commit_progress()
-            return run
         try:
             if commit:
+                # A new transaction, whose snapshot starts after the locks were taken.
                 self.env["ir.cron"]._commit_progress(remaining=len(kpis))
+            if not db.claim_locks(self.env.cr, CLAIM_TABLE, locks, run.id):
+                # Our snapshot predates another run's commit: we would overwrite
+                # values we cannot see.
+                return run._skip(
+                    self.env._(
+                        "Another KPI run finished for these KPIs while this one was "
+                        "starting: its values are saved. Start again to recompute."
+                    ),
+                    commit,
+                )
             started = time.monotonic()
             run._materialise(kpis.sudo(), commit, date_from, date_to)
             run.write(
@@ -113,6 +120,15 @@ class SmartDairyKpiRun(models.Model):
             if commit:
                 db.release_locks(self.env.cr, locks)
         return run
+
+    def _skip(self, reason, commit):
+        self.write({"state": "skipped", "finished_at": fields.Datetime.now(), "error": reason})
+        if commit:
+            self.env["ir.cron"]._commit_progress()
+        return self
+
+    def init(self):
+        db.create_claim_table(self.env.cr, CLAIM_TABLE)
 
     @api.model
     def _lock_names(self, kpis):
