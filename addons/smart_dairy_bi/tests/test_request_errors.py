@@ -40,7 +40,7 @@ class TestRequestErrors(ExportCase, Json2Case):
 
     def test_reported_dashboard_payloads_answer_422(self):
         for body, field in [
-            ({"dashboard_id": "1", "filters": None}, "dashboard_id"),
+            ({"dashboard_id": "1a", "filters": None}, "dashboard_id"),
             ({"dashboard_id": [self.dashboard.id]}, "dashboard_id"),
             ({"dashboard_id": self.dashboard.id, "filters": {"preset": ["x"]}}, "filters.preset"),
             ({"dashboard_id": self.dashboard.id, "filters": ["x"]}, "filters"),
