@@ -162,9 +162,9 @@ class SmartDairyDashboard(models.Model):
         dashboard_id = self.env["smart.dairy.request"]._check_id(dashboard_id, "dashboard_id")
         dashboard = self._get_allowed(dashboard_id)
         filters = dashboard._effective_filters(filters)
-        payload = cached_payload(dashboard, filters)
-        alerts = self.env["smart.dairy.alert"]._open_alerts_for_kpis(dashboard.widget_ids.kpi_ids)
-        return {**payload, "alerts": alerts}
+        payload, kpi_ids = cached_payload(dashboard, filters)
+        kpis = self.env["smart.dairy.kpi"].browse(kpi_ids)
+        return {**payload, "alerts": self.env["smart.dairy.alert"]._open_alerts_for_kpis(kpis)}
 
     def _payload(self, filters):
         """The dashboard as displayed for ``filters`` (effective), without its alerts."""

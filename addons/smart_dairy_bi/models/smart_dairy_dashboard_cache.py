@@ -19,16 +19,17 @@ STAMPED_TABLES = (
 
 
 def cached_payload(dashboard, filters):
-    """``dashboard._payload(filters)``, from this process's cache when an equal key
-    was computed before (per dashboard, filters, companies, language and last KPI
-    run); alerts are not in payloads (they change when users handle them)."""
+    """(``dashboard._payload(filters)``, ids of the KPIs its widgets show), from this
+    process's cache when an equal key was computed before (per dashboard, filters,
+    companies, language and last KPI run). Alerts are not in payloads: they change
+    when users handle them."""
     key = payload_key(dashboard, filters)
-    if key is None:
-        return dashboard._payload(filters)
-    payload = PAYLOADS.get(key)
-    if payload is None:
-        payload = PAYLOADS[key] = dashboard._payload(filters)
-    return payload
+    entry = PAYLOADS.get(key) if key is not None else None
+    if entry is None:
+        entry = (dashboard._payload(filters), tuple(dashboard.widget_ids.kpi_ids.ids))
+        if key is not None:
+            PAYLOADS[key] = entry
+    return entry
 
 
 def payload_key(dashboard, filters):
