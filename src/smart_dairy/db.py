@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 
 import psycopg2
+import psycopg2.errors
 from psycopg2 import sql
 
 COPY_BUFFER_BYTES = 8 * 1024 * 1024
@@ -193,3 +194,66 @@ def advisory_lock(cursor, name, wait=False):
     finally:
         if acquired:
             cur.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def try_locks(cursor, names, transaction=True):
+    """Take the advisory locks ``names`` without waiting; return those another
+    session holds ([] when all were taken). On a refusal none is kept.
+
+    Transaction-level locks (the default) last until the transaction commits or
+    rolls back, so a job's writes are visible before anyone else may start; a job
+    that commits as it goes takes session-level ones and calls ``release_locks``
+    after its last commit.
+    """
+    cur = raw_cursor(cursor)
+    function = "pg_try_advisory_xact_lock" if transaction else "pg_try_advisory_lock"
+    taken, busy = [], []
+    for name in sorted(set(names)):
+        cur.execute(sql.SQL("SELECT {}(%s)").format(sql.Identifier(function)), [lock_key(name)])
+        (taken if cur.fetchone()[0] else busy).append(name)
+    if busy and not transaction:
+        release_locks(cursor, taken)
+    return busy
+
+
+def release_locks(cursor, names):
+    """Release session-level advisory locks taken by ``try_locks``."""
+    cur = raw_cursor(cursor)
+    for name in sorted(set(names)):
+        cur.execute("SELECT pg_advisory_unlock(%s)", [lock_key(name)])
+
+
+def create_claim_table(cursor, table):
+    """The table of lock claims used by ``claim_locks`` (one row per lock name)."""
+    raw_cursor(cursor).execute(
+        sql.SQL("CREATE TABLE IF NOT EXISTS {} (name varchar PRIMARY KEY, holder integer)").format(
+            sql.Identifier(table)
+        )
+    )
+
+
+def claim_locks(cursor, table, names, holder):
+    """Record ``holder`` against the advisory locks ``names`` just taken; False when
+    the transaction's snapshot is older than the last holder's commit.
+
+    Under REPEATABLE READ a transaction's snapshot may predate the lock: taken after
+    another job committed and released it, the lock would protect nothing (the
+    snapshot does not see that job's writes, and writing over them fails with a
+    serialization error later). Writing the claim rows finds that out at once,
+    before any work: the caller then gives up and says so.
+    """
+    cur = raw_cursor(cursor)
+    cur.execute("SAVEPOINT smart_dairy_claim")
+    try:
+        cur.execute(
+            sql.SQL(
+                "INSERT INTO {} (name, holder) SELECT unnest(%s::varchar[]), %s "
+                "ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder"
+            ).format(sql.Identifier(table)),
+            [sorted(set(names)), holder],
+        )
+    except psycopg2.errors.SerializationFailure:
+        cur.execute("ROLLBACK TO SAVEPOINT smart_dairy_claim")
+        return False
+    cur.execute("RELEASE SAVEPOINT smart_dairy_claim")
+    return True

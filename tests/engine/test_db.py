@@ -99,3 +99,61 @@ def test_raw_cursor_unwraps_odoo_style_cursor(conn):
     with conn.cursor() as cur:
         assert db.raw_cursor(OdooLikeCursor(cur)) is cur
         assert db.raw_cursor(cur) is cur
+
+
+def test_transaction_locks_last_until_commit(scratch_dsn):
+    first, second = db.connect(scratch_dsn), db.connect(scratch_dsn)
+    try:
+        with first.cursor() as c1, second.cursor() as c2:
+            assert db.try_locks(c1, ["run:1:day", "run:1:month"]) == []
+            assert db.try_locks(c2, ["run:1:month", "run:2:day"]) == ["run:1:month"]
+            second.rollback()  # a refused transaction-level attempt keeps nothing it took
+            c1.execute("SELECT 1")  # still inside the first transaction: still held
+            assert db.try_locks(c2, ["run:1:day"]) == ["run:1:day"]
+            second.rollback()
+            first.commit()
+            assert db.try_locks(c2, ["run:1:day", "run:1:month"]) == []
+    finally:
+        first.close()
+        second.close()
+
+
+def test_session_locks_outlive_commits_until_released(scratch_dsn):
+    first, second = db.connect(scratch_dsn), db.connect(scratch_dsn)
+    try:
+        with first.cursor() as c1, second.cursor() as c2:
+            assert db.try_locks(c1, ["job:a", "job:b"], transaction=False) == []
+            first.commit()
+            assert db.try_locks(c2, ["job:c", "job:b"], transaction=False) == ["job:b"]
+            # the refused attempt released job:c again
+            assert db.try_locks(c1, ["job:c"], transaction=False) == []
+            db.release_locks(c1, ["job:a", "job:b", "job:c"])
+            assert db.try_locks(c2, ["job:a", "job:b"], transaction=False) == []
+            db.release_locks(c2, ["job:a", "job:b"])
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_claim_from_a_snapshot_older_than_the_last_holder_fails(scratch_dsn):
+    first, second = db.connect(scratch_dsn), db.connect(scratch_dsn)
+    for conn in (first, second):
+        conn.set_session(isolation_level="REPEATABLE READ")
+    try:
+        with first.cursor() as c1, second.cursor() as c2:
+            db.create_claim_table(c1, "claims")
+            first.commit()
+            c2.execute("SELECT 1")  # the second transaction's snapshot starts here
+            assert db.try_locks(c1, ["job"]) == []
+            assert db.claim_locks(c1, "claims", ["job"], 1)
+            first.commit()  # first job done: its lock is free again
+            assert db.try_locks(c2, ["job"]) == []
+            assert not db.claim_locks(c2, "claims", ["job"], 2)  # its snapshot is stale
+            c2.execute("SELECT 1")  # the transaction is still usable
+            second.rollback()
+            assert db.try_locks(c2, ["job"]) == []
+            assert db.claim_locks(c2, "claims", ["job"], 2)  # a fresh snapshot may
+            second.commit()
+    finally:
+        first.close()
+        second.close()

@@ -10,6 +10,8 @@ from . import smart_dairy_fact_herd
 from . import smart_dairy_fact_receivable
 from . import smart_dairy_fact_customer
 from . import smart_dairy_fact_balance
+from . import ir_http
+from . import smart_dairy_request
 from . import smart_dairy_kpi
 from . import smart_dairy_kpi_dimension
 from . import smart_dairy_kpi_target

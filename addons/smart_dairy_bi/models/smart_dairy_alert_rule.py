@@ -438,13 +438,13 @@ class SmartDairyAlertRule(models.Model):
         ]
 
     @api.model
-    def _evaluate_after_run(self):
+    def _evaluate_after_run(self, companies=None):
         """Called when a materialisation run wrote values: evaluates every active
-        rule; a failing rule is logged and stops no other."""
+        rule (in ``companies`` when given); a failing rule is logged and stops no other."""
         for rule in self.sudo().search([]):
             try:
                 with self.env.cr.savepoint():
-                    rule._evaluate()
+                    rule._evaluate(companies=companies)
             except Exception:  # one broken rule must not stop the others
                 _logger.exception("Alert rule %s failed to evaluate", rule.id)
 

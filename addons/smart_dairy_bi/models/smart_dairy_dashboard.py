@@ -11,7 +11,9 @@ from odoo.tools.misc import babel_locale_parse
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import USER_GROUP
 
+from .smart_dairy_dashboard_cache import cached_payload
 from .smart_dairy_kpi_run import VALUE_TABLE
+from .smart_dairy_request import InvalidRequest
 
 PRESETS = [
     ("today", "Today"),
@@ -102,26 +104,21 @@ class SmartDairyDashboard(models.Model):
 
     def _effective_filters(self, filters):
         """Filters as applied: dates from the preset (or the custom range), ids as ints.
-        None means the user's saved filters, else the dashboard's default preset."""
+        None means the user's saved filters, else the dashboard's default preset.
+        Malformed filters raise InvalidRequest naming the field."""
         self.ensure_one()
         if filters is None:
             saved = self.env["smart.dairy.dashboard.filter"].search(
                 [("user_id", "=", self.env.uid), ("dashboard_id", "=", self.id)], limit=1
             )
-            filters = saved.values or {}
-        preset = filters.get("preset") or self.default_preset
-        if preset not in dict(PRESETS):
-            raise UserError(self.env._("Unknown period %(preset)s.", preset=preset))
+            checked = saved.sudo(False)._applicable_values()
+        else:
+            # Ids are checked with the caller's rights, also on a sudo() dashboard.
+            Request = self.env(su=False)["smart.dairy.request"]
+            checked = Request._check_filters(filters, dict(PRESETS))
+        preset = checked["preset"] or self.default_preset
         if preset == "custom":
-            try:
-                date_from = fields.Date.to_date(filters.get("date_from"))
-                date_to = fields.Date.to_date(filters.get("date_to"))
-            except ValueError:
-                date_from = date_to = None
-            if not date_from or not date_to or date_from > date_to:
-                raise UserError(
-                    self.env._("Give a custom range a start and an end date, the start first.")
-                )
+            date_from, date_to = checked["date_from"], checked["date_to"]
         else:
             date_from, date_to = layout.preset_range(preset, fields.Date.context_today(self))
         result = {
@@ -130,17 +127,13 @@ class SmartDairyDashboard(models.Model):
             "date_to": date_to.isoformat(),
         }
         for key, _column in DIMENSION_FILTERS:
-            try:
-                result[key] = sorted({int(value) for value in filters.get(key) or ()})
-            except (TypeError, ValueError) as error:
-                raise UserError(
-                    self.env._("The %(filter)s filter takes record ids.", filter=key)
-                ) from error
+            result[key] = checked[key]
         return result
 
     @api.model
     def save_filters(self, dashboard_id, filters):
         """Remember ``filters`` for the current user on this dashboard; returns them as applied."""
+        dashboard_id = self.env["smart.dairy.request"]._check_id(dashboard_id, "dashboard_id")
         dashboard = self._get_allowed(dashboard_id)
         values = dashboard._effective_filters(filters or {})
         # Saved filters are the system's: written here only, for the caller only.
@@ -159,17 +152,26 @@ class SmartDairyDashboard(models.Model):
     @api.model
     @api.readonly
     def get_dashboard_data(self, dashboard_id, filters=None):
-        """A whole dashboard as displayed, from the materialised KPI values, in one call."""
+        """A whole dashboard as displayed, from the materialised KPI values, in one call
+        (cached per dashboard, filters, companies and KPI run: see cached_payload)."""
+        dashboard_id = self.env["smart.dairy.request"]._check_id(dashboard_id, "dashboard_id")
         dashboard = self._get_allowed(dashboard_id)
         filters = dashboard._effective_filters(filters)
-        context = _Context(self.env, filters)
-        widgets = dashboard.widget_ids
+        payload, kpi_ids = cached_payload(dashboard, filters)
+        kpis = self.env["smart.dairy.kpi"].browse(kpi_ids)
+        return {**payload, "alerts": self.env["smart.dairy.alert"]._open_alerts_for_kpis(kpis)}
+
+    def _payload(self, filters):
+        """The dashboard as displayed for ``filters`` (effective), without its alerts."""
+        self.ensure_one()
+        context = _Context(self.env(su=False), filters)
+        widgets = self.widget_ids
         plans = [context.plan(widget) for widget in widgets]
         context.load()
         company = self.env.company
         currency = company.currency_id
         return {
-            "dashboard": {"id": dashboard.id, "name": dashboard.name},
+            "dashboard": {"id": self.id, "name": self.name},
             "filters": filters,
             "grain": context.auto,
             "currency": {
@@ -180,7 +182,6 @@ class SmartDairyDashboard(models.Model):
             "widgets": [
                 context.render(widget, plan) for widget, plan in zip(widgets, plans, strict=True)
             ],
-            "alerts": self.env["smart.dairy.alert"]._open_alerts_for_kpis(widgets.kpi_ids),
         }
 
     # ------------------------------------------------------------- drill-down
@@ -191,7 +192,15 @@ class SmartDairyDashboard(models.Model):
         self, widget_id, kpi_code, filters, period_start=None, dimension_value=None
     ):
         """The fact records behind a value of a widget: list, pivot and graph views."""
-        widget = self.env["smart.dairy.dashboard.widget"].sudo().browse(int(widget_id)).exists()
+        Request = self.env["smart.dairy.request"]
+        widget_id = Request._check_id(widget_id, "widget_id")
+        kpi_code = Request._check_text(kpi_code, "kpi_code")
+        if period_start is not None:
+            period_start = Request._check_date(period_start, "period_start")
+        if dimension_value is not None and not isinstance(dimension_value, str | int):
+            Request._check_text(dimension_value, "dimension_value")
+        # A missing widget gets the answer of a hidden dashboard: existence is information.
+        widget = self.env["smart.dairy.dashboard.widget"].sudo().browse(widget_id).exists()
         dashboard = self._get_allowed(widget.dashboard_id.id or 0)
         kpi = widget.kpi_ids.filtered(lambda k: k.code == kpi_code)
         if not kpi:
@@ -208,7 +217,7 @@ class SmartDairyDashboard(models.Model):
         Fact = self.env[fact_model]
         grain = widget._grain(context.auto)
         if period_start:
-            start = engine.period_start(fields.Date.to_date(period_start), grain)
+            start = engine.period_start(period_start, grain)
             end = engine.period_end(start, grain) - datetime.timedelta(days=1)
             period = engine.label(start, grain)
         else:
@@ -243,7 +252,9 @@ def _field_value(field, value):
     if not value:
         return False
     if field.type == "many2one":
-        return int(value)
+        if isinstance(value, int) or str(value).isdigit():
+            return int(value)
+        raise InvalidRequest("dimension_value", f"{value!r} is not a record id")
     return value
 
 
@@ -330,6 +341,8 @@ class _Context:
         """Run the batched engine calls."""
         if not self.requests:
             return
+        for grain in {key[1] for key in self.requests}:
+            self.env["smart.dairy.request"]._check_periods(self.date_from, self.date_to, grain)
         self.library = {kpi.code: kpi._to_engine() for kpi in self.catalogue}
         everything = list(self.library.values())
         targets = {}

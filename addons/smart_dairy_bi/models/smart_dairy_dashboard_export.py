@@ -54,6 +54,7 @@ class SmartDairyDashboard(models.Model):
     def action_export(self, dashboard_id, filters, fmt):
         """An action downloading the dashboard, as filtered, in format ``fmt``."""
         self._check_export_format(fmt)
+        dashboard_id = self.env["smart.dairy.request"]._check_id(dashboard_id, "dashboard_id")
         dashboard = self._get_allowed(dashboard_id)
         filters = dashboard._effective_filters(filters)
         query = urllib.parse.urlencode({"filters": json.dumps(filters, separators=(",", ":"))})

@@ -4,7 +4,7 @@ import dataclasses
 from smart_dairy import kpi as engine
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import LockError, UserError, ValidationError
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import (
     ANALYTICS_MANAGER_GROUP,
@@ -273,8 +273,19 @@ class SmartDairyKpi(models.Model):
             smart_dairy_company_ids=self.env.companies.ids
         )
         run = self.env["smart.dairy.kpi.run"]._run(kpis, mode="manual", commit=False)
+        if run.state == "skipped":
+            raise LockError(run.error)
         if run.state == "failed":
-            raise UserError(run.error or self.env._("The recomputation failed."))
+            # Nothing of a failed manual run is kept: the error rolls it back whole.
+            raise UserError(
+                self.env._(
+                    "The recomputation failed for %(failed)s of %(count)s KPIs, so nothing "
+                    "was saved:\n%(errors)s",
+                    failed=len(run.failed_kpi_ids),
+                    count=run.kpi_count,
+                    errors=run.error,
+                )
+            )
         return run._action_notify()
 
     def action_open_values(self):

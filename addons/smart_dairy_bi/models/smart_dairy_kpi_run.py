@@ -10,6 +10,8 @@ from odoo import api, fields, models
 _logger = logging.getLogger(__name__)
 
 LOCK_NAME = "smart_dairy_bi.kpi_materialisation"
+# Who last held each run lock (see smart_dairy.db.claim_locks).
+CLAIM_TABLE = "smart_dairy_kpi_run_claim"
 VALUE_TABLE = engine.ValueTable(name="smart_dairy_kpi_value")
 RUN_MODES = [
     ("incremental", "Incremental"),
@@ -68,27 +70,90 @@ class SmartDairyKpiRun(models.Model):
     @api.model
     def _run(self, kpis, mode, commit=True, date_from=None, date_to=None):
         """Materialise ``kpis`` and log the run; ``commit`` makes each KPI batch durable
-        on its own (crons), otherwise everything stays in the caller's transaction."""
+        on its own (crons), otherwise everything stays in the caller's transaction.
+
+        One run at a time per company and grain (and per company for the alert rules
+        evaluated after it): the locks are taken before anything is computed and held
+        until the run's last commit (transaction-level locks without ``commit``,
+        session-level ones released after the final commit with it). A run that finds
+        one taken does not start: it is logged as skipped, saying which."""
         run = self.sudo().create({"mode": mode, "kpi_count": len(kpis)})
-        if commit:
-            self.env["ir.cron"]._commit_progress(remaining=len(kpis))
-        started = time.monotonic()
-        with db.advisory_lock(self.env.cr, LOCK_NAME) as acquired:
-            if not acquired:
-                run.write({"state": "skipped", "error": self.env._("Another run was in progress.")})
-            else:
-                run._materialise(kpis.sudo(), commit, date_from, date_to)
-        run.write(
-            {
-                "finished_at": fields.Datetime.now(),
-                "duration": time.monotonic() - started,
-            }
-        )
+        locks = run._lock_names(kpis)
+        busy = db.try_locks(self.env.cr, locks, transaction=not commit)
+        if busy:
+            return run._skip(
+                self.env._(
+                    "Another KPI run was in progress for %(what)s: this one did not start.",
+                    what=run._describe_locks(busy),
+                ),
+                commit,
+            )
+        try:
+            if commit:
+                # A new transaction, whose snapshot starts after the locks were taken.
+                self.env["ir.cron"]._commit_progress(remaining=len(kpis))
+            if not db.claim_locks(self.env.cr, CLAIM_TABLE, locks, run.id):
+                # Our snapshot predates another run's commit: we would overwrite
+                # values we cannot see.
+                return run._skip(
+                    self.env._(
+                        "Another KPI run finished for these KPIs while this one was "
+                        "starting: its values are saved. Start again to recompute."
+                    ),
+                    commit,
+                )
+            started = time.monotonic()
+            run._materialise(kpis.sudo(), commit, date_from, date_to)
+            run.write(
+                {
+                    "finished_at": fields.Datetime.now(),
+                    "duration": time.monotonic() - started,
+                }
+            )
+            if commit:
+                self.env["ir.cron"]._commit_progress()
+            if run.row_count:
+                run._after_values_changed(kpis)
+                if commit:
+                    self.env["ir.cron"]._commit_progress()
+        finally:
+            if commit:
+                db.release_locks(self.env.cr, locks)
+        return run
+
+    def _skip(self, reason, commit):
+        self.write({"state": "skipped", "finished_at": fields.Datetime.now(), "error": reason})
         if commit:
             self.env["ir.cron"]._commit_progress()
-        if run.row_count:
-            run._after_values_changed()
-        return run
+        return self
+
+    def init(self):
+        db.create_claim_table(self.env.cr, CLAIM_TABLE)
+
+    @api.model
+    def _lock_names(self, kpis):
+        """The advisory locks of a run of ``kpis``: each company and grain it computes,
+        and each company whose alert rules it evaluates."""
+        names = set()
+        for (_tz, companies), group in kpis._group_by_companies().items():
+            grains = {grain for kpi in group for grain in kpi._grains}
+            for company in companies:
+                names.add(f"{LOCK_NAME}:alerts:{company}")
+                names.update(f"{LOCK_NAME}:{company}:{grain.value}" for grain in grains)
+        return sorted(names)
+
+    def _describe_locks(self, names):
+        """Plain words for lock names: "Dairy A (day, month)"."""
+        grains, companies = {}, self.env["res.company"].sudo()
+        for name in names:
+            company, what = name.removeprefix(f"{LOCK_NAME}:").split(":")[-2:]
+            if company == "alerts":
+                company, what = what, "alerts"
+            grains.setdefault(int(company), []).append(what)
+        return "; ".join(
+            f"{companies.browse(company).name} ({', '.join(sorted(whats))})"
+            for company, whats in sorted(grains.items())
+        )
 
     def _materialise(self, kpis, commit, date_from, date_to):
         """Refresh per grain, all KPIs of a grain in one batch (one scan per fact);
@@ -160,7 +225,7 @@ class SmartDairyKpiRun(models.Model):
         )  # fmt: skip
         self.write(
             {
-                "state": "failed" if failed == kpis else ("partial" if failed else "done"),
+                "state": "failed" if failed else "done",
                 "row_count": written,
                 "period_count": periods,
                 "watermarks": watermarks,
@@ -199,7 +264,7 @@ class SmartDairyKpiRun(models.Model):
         last = self.search(
             [
                 ("mode", "=", "incremental"),
-                ("state", "in", ("done", "partial")),
+                ("state", "in", ("done", "partial", "failed")),
                 ("id", "!=", self.id),
             ],
             limit=1,
@@ -214,10 +279,13 @@ class SmartDairyKpiRun(models.Model):
         ]
         return min(filter(None, starts), default=None)
 
-    def _after_values_changed(self):
-        """Hook run after a run wrote values: evaluates the alert rules, then tells
-        open dashboards through the bus."""
-        self.env["smart.dairy.alert.rule"]._evaluate_after_run()
+    def _after_values_changed(self, kpis):
+        """Hook run after a run wrote values: evaluates the alert rules of the run's
+        companies, then tells open dashboards through the bus."""
+        companies = {company for _tz, ids in kpis._group_by_companies() for company in ids}
+        self.env["smart.dairy.alert.rule"]._evaluate_after_run(
+            self.env["res.company"].browse(sorted(companies))
+        )
         self._notify_listeners()
 
     def _notify_listeners(self):

@@ -1,7 +1,6 @@
 from smart_dairy import kpi as engine
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .smart_dairy_kpi import GRAINS
@@ -57,28 +56,23 @@ class SmartDairyKpiValue(models.Model):
     def _query(self, codes, grain, date_from, date_to, breakdown="", dimension_values=None):
         """KPI series from the materialised values, for the caller's allowed companies."""
         self.check_access("read")
-        if not codes:
-            raise UserError(self.env._("Name at least one KPI code."))
-        try:
-            grain = engine.Grain(grain)
-            date_from = fields.Date.to_date(date_from)
-            date_to = fields.Date.to_date(date_to)
-        except ValueError as error:
-            raise UserError(
-                self.env._(
-                    "Give a grain among %(grains)s and dates as YYYY-MM-DD.",
-                    grains=", ".join(g.value for g in engine.Grain),
-                )
-            ) from error
-        if not date_from or not date_to or date_from > date_to:
-            raise UserError(self.env._("Give a date range whose start comes before its end."))
         catalogue = self.env["smart.dairy.kpi"].sudo().search([])
         # Codes the caller may ask for: the KPIs their record rules let them read
         # (formulas still compute from the whole catalogue).
         by_code = {kpi.code: kpi for kpi in self.env["smart.dairy.kpi"].search([])}
-        unknown = sorted(set(codes) - set(by_code))
-        if unknown:
-            raise UserError(self.env._("Unknown KPI codes: %(codes)s", codes=", ".join(unknown)))
+        query = self.env["smart.dairy.request"]._check_query(
+            {
+                "codes": codes,
+                "grain": grain,
+                "date_from": date_from,
+                "date_to": date_to,
+                "breakdown": breakdown,
+                "dimension_values": dimension_values,
+            },
+            by_code,
+        )
+        codes, grain = query.codes, query.grain
+        date_from, date_to = query.date_from, query.date_to
         library = {kpi.code: kpi._to_engine() for kpi in catalogue}
         periods = engine.periods(date_from, date_to, grain)
         series = engine.fetch(
@@ -89,8 +83,8 @@ class SmartDairyKpiValue(models.Model):
             date_from,
             date_to,
             self.env.companies.ids,
-            breakdown=breakdown or "",
-            dimension_values=dimension_values,
+            breakdown=query.breakdown,
+            dimension_values=query.dimension_values,
             targets=catalogue.target_ids._expand(grain, periods, self.env.companies),
             library=list(library.values()),
         )

@@ -21,3 +21,10 @@ from . import test_attack_alert_tampering
 from . import test_attack_xlsx_formula
 from . import test_attack_small_leaks
 from . import test_public_methods
+from . import test_request_errors
+from . import test_request_limits
+from . import test_saved_filter_values
+from . import test_hostile_input
+from . import test_kpi_run_locks
+from . import test_kpi_run_concurrency
+from . import test_dashboard_cache

@@ -156,8 +156,8 @@ class TestDashboardExportRoute(ExportCase, HttpCase):
             (self.url(self.dashboard.id, "xlsx", "[1]"), 400, "JSON object"),
             (
                 self.url(self.dashboard.id, "xlsx", '{"preset": "custom"}'),
-                400,
-                "custom range",
+                422,
+                "custom range needs date_from",
             ),
             (self.url(999999, "xlsx"), 403, "does not exist or is not shared"),
         ]:

@@ -26,11 +26,11 @@ class TestKpiQuery(KpiCase):
         self.assertEqual(len(result["points"]), 1)
 
     def test_bad_requests_get_plain_errors(self):
-        with self.assertRefused("Unknown KPI codes: NOPE", UserError):
+        with self.assertRefused("unknown KPI codes: 'NOPE'", UserError):
             self.Kpi.get_values(["NOPE"], "day", self.today, self.today)
         with self.assertRefused("grain", UserError):
             self.Kpi.get_values(["ORDERS"], "fortnight", self.today, self.today)
-        with self.assertRefused("start comes before its end", UserError):
+        with self.assertRefused("comes after date_to", UserError):
             self.Kpi.get_values(["ORDERS"], "day", self.today, self.month.replace(year=2000))
 
 
@@ -72,4 +72,6 @@ class TestKpiJson2(HttpCase):
             headers={"Authorization": f"bearer {key}", "Content-Type": "application/json"},
         )
         self.assertEqual(bad.status_code, 422, bad.text)
-        self.assertIn("Unknown KPI codes: NOPE", bad.text)
+        self.assertEqual(bad.json()["field"], "codes")
+        self.assertIn("unknown KPI codes: 'NOPE'", bad.json()["problem"])
+        self.assertNotIn("debug", bad.json())

@@ -78,7 +78,7 @@ class TestKpiMaterialisation(KpiCase):
         self.env.invalidate_all()
         with self.assertLogs("odoo.addons.smart_dairy_bi.models.smart_dairy_kpi_run", "ERROR"):
             run = self.materialise(["FEED_KG", "PRODUCTION"])
-        self.assertEqual(run.state, "partial")
+        self.assertEqual(run.state, "failed")
         self.assertIn("FEED_KG", run.error)
         self.assertEqual(run.failed_kpi_ids.code, "FEED_KG")
         self.assertTrue(self.stored("PRODUCTION", self.company_a))

@@ -6,7 +6,7 @@ with ``smart_dairy.db.raw_cursor``) and plain data.
 
 from .definitions import FUNCTIONS, Aggregate, Kind, Kpi, validate, validate_all
 from .domain import domain_to_sql
-from .errors import KpiDefinitionError
+from .errors import KpiDefinitionError, RequestError
 from .facts import Fact
 from .formula import Formula, dependencies, evaluate, order, parse
 from .materialize import (
@@ -33,6 +33,7 @@ from .periods import (
     sql_period,
 )
 from .query import KpiSeries, Point, fetch, fetch_breakdown
+from .requests import Limits, Query, check_filters, check_query
 from .sqlgen import AggregateRow, changed_dates, run_aggregates
 
 __all__ = [
@@ -48,11 +49,16 @@ __all__ = [
     "KpiDefinitionError",
     "KpiSeries",
     "KpiValueRow",
+    "Limits",
     "Point",
+    "Query",
     "RefreshResult",
+    "RequestError",
     "Scope",
     "ValueTable",
     "changed_dates",
+    "check_filters",
+    "check_query",
     "compute",
     "create_value_table",
     "dependencies",

@@ -2,8 +2,9 @@
 and replace a scope of stored values atomically (DELETE then COPY, in the
 caller's transaction), so a re-run never duplicates and no period is half-written.
 
-The caller (the Odoo cron) holds an advisory lock (``smart_dairy.db.advisory_lock``)
-around a refresh and commits once, together with the new watermarks.
+The caller (the Odoo run) holds advisory locks per company and grain
+(``smart_dairy.db.try_locks`` and ``claim_locks``) until it commits, together with
+the new watermarks.
 """
 
 import dataclasses
