@@ -1,4 +1,9 @@
-"""One call per batch for the HTTP and MQTT intakes: validate, check, write, quarantine."""
+"""One call per batch for the HTTP and MQTT intakes: validate, check, write, quarantine.
+
+A batch is one or more messages, each (sender, rows): HTTP has one per
+request, the MQTT subscriber one per MQTT message. All of it is written in the
+caller's transaction with one COPY and one INSERT per table.
+"""
 
 import dataclasses
 
@@ -28,66 +33,73 @@ class IntakeResult:
         }
 
 
-def _result(validated, accepted, checked):
-    return IntakeResult(
-        accepted,
-        len(validated.rows) - accepted,
-        validated.rejected,
-        checked.findings,
-        checked.cleared,
-        validated.seen,
-    )
+def _validate_all(kind, messages, registry, now, policy):
+    validate = validation.validate_readings if kind == "reading" else validation.validate_milkings
+    rows, seen, rejected = [], {}, []
+    for sender, payload in messages:
+        result = validate(payload, registry, now, policy, sender)
+        rows.extend(result.rows)
+        rejected.append((sender, result.rejected))
+        for device_id, item in result.seen.items():
+            known = seen.get(device_id)
+            if known is None or item.last_time >= known.last_time:
+                seen[device_id] = item
+    return rows, rejected, seen
 
 
-def _finish(cursor, kind, validated, source, sender, now, plain, checked):
-    table = timeseries.TABLE if kind == "reading" else timeseries.MILKING
-    accepted = writer.write(cursor, table, validated.rows, plain)
-    quarantine.store(
-        cursor, kind, source, sender.identifier if sender else None, validated.rejected, now
-    )
-    return _result(validated, accepted, checked)
-
-
-def readings(
-    cursor,
-    rows,
-    registry,
-    now,
-    plain,
-    policy=validation.DEFAULT_POLICY,
-    limits=checks.DEFAULT_LIMITS,
-    sender=None,
-    source="http",
-):
-    """Take in a batch of readings in the caller's transaction (the caller commits)."""
-    validated = validation.validate_readings(rows, registry, now, policy, sender)
+def _previous(cursor, rows, limits):
     keys = {}
-    for row in validated.rows:
+    for row in rows:
         if row[2] in limits.rates:
             key = (row[1], row[2])
             keys[key] = min(keys.get(key, row[0]), row[0])
-    previous = writer.previous_values(cursor, [(d, m, t) for (d, m), t in keys.items()])
-    checked = checks.check_readings(validated.rows, previous, limits)
-    for position in checked.flagged:
-        validated.rows[position] = (*validated.rows[position][:-1], False)
-    return _finish(cursor, "reading", validated, source, sender, now, plain, checked)
+    return writer.previous_values(cursor, [(d, m, t) for (d, m), t in keys.items()])
 
 
-def milkings(
+def take(
     cursor,
-    rows,
+    kind,
+    messages,
     registry,
     now,
     plain,
     policy=validation.DEFAULT_POLICY,
     limits=checks.DEFAULT_LIMITS,
-    sender=None,
     source="http",
 ):
-    """Take in a batch of milk-meter sessions in the caller's transaction."""
-    validated = validation.validate_milkings(rows, registry, now, policy, sender)
-    checked = checks.check_milkings(validated.rows, limits)
-    return _finish(cursor, "milking", validated, source, sender, now, plain, checked)
+    """Take in ``messages`` [(sender Device or None, rows)] of ``kind`` reading or milking.
+
+    The caller commits (or rolls back: nothing is then written).
+    """
+    rows, rejected, seen = _validate_all(kind, messages, registry, now, policy)
+    if kind == "reading":
+        checked = checks.check_readings(rows, _previous(cursor, rows, limits), limits)
+        for position in checked.flagged:
+            rows[position] = (*rows[position][:-1], False)
+        table = timeseries.TABLE
+    else:
+        checked = checks.check_milkings(rows, limits)
+        table = timeseries.MILKING
+    accepted = writer.write(cursor, table, rows, plain)
+    all_rejected = []
+    for sender, rejections in rejected:
+        quarantine.store(
+            cursor, kind, source, sender.identifier if sender else None, rejections, now
+        )
+        all_rejected.extend(rejections)
+    return IntakeResult(
+        accepted, len(rows) - accepted, all_rejected, checked.findings, checked.cleared, seen
+    )
+
+
+def readings(cursor, rows, registry, now, plain, sender=None, **options):
+    """Take in one message of readings (a dict or a list) from ``sender``; see :func:`take`."""
+    return take(cursor, "reading", [(sender, rows)], registry, now, plain, **options)
+
+
+def milkings(cursor, rows, registry, now, plain, sender=None, **options):
+    """Take in one message of milk-meter sessions from ``sender``; see :func:`take`."""
+    return take(cursor, "milking", [(sender, rows)], registry, now, plain, **options)
 
 
 def replay(cursor, kind, registry, now, plain, policy=validation.DEFAULT_POLICY, ids=None):

@@ -12,7 +12,7 @@ import json
 from psycopg2 import sql
 from smart_dairy import db, timeseries
 
-from . import aggregates
+from . import aggregates, events, registry_store
 
 SCHEMA = timeseries.SCHEMA
 QUARANTINE = "quarantine"
@@ -150,6 +150,8 @@ def ensure_storage(conn, settings=StorageSettings(), plain=False):
     hyper = kind == "hypertable"
     with conn.cursor() as cur:
         _ensure_quarantine(cur)
+        events.ensure(cur)
+        registry_store.ensure(cur)
         aggregates.ensure(cur, hyper)
         if not hyper:
             return "plain"

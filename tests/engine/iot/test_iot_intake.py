@@ -170,5 +170,5 @@ def test_copy_path_round_trips_awkward_values(store, registry):
     policy = validation.IntakePolicy()
     odd = {**_reading("collar-1", "activity", 0, 0), "metadata": {"note": "tab\there\nnew"}}
     with conn.cursor() as cur:
-        result = intake.readings(cur, [odd], registry, NOW, plain, policy)
+        result = intake.readings(cur, [odd], registry, NOW, plain, policy=policy)
     assert result.accepted == 1
