@@ -196,8 +196,19 @@ def set_watermark(cursor, name, when):
 
 
 def watermarks(cursor, hyper):
-    """The time up to which each aggregate is materialised (None: never refreshed)."""
+    """The time up to which each aggregate is materialised (None: never refreshed).
+
+    The end of the last refresh this engine ran, or with TimescaleDB the end
+    of the newest materialised bucket if its own jobs got further.
+    """
     cur = db.raw_cursor(cursor)
+    cur.execute(
+        sql.SQL(
+            "SELECT substr(key, 11), (value #>> '{{}}')::timestamptz FROM {} "
+            "WHERE key LIKE 'watermark:%%'"
+        ).format(sql.Identifier(SCHEMA, STATE))
+    )
+    found = dict(cur.fetchall())
     if hyper:
         cur.execute(
             """SELECT user_view_name, CASE WHEN w > -210866803200000000 THEN
@@ -208,14 +219,9 @@ def watermarks(cursor, hyper):
                         WHERE user_view_schema = %s) s""",
             [SCHEMA],
         )
-    else:
-        cur.execute(
-            sql.SQL(
-                "SELECT substr(key, 11), (value #>> '{{}}')::timestamptz FROM {} "
-                "WHERE key LIKE 'watermark:%%'"
-            ).format(sql.Identifier(SCHEMA, STATE))
-        )
-    found = dict(cur.fetchall())
+        for name, mark in cur.fetchall():
+            if mark is not None and (found.get(name) is None or mark > found[name]):
+                found[name] = mark
     return {level.name: found.get(level.name) for level in LEVELS}
 
 
@@ -239,6 +245,7 @@ def refresh(conn, hyper, end, start=None, progress=None):
                     "CALL refresh_continuous_aggregate(%s, %s, %s)",
                     [f"{SCHEMA}.{level.name}", start, end],
                 )
+                set_watermark(cur, level.name, _floor(end, level.width))
                 done[level.name] = -1
                 if progress:
                     progress(index + 1, len(LEVELS))

@@ -32,17 +32,14 @@ def compress(conn, settings, now, progress=None):
         return 0
     with conn.cursor() as cur:
         cur.execute(
-            """SELECT format('%%I.%%I', c.schema_name, c.table_name)
-                 FROM _timescaledb_catalog.chunk c
-                 JOIN _timescaledb_catalog.hypertable h ON h.id = c.hypertable_id
-                 JOIN _timescaledb_catalog.dimension d ON d.hypertable_id = h.id
-                 JOIN _timescaledb_catalog.chunk_constraint cc ON cc.chunk_id = c.id
-                 JOIN _timescaledb_catalog.dimension_slice s
-                      ON s.id = cc.dimension_slice_id AND s.dimension_id = d.id
-                WHERE h.schema_name = %s AND h.table_name = ANY(%s) AND NOT c.dropped
-                  AND (c.compressed_chunk_id IS NULL OR (c.status & 8) = 8)
-                  AND s.range_end <= _timescaledb_functions.to_unix_microseconds(%s)
-                ORDER BY s.range_end""",
+            """SELECT format('%%I.%%I', i.chunk_schema, i.chunk_name)
+                 FROM timescaledb_information.chunks i
+                 JOIN _timescaledb_catalog.chunk c
+                      ON c.schema_name = i.chunk_schema AND c.table_name = i.chunk_name
+                WHERE i.hypertable_schema = %s AND i.hypertable_name = ANY(%s)
+                  AND (NOT i.is_compressed OR (c.status & 8) = 8)
+                  AND i.range_end <= %s
+                ORDER BY i.range_end""",
             [SCHEMA, list(RAW_TABLES), now - settings.compress_after],
         )
         chunks = [row[0] for row in cur.fetchall()]
