@@ -30,6 +30,7 @@ class StreamLimits:
     ranges: dict = dataclasses.field(default_factory=dict)  # metric -> (low, high) alert band
     conductivity_max: float = 7.0  # mS/cm
     mastitis_risk_max: float = 0.7
+    battery_min: float = 15.0  # %
 
 
 DEFAULT_LIMITS = StreamLimits()
@@ -125,6 +126,28 @@ def _conductivity(device_id, when, value, limits):
         limits.conductivity_max,
         f"conductivity {value:g} mS/cm above {limits.conductivity_max:g}",
     )
+
+
+def check_battery(seen, limits=DEFAULT_LIMITS):
+    """Battery findings from ``validation.DeviceSeen`` per device (newest report wins)."""
+    out = Checked([], set(), set())
+    for device_id, item in sorted(seen.items()):
+        if item.battery is None:
+            continue
+        if item.battery < limits.battery_min:
+            out.findings.append(
+                Finding(
+                    device_id,
+                    "battery",
+                    item.last_time,
+                    item.battery,
+                    limits.battery_min,
+                    f"battery {item.battery:g} % below {limits.battery_min:g} %",
+                )
+            )
+        else:
+            out.cleared.add((device_id, "battery"))
+    return out
 
 
 def check_milkings(rows, limits=DEFAULT_LIMITS):

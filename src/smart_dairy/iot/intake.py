@@ -80,6 +80,9 @@ def take(
     else:
         checked = checks.check_milkings(rows, limits)
         table = timeseries.MILKING
+    battery = checks.check_battery(seen, limits)
+    checked.findings.extend(battery.findings)
+    checked.cleared.update(battery.cleared)
     accepted = writer.write(cursor, table, rows, plain)
     all_rejected = []
     for sender, rejections in rejected:

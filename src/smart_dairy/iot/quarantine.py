@@ -11,10 +11,12 @@ COLUMNS = ("received_at", "kind", "source", "sender", "row_index", "payload", "r
 
 
 def _json(payload):
+    """JSON text of a payload; NUL characters (which jsonb refuses) are written out."""
     try:
-        return json.dumps(payload, default=str)
+        text = json.dumps(payload, default=str)
     except (TypeError, ValueError):
-        return json.dumps(repr(payload))
+        text = json.dumps(repr(payload))
+    return text.replace("\\u0000", "\\\\u0000")
 
 
 def store(cursor, kind, source, sender, rejections, now):

@@ -163,6 +163,12 @@ class Subscriber:
         return stored
 
     def _commit_batch(self, batch):
+        """Write a batch, retrying while the database is away; then acknowledge it.
+
+        A batch the database refuses for another reason is written message by
+        message, and a message it still refuses is quarantined with the error,
+        so one bad message never blocks the stream.
+        """
         delay = 0.5
         while True:
             try:
@@ -174,11 +180,38 @@ class Subscriber:
                 if self.stopping.wait(delay):
                     return False
                 delay = min(delay * 2, 10.0)
+            except psycopg2.Error as exc:
+                self._conn.rollback()
+                if len(batch) > 1:
+                    return all(self._commit_batch([item]) for item in batch)
+                _logger.error("message on %s refused by the database: %s", batch[0][1].topic, exc)
+                stored = self._refuse(batch[0][1], exc)
+                break
         for generation, message in batch:
             if message.qos and generation == self.generation:
                 self.client.ack(message.mid, message.qos)
         self.stored += stored
         return True
+
+    def _refuse(self, message, error):
+        parts = message.topic.split("/")
+        with self._cursor() as cur:
+            quarantine.store(
+                cur,
+                KINDS.get(parts[-1], "reading"),
+                "mqtt",
+                parts[2] if len(parts) > 2 else None,
+                [
+                    validation.Rejection(
+                        0,
+                        f"refused by the database: {error}".strip(),
+                        message.payload.decode(errors="replace"),
+                    )
+                ],
+                dt.datetime.now(UTC),
+            )
+        self._conn.commit()
+        return 0
 
     def _next_batch(self):
         batch, rows = [], 0

@@ -150,7 +150,7 @@ def _text(row, field, required=False, max_length=128):
         if required:
             raise RowError(f"{field} is missing")
         return None
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
         raise RowError(f"{field} must be a non-empty string")
     if len(value) > max_length:
         raise RowError(f"{field} is longer than {max_length} characters")

@@ -87,7 +87,7 @@ def test_findings_and_devices_seen_are_queued_for_the_addon(store, registry):
         taken = events.take_findings(cur)
         assert [(d, c, cleared) for d, c, _t, _v, _l, _m, cleared in taken] == [
             (2, "rate:temperature", False),
-            (2, "rate:temperature", False),
-        ]
+            (2, "battery", False),
+        ] * 2
         assert events.take_findings(cur) == []
     assert devices.status(dt.datetime(2026, 3, 10, 11, 1, tzinfo=UTC), NOW) == "degraded"

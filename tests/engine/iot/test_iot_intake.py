@@ -172,3 +172,17 @@ def test_copy_path_round_trips_awkward_values(store, registry):
     with conn.cursor() as cur:
         result = intake.readings(cur, [odd], registry, NOW, plain, policy=policy)
     assert result.accepted == 1
+
+
+def test_nul_characters_are_rejected_and_quarantined_readably(store, registry):
+    conn, plain = store
+    rows = [
+        _reading("tank-1", "temp\u0000erature", 4.0, 0),
+        _reading("tank-1", "temperature", 4.0, 1),
+    ]
+    with conn.cursor() as cur:
+        result = intake.readings(cur, rows, registry, NOW, plain)
+        cur.execute("SELECT payload->>'metric', reason FROM smart_dairy_ts.quarantine")
+        assert cur.fetchall() == [("temp\\u0000erature", "metric must be a non-empty string")]
+    conn.commit()
+    assert result.accepted == 1

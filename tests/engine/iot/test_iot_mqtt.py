@@ -367,3 +367,39 @@ def test_a_device_cannot_publish_under_another_devices_topic(tmp_path, mqtt_stor
         device.close()
         _stop(sub)
         b.stop()
+
+
+def test_bad_messages_are_quarantined_and_good_ones_stored(tmp_path, broker, mqtt_store):
+    dsn, conn = mqtt_store
+    sub = _start_subscriber(tmp_path, dsn, broker.port)
+    publisher = Publisher(broker.port)
+    now = dt.datetime.now(UTC) - dt.timedelta(minutes=10)
+    good = {"metric": "activity", "value": 10.0, "time": now.isoformat()}
+    try:
+        publisher.client.publish(f"dairy/{FARM}/collar-1/readings", b"{not json", qos=1)
+        publisher.send(f"dairy/{FARM}/ghost/readings", good)
+        publisher.send(f"dairy/{FARM}/collar-1/other", good)
+        publisher.send(f"dairy/{FARM}/collar-1/readings", {**good, "metric": "act\u0000"})
+        publisher.send(f"dairy/{FARM}/collar-1/readings", [good, {**good, "value": -1}])
+        assert _wait_for(conn, 1, timeout=20) == (1, 1)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with conn.cursor() as cur:
+                cur.execute("SELECT reason FROM smart_dairy_ts.quarantine ORDER BY reason")
+                reasons = [row[0] for row in cur.fetchall()]
+            conn.commit()
+            if len(reasons) >= 5:
+                break
+            time.sleep(0.2)
+        assert len(reasons) == 5
+        assert reasons[0].startswith("malformed JSON")
+        assert reasons[1:] == [
+            "metric must be a non-empty string",
+            "unknown device 'ghost'",
+            "unknown topic",
+            "value -1 is outside 0..1000",
+        ]
+        assert sub.poll() is None
+    finally:
+        publisher.close()
+        _stop(sub)
