@@ -398,21 +398,17 @@ def main():
         print(f"ratio staged / ceiling:                         {staged / ceiling:12.2f}")
         with tempfile.TemporaryDirectory() as folder:
             m = mqtt_intake(dsn, conn, args.seconds, folder)
+        published, stored, rate = m["throughput"]
         print(
-            f"MQTT arrays of {MQTT_MESSAGE_ROWS}: published {m['published']:,}, "
-            f"stored {m['stored']:,}"
+            f"MQTT intake, arrays of {MQTT_MESSAGE_ROWS} at QoS 1 (published {published:,}, "
+            f"stored {stored:,}): {rate:,.0f} readings/s"
         )
+        pace, published, stored, p50, p95, samples = m["latency"]
         print(
-            f"MQTT publish rate:                              {m['publish_rate']:12,.0f} readings/s"
+            f"MQTT at {pace:,.0f} readings/s (published {published:,}, stored {stored:,}): "
+            f"publish-to-queryable p50 {p50 * 1000:,.0f} ms, p95 {p95 * 1000:,.0f} ms "
+            f"({samples} samples)"
         )
-        print(
-            f"MQTT stored (queryable) rate:                   {m['stored_rate']:12,.0f} readings/s"
-        )
-        if m["latency_p95"] is not None:
-            print(
-                f"publish-to-queryable p50 / p95 ({m['samples']} samples):  "
-                f"{m['latency_p50'] * 1000:,.0f} ms / {m['latency_p95'] * 1000:,.0f} ms"
-            )
         conn.close()
         # a fresh database for the generated telemetry
         with admin.cursor() as cur:

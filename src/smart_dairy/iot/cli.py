@@ -44,7 +44,7 @@ def main(argv=None):
         )
         conn = db.connect(settings.dsn)
         try:
-            storage.ensure_storage(conn)
+            storage.ensure_storage(conn, settings=None)
             conn.commit()
         finally:
             conn.close()

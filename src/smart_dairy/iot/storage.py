@@ -55,6 +55,9 @@ class StorageSettings:
         return json.dumps({k: str(v) for k, v in dataclasses.asdict(self).items()})
 
 
+DEFAULT_SETTINGS = StorageSettings()
+
+
 def backend(conn):
     """``"timescaledb"`` when the readings table is a hypertable, else ``"plain"``."""
     return "timescaledb" if timeseries.is_hypertable(conn) else "plain"
@@ -138,13 +141,14 @@ def _add_policies(cur, settings):
         )
 
 
-def ensure_storage(conn, settings=StorageSettings(), plain=False):
+def ensure_storage(conn, settings=DEFAULT_SETTINGS, plain=False):
     """Create or update the whole store; idempotent. Returns the backend.
 
     TimescaleDB policies (columnstore, retention, aggregate refresh) are added
     when ``settings.background_jobs``, and replaced when the settings changed;
     the maintenance functions do the same work from a session either way.
-    The caller commits.
+    ``settings`` None leaves the policies as they are (the MQTT subscriber's
+    start). The caller commits.
     """
     kind = timeseries.ensure_readings_schema(conn, plain=plain)
     hyper = kind == "hypertable"
@@ -157,6 +161,8 @@ def ensure_storage(conn, settings=StorageSettings(), plain=False):
             return "plain"
         for table in (timeseries.TABLE, timeseries.MILKING):
             _ensure_columnstore(cur, table)
+        if settings is None:
+            return "timescaledb"
         cur.execute(
             sql.SQL("SELECT value #>> '{{}}' FROM {} WHERE key = 'settings'").format(
                 sql.Identifier(SCHEMA, aggregates.STATE)

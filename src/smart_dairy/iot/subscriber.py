@@ -140,6 +140,10 @@ class Subscriber:
                     reason = "unknown topic" if kind is None else f"unknown device {parts[2]!r}"
                     broken.append((kind or "reading", parts, rows, reason))
                     continue
+                if isinstance(rows, list) and len(rows) > self.policy.max_batch:
+                    reason = f"a batch of {len(rows)} rows is over the limit"
+                    broken.append((kind, parts, rows, reason))
+                    continue
                 groups[kind].append((sender, rows))
             stored = 0
             for kind, messages in groups.items():

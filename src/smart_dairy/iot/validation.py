@@ -54,6 +54,10 @@ class RowError(ValueError):
     """One row is invalid; the message is the reason."""
 
 
+class BatchTooLarge(ValueError):
+    """A batch longer than ``IntakePolicy.max_batch`` (HTTP answers 413)."""
+
+
 READING_COLUMNS = (
     "time",
     "device_id",
@@ -293,6 +297,8 @@ def _milking(row, registry: Registry, now, policy, sender):
 def _validate(check, rows, registry, now, policy, sender):
     if not isinstance(rows, list):
         rows = [rows]
+    if len(rows) > policy.max_batch:
+        raise BatchTooLarge(f"a batch of {len(rows)} rows is over the limit of {policy.max_batch}")
     out = Validated([], [], {})
     for index, row in enumerate(rows):
         try:

@@ -193,3 +193,10 @@ def test_device_status_thresholds():
     assert devices.status(NOW - dt.timedelta(minutes=30), NOW, thresholds) == "degraded"
     assert devices.status(NOW - dt.timedelta(hours=2), NOW, thresholds) == "offline"
     assert devices.status(None, NOW) == "offline"
+
+
+def test_a_batch_over_the_limit_is_refused_whole():
+    policy = validation.IntakePolicy(max_batch=3)
+    validation.validate_readings([GOOD] * 3, REGISTRY, NOW, policy)
+    with pytest.raises(validation.BatchTooLarge, match="a batch of 4 rows is over the limit of 3"):
+        validation.validate_readings([GOOD] * 4, REGISTRY, NOW, policy)
