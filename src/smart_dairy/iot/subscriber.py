@@ -42,7 +42,6 @@ class Subscriber:
         self.policy = policy
         self.messages = queue.Queue()
         self.stopping = threading.Event()
-        self.connected = threading.Event()
         self.generation = 0  # bumped on each connection: stale mids are never acked
         self.stored = 0
         self._conn = None
@@ -81,11 +80,9 @@ class Subscriber:
                 "subscription to %s refused: %s", self.settings.subscription, reason_codes
             )
             return
-        self.connected.set()
         _logger.info("subscribed to %s", self.settings.subscription)
 
     def _on_disconnect(self, _client, _userdata, _flags, reason_code, _properties):
-        self.connected.clear()
         _logger.warning("disconnected from the broker (%s); reconnecting", reason_code)
 
     def _on_message(self, _client, _userdata, message):
@@ -258,6 +255,7 @@ class Subscriber:
             self.client.disconnect()
             self.client.loop_stop()
             self._drop_connection()
+            _logger.info("stopped after storing %d rows", self.stored)
 
     def stop(self):
         self.stopping.set()
