@@ -32,6 +32,7 @@ import uuid
 
 import numpy as np
 import paho.mqtt.client as mqtt
+import psycopg2
 from paho.mqtt.enums import CallbackAPIVersion
 from psycopg2 import sql
 from smart_dairy import db
@@ -376,7 +377,7 @@ def main():
     with admin.cursor() as cur:
         cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     params = admin.get_dsn_parameters()
-    password = __import__("psycopg2").extensions.parse_dsn(DSN).get("password")
+    password = psycopg2.extensions.parse_dsn(DSN).get("password")
     dsn = " ".join(f"{k}={params[k]}" for k in ("host", "port", "user")) + f" dbname={name}"
     dsn += f" password={password}" if password else ""
     try:

@@ -374,6 +374,12 @@ def test_sensor_load_defers_indexes_and_restores_them(scratch_dsn, monkeypatch):
                 "CREATE UNIQUE INDEX reading_device_id_metric_time_key ON ONLY "
                 'smart_dairy_ts.reading USING btree (device_id, metric, "time")',
             ]
+            # rebuilt on the parent, the indexes reach every daily partition again
+            cur.execute(
+                """SELECT count(*) FROM pg_indexes WHERE schemaname = 'smart_dairy_ts'
+                    AND tablename = 'reading_p20240105'"""
+            )
+            assert cur.fetchone()[0] == 4
     finally:
         conn.close()
     assert kind == "plain"

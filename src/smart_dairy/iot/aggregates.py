@@ -149,6 +149,22 @@ def mark_dirty(cursor, source, stage):
     )
 
 
+def invalidate(cursor, source, start, end):
+    """Mark ``[start, end)`` of a raw table changed after a bulk load that bypassed the
+    intake (plain backend; TimescaleDB tracks every write itself)."""
+    level = next(lv for lv in LEVELS if lv.source == source)
+    db.raw_cursor(cursor).execute(
+        sql.SQL(
+            """INSERT INTO {} (source, bucket)
+               SELECT %s, b FROM generate_series(
+                   date_bin({w}::interval, %s::timestamptz, %s),
+                   %s::timestamptz - interval '1 microsecond', {w}::interval) b
+               ON CONFLICT DO NOTHING"""
+        ).format(sql.Identifier(SCHEMA, DIRTY), w=sql.Literal(level.interval)),
+        [level.name, start, ORIGIN, end],
+    )
+
+
 def _floor(when, width):
     return ORIGIN + ((when - ORIGIN) // width) * width
 

@@ -8,6 +8,7 @@ the number of readings asked for. Device ids are synthetic (``first_device_id``
 onwards, farms first): the readings table has no device registry to point to.
 """
 
+import datetime
 import itertools
 import threading
 import time
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from psycopg2 import sql
-from smart_dairy import timeseries
+from smart_dairy import db, timeseries
+from smart_dairy.iot import aggregates
 from smart_dairy.scale import bulk
 
 BLOCK_ROWS = 1_000_000
@@ -315,6 +317,8 @@ def load(connect, plan, report, plain=False, workers=WORKERS):
             for future in futures:
                 future.result()
         timer.rows = state["rows"]
+    if kind == "plain":
+        _invalidate_rollups(connect, plan)
     if deferred:
         with report.timed("smart_dairy_ts.reading (indexes)") as timer:
             conn = connect()
@@ -326,6 +330,23 @@ def load(connect, plan, report, plain=False, workers=WORKERS):
             finally:
                 conn.close()
     return kind
+
+
+def _invalidate_rollups(connect, plan):
+    """Tell the plain rollups (when the sensor store exists) that the plan's days changed."""
+    conn = connect()
+    try:
+        with conn.cursor() as cur:
+            if db.table_exists(cur, aggregates.DIRTY, schema=timeseries.SCHEMA):
+                utc = datetime.timezone.utc
+                start = datetime.datetime.combine(plan.start.astype(object), datetime.time(), utc)
+                end = start + datetime.timedelta(
+                    days=int((plan.end - plan.start) / np.timedelta64(1, "D")) + 1
+                )
+                aggregates.invalidate(cur, timeseries.TABLE, start, end)
+        conn.commit()
+    finally:
+        conn.close()
 
 
 def _drop_indexes(connect, readings):
@@ -365,4 +386,5 @@ def _drop_indexes(connect, readings):
         conn.commit()
     finally:
         conn.close()
-    return [definition for _name, definition in indexes]
+    # a partitioned table's indexes read "ON ONLY"; rebuilt, they must reach every partition
+    return [definition.replace(" ON ONLY ", " ON ", 1) for _name, definition in indexes]

@@ -9,6 +9,8 @@ import math
 import statistics
 import uuid
 
+import numpy as np
+import psycopg2
 import pytest
 from psycopg2 import sql
 from smart_dairy import db
@@ -22,6 +24,7 @@ from smart_dairy.iot import (
     storage,
     validation,
 )
+from smart_dairy.scale import bulk, sensors
 
 UTC = dt.timezone.utc
 # a fixed past instant: TimescaleDB refreshes nothing beyond the real clock
@@ -162,7 +165,7 @@ def both(admin_conn, registry):
     names = [f"sd_test_{uuid.uuid4().hex[:12]}" for _ in range(2)]
     params = admin_conn.get_dsn_parameters()
     base = " ".join(f"{k}={params[k]}" for k in ("host", "port", "user"))
-    password = __import__("psycopg2").extensions.parse_dsn(admin_conn.dsn).get("password")
+    password = psycopg2.extensions.parse_dsn(admin_conn.dsn).get("password")
     base += f" password={password or 'odoo'}"
     conns = []
     try:
@@ -453,3 +456,32 @@ def test_storage_and_ingestion_stats(store, maintenance_conn, registry):
     )
     assert intake_figures["rejected_last_day"] == 1 and 0 < intake_figures["rejected_share"] < 0.01
     assert intake_figures["active_devices"] == 0
+
+
+def test_rows_bulk_loaded_by_the_scale_generator_reach_the_rollups(store, scratch_dsn):
+    conn, plain = store
+    plan = sensors.SensorPlan(
+        seed=3,
+        readings=20_000,
+        start=np.datetime64("2024-03-01"),
+        end=np.datetime64("2024-03-03"),
+        farm_companies=np.array([1, 1]),
+        animal_companies=np.ones(10, dtype=np.int64),
+        farm_capacity=np.array([5000.0, 5000.0]),
+        farm_ids=np.array([10, 20]),
+        animal_ids=np.arange(100, 110),
+        animal_farms=np.arange(10) % 2,
+    )
+    with open("/dev/null", "w") as out:
+        sensors.load(lambda: db.connect(scratch_dsn), plan, bulk.LoadReport(out=out), plain=plain)
+    auto = db.connect(scratch_dsn, autocommit=True)
+    try:
+        aggregates.refresh(auto, not plain, NOW)
+    finally:
+        auto.close()
+    raw = _raw(conn, "farm_id = 10 AND metric = 'activity'")
+    assert len(raw) > 1000
+    _, points = query.series(
+        conn.cursor(), NOW - dt.timedelta(days=20), NOW, "activity", farm_id=10, resolution="1h"
+    )
+    _same_points(points, _expected(raw, dt.timedelta(hours=1), NOW))
