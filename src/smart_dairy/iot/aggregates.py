@@ -120,13 +120,14 @@ def ensure(cursor, hyper):
                     target, _select(level, hyper)
                 )
             )
-            db.ensure_index(
-                cur,
-                level.name,
-                [*level.keys[:1], "bucket"],
-                name=f"{level.name}_{level.keys[0]}_bucket_idx",
-                schema=SCHEMA,
-            )
+            for column in dict.fromkeys((level.keys[0], "farm_id")):
+                db.ensure_index(
+                    cur,
+                    level.name,
+                    [column, "bucket"],
+                    name=f"{level.name}_{column}_bucket_idx",
+                    schema=SCHEMA,
+                )
             db.ensure_index(
                 cur, level.name, ["bucket"], name=f"{level.name}_bucket_idx", schema=SCHEMA
             )
