@@ -164,8 +164,8 @@ def _text(row, field, required=False, max_length=128):
 def _check_fields(row, allowed):
     if not isinstance(row, dict):
         raise RowError("a row must be a JSON object")
-    unknown = sorted(set(row) - allowed)
-    if unknown:
+    if not row.keys() <= allowed:
+        unknown = sorted(set(row) - allowed)
         raise RowError(f"unknown field(s): {', '.join(map(str, unknown))}")
 
 
