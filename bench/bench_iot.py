@@ -103,18 +103,21 @@ def raw_copy_ceiling(conn, plain, seconds, now):
 
 
 def staged_path(conn, plain, seconds, now):
+    """The HTTP intake's engine work per request body: parse, validate, check, stage, insert,
+    commit (timed); making the request bodies is not."""
     fleet = _fleet(200_000, DEVICES_PER_PHASE)
     registry = devices.Registry.of(fleet)
     batches = _payloads(fleet, now - dt.timedelta(days=3), BATCH)
-    rows = 0
-    started = time.perf_counter()
+    rows, spent = 0, 0.0
     with conn.cursor() as cur:
-        while time.perf_counter() - started < seconds:
-            body = json.dumps(next(batches)).encode()  # what an HTTP request carries
+        while spent < seconds:
+            body = json.dumps(next(batches)).encode()
+            t0 = time.perf_counter()
             result = intake.readings(cur, json.loads(body), registry, now, plain)
             conn.commit()
+            spent += time.perf_counter() - t0
             rows += result.accepted
-    return rows / (time.perf_counter() - started)
+    return rows / spent
 
 
 def _free_port():
