@@ -97,6 +97,16 @@ def copy_rows(cursor, table, columns, rows, schema=None):
     return counter.count
 
 
+def copy_text(cursor, table, columns, lines, schema=None):
+    """Stream lines already in COPY text format into ``table``."""
+    target = sql.Identifier(schema, table) if schema else sql.Identifier(table)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        target, sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    cur = raw_cursor(cursor)
+    cur.copy_expert(statement.as_string(cur), _LineStream(iter(lines)), size=COPY_BUFFER_BYTES)
+
+
 class _Counter:
     def __init__(self, rows):
         self._rows = rows

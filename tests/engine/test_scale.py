@@ -100,6 +100,9 @@ def _sensor_plan(seed=7, readings=50_000):
         farm_companies=np.array([1, 2, 1]),
         animal_companies=np.array([1, 2, 1] * 20),
         farm_capacity=np.array([7000.0, 3500.0, 7000.0]),
+        farm_ids=np.array([11, 12, 13]),
+        animal_ids=np.arange(101, 161),
+        animal_farms=np.array([0, 1, 2] * 20),
     )
 
 
@@ -316,24 +319,48 @@ def test_sensor_readings_round_trip_through_binary_copy(conn):
     timeseries.ensure_readings_schema(conn, plain=True)
     batches = list(sensors.generate(plan))
     with conn.cursor() as cur:
+        days = np.arange(plan.start, plan.end + np.timedelta64(1, "D")).astype(object)
+        timeseries.ensure_partitions(cur, timeseries.TABLE, days)
         bulk.copy_binary(
             cur,
             timeseries.TABLE,
-            timeseries.COLUMNS,
+            sensors.COLUMNS,
             map(sensors.encode, batches),
             schema=timeseries.SCHEMA,
         )
-        cur.execute("SELECT time, device_id, metric, value, company_id FROM smart_dairy_ts.reading")
-        stored = sorted(cur.fetchall())
+        cur.execute(
+            "SELECT time, device_id, metric, value, company_id, farm_id, device_type, animal_id "
+            "FROM smart_dairy_ts.reading"
+        )
+        stored = sorted(cur.fetchall(), key=str)
     epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
     expected = sorted(
-        (epoch + datetime.timedelta(microseconds=int(t)), int(d), b["metric"], float(v), int(c))
+        (
+            epoch + datetime.timedelta(microseconds=int(t)),
+            int(d),
+            b["metric"],
+            float(v),
+            int(c),
+            int(f),
+            b["device_type"],
+            int(a) or None,
+        )
         for b in batches
-        for t, d, v, c in zip(
-            b["time_us"], b["device_id"], b["value"], b["company_id"], strict=True
+        for t, d, v, c, f, a in zip(
+            b["time_us"],
+            b["device_id"],
+            b["value"],
+            b["company_id"],
+            b["farm_id"],
+            b["animal_id"],
+            strict=True,
         )
     )
-    assert stored == expected
+    assert stored == sorted(expected, key=str)
+    # collars name their animal and its farm; farm devices only their farm
+    collars = [row for row in stored if row[6] == "collar"]
+    assert collars and all(row[7] in range(101, 161) for row in collars)
+    assert {row[5] for row in stored} == {11, 12, 13}
 
 
 def test_sensor_load_defers_indexes_and_restores_them(scratch_dsn, monkeypatch):
@@ -346,11 +373,26 @@ def test_sensor_load_defers_indexes_and_restores_them(scratch_dsn, monkeypatch):
         with conn.cursor() as cur:
             cur.execute("SELECT count(*), count(DISTINCT device_id) FROM smart_dairy_ts.reading")
             assert cur.fetchone() == (20_000, len(set(sensors.series(plan).device_id.tolist())))
-            cur.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = 'smart_dairy_ts'")
+            cur.execute(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = 'smart_dairy_ts' "
+                "AND tablename = 'reading' ORDER BY 1"
+            )
             assert [row[0] for row in cur.fetchall()] == [
-                "CREATE INDEX reading_device_id_time_idx ON smart_dairy_ts.reading "
-                'USING btree (device_id, "time")'
+                "CREATE INDEX reading_animal_id_metric_time_idx ON ONLY smart_dairy_ts.reading "
+                'USING btree (animal_id, metric, "time")',
+                "CREATE INDEX reading_device_id_time_idx ON ONLY smart_dairy_ts.reading "
+                'USING btree (device_id, "time")',
+                "CREATE INDEX reading_farm_id_device_type_time_idx ON ONLY smart_dairy_ts.reading "
+                'USING btree (farm_id, device_type, "time")',
+                "CREATE UNIQUE INDEX reading_device_id_metric_time_key ON ONLY "
+                'smart_dairy_ts.reading USING btree (device_id, metric, "time")',
             ]
+            # rebuilt on the parent, the indexes reach every daily partition again
+            cur.execute(
+                """SELECT count(*) FROM pg_indexes WHERE schemaname = 'smart_dairy_ts'
+                    AND tablename = 'reading_p20240105'"""
+            )
+            assert cur.fetchone()[0] == 4
     finally:
         conn.close()
     assert kind == "plain"

@@ -34,6 +34,8 @@ def _insert(conn, days):
         for m in (0, 30)
     ]
     with conn.cursor() as cur:
+        if _relation_kind(conn) == "p":
+            timeseries.ensure_partitions(cur, timeseries.TABLE, [r[0] for r in rows])
         db.copy_rows(cur, timeseries.TABLE, timeseries.COLUMNS, rows, schema=timeseries.SCHEMA)
     return rows
 
@@ -52,9 +54,15 @@ def test_plain_schema_is_idempotent_and_skips_timescaledb(conn):
     conn.commit()
     assert timeseries.ensure_readings_schema(conn, plain=True) == "plain"
     conn.commit()
-    assert _relation_kind(conn) == "r"
+    assert _relation_kind(conn) == "p"  # partitioned by day
     indexes = _index_columns(conn)
-    assert len(indexes) == 1 and '(device_id, "time")' in indexes[0]
+    assert len(indexes) == 4 and any('(device_id, "time")' in i for i in indexes)
+    assert any("UNIQUE" in i and '(device_id, metric, "time")' in i for i in indexes)
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM pg_inherits WHERE inhparent = 'smart_dairy_ts.reading'::regclass"
+        )
+        assert cur.fetchone()[0] == 2
     with conn.cursor() as cur:
         assert not db.extension_installed(cur, timeseries.EXTENSION)
         cur.execute("SELECT time, device_id, metric, value, company_id FROM smart_dairy_ts.reading")
@@ -78,6 +86,26 @@ def test_hypertable_with_daily_chunks_is_idempotent(conn):
         cur.execute("SELECT count(*) FROM show_chunks(%s::regclass)", ["smart_dairy_ts.reading"])
         assert cur.fetchone()[0] == 3
     assert any('(device_id, "time")' in index for index in _index_columns(conn))
+
+
+def test_a_table_of_the_old_unpartitioned_layout_is_rebuilt_with_its_rows(conn):
+    with conn.cursor() as cur:
+        cur.execute("CREATE SCHEMA smart_dairy_ts")
+        cur.execute(
+            """CREATE TABLE smart_dairy_ts.reading (time timestamptz NOT NULL,
+                   device_id integer NOT NULL, metric text NOT NULL,
+                   value double precision NOT NULL, company_id integer NOT NULL)"""
+        )
+    rows = _insert(conn, 3)
+    conn.commit()
+    assert timeseries.ensure_readings_schema(conn, plain=True) == "plain"
+    conn.commit()
+    assert _relation_kind(conn) == "p"
+    with conn.cursor() as cur:
+        cur.execute("SELECT time, device_id, metric, value, company_id FROM smart_dairy_ts.reading")
+        assert sorted(cur.fetchall()) == sorted(rows)
+        cur.execute("SELECT to_regclass('smart_dairy_ts.reading_migrating')")
+        assert cur.fetchone()[0] is None
 
 
 def test_plain_table_is_converted_once_timescaledb_is_wanted(conn):

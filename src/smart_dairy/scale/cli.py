@@ -217,6 +217,9 @@ def _load_sensors(args, start, end, companies, herd, report):
         farm_companies=company_ids[herd.farm_company],
         animal_companies=company_ids[herd.farm_company[herd.animal_farm]],
         farm_capacity=np.bincount(herd.animal_farm, minlength=len(herd.farm_ids)) * 35.0,
+        farm_ids=herd.farm_ids,
+        animal_ids=herd.animal_ids,
+        animal_farms=herd.animal_farm,
     )
     sensors.load(
         lambda: db.connect(args.dsn, application_name="smart-dairy-scale"),

@@ -2,11 +2,13 @@
 
 Each farm has a milk tank device (temperature, level) and a barn device
 (temperature, humidity); each animal wears a collar (activity, rumination).
+Rows carry the farm, the device type and, for collars, the animal.
 Every series reports at a regular interval chosen so the plan yields exactly
 the number of readings asked for. Device ids are synthetic (``first_device_id``
 onwards, farms first): the readings table has no device registry to point to.
 """
 
+import datetime
 import itertools
 import threading
 import time
@@ -15,12 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from psycopg2 import sql
-from smart_dairy import timeseries
+from smart_dairy import db, timeseries
+from smart_dairy.iot import aggregates
 from smart_dairy.scale import bulk
 
 BLOCK_ROWS = 1_000_000
 WORKERS = 2
 DEFER_INDEXES_MIN_ROWS = 1_000_000
+COLUMNS = (*timeseries.COLUMNS, "farm_id", "device_type", "animal_id")
+DEVICE_TYPES = {"tank": "temp_sensor", "barn": "humidity_sensor", "collar": "collar"}
 FARM_METRICS = (
     ("tank", "tank_temp_c"),
     ("tank", "tank_level_l"),
@@ -49,6 +54,9 @@ class SensorPlan:
     animal_companies: np.ndarray  # company id per animal
     farm_capacity: np.ndarray  # litres per farm, scales the tank level
     first_device_id: int = 1
+    farm_ids: np.ndarray | None = None  # default 1..n
+    animal_ids: np.ndarray | None = None  # default 1..n
+    animal_farms: np.ndarray | None = None  # farm index per animal; default none
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,9 @@ class Series:
     company_id: np.ndarray
     scale: np.ndarray  # capacity for tank levels, 1 otherwise
     count: np.ndarray  # readings of the series
+    farm_id: np.ndarray  # 0 when unknown
+    animal_id: np.ndarray  # 0 for farm devices
+    device_type: np.ndarray  # index into DEVICE_TYPES
     interval_us: np.ndarray
     phase_us: np.ndarray
 
@@ -65,18 +76,30 @@ class Series:
 def series(plan):
     """The (device, metric) series of the plan and how often each one reports."""
     n_farms, n_animals = len(plan.farm_companies), len(plan.animal_companies)
+    farm_ids = plan.farm_ids if plan.farm_ids is not None else np.arange(1, n_farms + 1)
+    animal_ids = plan.animal_ids if plan.animal_ids is not None else np.arange(1, n_animals + 1)
+    animal_farm_ids = (
+        farm_ids[plan.animal_farms] if plan.animal_farms is not None else np.zeros(n_animals)
+    )
     farm_device = {"tank": 0, "barn": 1}
-    device, metric, company, scale = [], [], [], []
+    types = list(DEVICE_TYPES)
+    device, metric, company, scale, farm, animal, kind_of = [], [], [], [], [], [], []
     for kind, name in FARM_METRICS:
         device.append(plan.first_device_id + 2 * np.arange(n_farms) + farm_device[kind])
         metric.append(np.full(n_farms, METRICS.index(name)))
         company.append(plan.farm_companies)
         scale.append(plan.farm_capacity if name == "tank_level_l" else np.ones(n_farms))
+        farm.append(farm_ids)
+        animal.append(np.zeros(n_farms))
+        kind_of.append(np.full(n_farms, types.index(kind)))
     for name in COLLAR_METRICS:
         device.append(plan.first_device_id + 2 * n_farms + np.arange(n_animals))
         metric.append(np.full(n_animals, METRICS.index(name)))
         company.append(plan.animal_companies)
         scale.append(np.ones(n_animals))
+        farm.append(animal_farm_ids)
+        animal.append(animal_ids)
+        kind_of.append(np.full(n_animals, types.index("collar")))
     device = np.concatenate(device).astype(np.int64)
     n_series = len(device)
     count = np.full(n_series, plan.readings // n_series, dtype=np.int64)
@@ -91,6 +114,9 @@ def series(plan):
         np.concatenate(company).astype(np.int64),
         np.concatenate(scale).astype(np.float64),
         count,
+        np.concatenate(farm).astype(np.int64),
+        np.concatenate(animal).astype(np.int64),
+        np.concatenate(kind_of).astype(np.int64),
         interval,
         phase,
     )
@@ -156,12 +182,21 @@ def generate(plan, blocks=None, block_rows=BLOCK_ROWS):
                 "metric": name,
                 "value": _values(name, when, s.scale[cols], rng),
                 "company_id": s.company_id[cols],
+                "farm_id": s.farm_id[cols],
+                "device_type": list(DEVICE_TYPES.values())[s.device_type[members[0]]],
+                "animal_id": s.animal_id[cols],
             }
 
 
 def encode(batch):
-    """PostgreSQL binary COPY tuples of a batch (one metric), without header."""
+    """PostgreSQL binary COPY tuples of a batch (one metric), without header.
+
+    Columns as :data:`COLUMNS`; a zero farm or animal id is written as NULL.
+    """
     metric = batch["metric"].encode()
+    device_type = batch["device_type"].encode()
+    farm_null = not batch["farm_id"].any()
+    animal_null = not batch["animal_id"].any()
     dtype = np.dtype(
         [
             ("fields", ">i2"),
@@ -175,10 +210,16 @@ def encode(batch):
             ("value", ">f8"),
             ("company_len", ">i4"),
             ("company", ">i4"),
+            ("farm_len", ">i4"),
+            *([] if farm_null else [("farm", ">i4")]),
+            ("type_len", ">i4"),
+            ("type", f"S{len(device_type)}"),
+            ("animal_len", ">i4"),
+            *([] if animal_null else [("animal", ">i4")]),
         ]
     )
     out = np.empty(len(batch["time_us"]), dtype=dtype)
-    out["fields"] = 5
+    out["fields"] = len(COLUMNS)
     out["time_len"] = 8
     out["time"] = batch["time_us"] - bulk.PG_EPOCH_US.astype(np.int64)
     out["device_len"] = 4
@@ -189,6 +230,14 @@ def encode(batch):
     out["value"] = batch["value"]
     out["company_len"] = 4
     out["company"] = batch["company_id"]
+    out["farm_len"] = -1 if farm_null else 4
+    if not farm_null:
+        out["farm"] = batch["farm_id"]
+    out["type_len"] = len(device_type)
+    out["type"] = device_type
+    out["animal_len"] = -1 if animal_null else 4
+    if not animal_null:
+        out["animal"] = batch["animal_id"]
     return out.tobytes()
 
 
@@ -207,6 +256,15 @@ def load(connect, plan, report, plain=False, workers=WORKERS):
     finally:
         conn.close()
     report.progress(f"readings table smart_dairy_ts.reading is a {kind} table")
+    if kind == "plain":
+        conn = connect()
+        try:
+            with conn.cursor() as cur:
+                days = np.arange(plan.start, plan.end + np.timedelta64(1, "D"))
+                timeseries.ensure_partitions(cur, timeseries.TABLE, days.astype(object))
+            conn.commit()
+        finally:
+            conn.close()
     deferred = _drop_indexes(connect, plan.readings)
     if deferred:
         report.progress(f"index maintenance deferred: dropped {len(deferred)} index(es)")
@@ -242,7 +300,7 @@ def load(connect, plan, report, plain=False, workers=WORKERS):
                     bulk.copy_binary(
                         cur,
                         timeseries.TABLE,
-                        timeseries.COLUMNS,
+                        COLUMNS,
                         chunks(),
                         schema=timeseries.SCHEMA,
                     )
@@ -259,6 +317,8 @@ def load(connect, plan, report, plain=False, workers=WORKERS):
             for future in futures:
                 future.result()
         timer.rows = state["rows"]
+    if kind == "plain":
+        _invalidate_rollups(connect, plan)
     if deferred:
         with report.timed("smart_dairy_ts.reading (indexes)") as timer:
             conn = connect()
@@ -270,6 +330,23 @@ def load(connect, plan, report, plain=False, workers=WORKERS):
             finally:
                 conn.close()
     return kind
+
+
+def _invalidate_rollups(connect, plan):
+    """Tell the plain rollups (when the sensor store exists) that the plan's days changed."""
+    conn = connect()
+    try:
+        with conn.cursor() as cur:
+            if db.table_exists(cur, aggregates.DIRTY, schema=timeseries.SCHEMA):
+                utc = datetime.timezone.utc
+                start = datetime.datetime.combine(plan.start.astype(object), datetime.time(), utc)
+                end = start + datetime.timedelta(
+                    days=int((plan.end - plan.start) / np.timedelta64(1, "D")) + 1
+                )
+                aggregates.invalidate(cur, timeseries.TABLE, start, end)
+        conn.commit()
+    finally:
+        conn.close()
 
 
 def _drop_indexes(connect, readings):
@@ -309,4 +386,5 @@ def _drop_indexes(connect, readings):
         conn.commit()
     finally:
         conn.close()
-    return [definition for _name, definition in indexes]
+    # a partitioned table's indexes read "ON ONLY"; rebuilt, they must reach every partition
+    return [definition.replace(" ON ONLY ", " ON ", 1) for _name, definition in indexes]

@@ -1,0 +1,171 @@
+"""Reading the store: latest reading per device, ranges at a resolution, device status.
+
+Every query runs unchanged on both backends (hypertables and continuous
+aggregates, or partitions and rollup tables). Aggregate levels give, per
+bucket, the average, minimum, maximum, sample standard deviation, count and
+valid count of all matching devices together.
+"""
+
+import dataclasses
+import datetime as dt
+
+from psycopg2 import sql
+from smart_dairy import db, timeseries
+
+from . import aggregates, devices
+from .storage import StorageSettings
+
+SCHEMA = timeseries.SCHEMA
+RESOLUTIONS = ("raw", "15m", "1h", "1d")
+# the longest range each resolution serves when it is chosen automatically
+AUTO_SPANS = (
+    ("raw", dt.timedelta(days=2)),
+    ("15m", dt.timedelta(days=14)),
+    ("1h", dt.timedelta(days=120)),
+)
+DEFAULT_SETTINGS = StorageSettings()
+
+
+@dataclasses.dataclass(frozen=True)
+class Point:
+    time: dt.datetime
+    device_id: int | None  # the device of a raw reading; None for buckets
+    avg: float
+    min: float
+    max: float
+    stddev: float | None
+    count: int
+    valid_count: int
+
+
+def latest(cursor, device_ids):
+    """The newest reading of each device: {device_id: (time, metric, value)}."""
+    if not device_ids:
+        return {}
+    cur = db.raw_cursor(cursor)
+    cur.execute(
+        sql.SQL(
+            """SELECT d.id, r.time, r.metric, r.value FROM unnest(%s::integer[]) AS d(id)
+                CROSS JOIN LATERAL (SELECT time, metric, value FROM {} r
+                                     WHERE r.device_id = d.id
+                                     ORDER BY r.time DESC LIMIT 1) r"""
+        ).format(sql.Identifier(SCHEMA, timeseries.TABLE)),
+        [list(device_ids)],
+    )
+    return {d: (t, m, v) for d, t, m, v in cur.fetchall()}
+
+
+def choose_resolution(start, end, now, settings=DEFAULT_SETTINGS):
+    """The finest resolution that serves ``[start, end)`` quickly and still holds ``start``."""
+    kept = {
+        "raw": settings.raw_retention,
+        "15m": settings.retention_15m,
+        "1h": settings.retention_1h,
+        "1d": settings.retention_1d,
+    }
+    span = end - start
+    for resolution, longest in (*AUTO_SPANS, ("1d", None)):
+        keep = kept[resolution]
+        if (longest is None or span <= longest) and (keep is None or start >= now - keep):
+            return resolution
+    return "1d"
+
+
+def _filters(device_id, farm_id, company_ids):
+    if device_id is None and farm_id is None:
+        raise ValueError("give a device or a farm")
+    clauses, params = [], []
+    if device_id is not None:
+        clauses.append(sql.SQL("device_id = %s"))
+        params.append(device_id)
+    if farm_id is not None:
+        clauses.append(sql.SQL("farm_id = %s"))
+        params.append(farm_id)
+    if company_ids is not None:
+        clauses.append(sql.SQL("company_id = ANY(%s)"))
+        params.append(list(company_ids))
+    return clauses, params
+
+
+def range_query(
+    start,
+    end,
+    metric,
+    resolution,
+    device_id=None,
+    farm_id=None,
+    company_ids=None,
+):
+    """The SQL and parameters of :func:`series` (also used by the streamed export)."""
+    clauses, params = _filters(device_id, farm_id, company_ids)
+    if resolution == "raw":
+        where = sql.SQL(" AND ").join(
+            [sql.SQL("metric = %s"), sql.SQL("time >= %s"), sql.SQL("time < %s"), *clauses]
+        )
+        query = sql.SQL(
+            """SELECT time, device_id, value, value, value, NULL::double precision, 1,
+                      valid::integer FROM {} WHERE {} ORDER BY time, device_id"""
+        ).format(sql.Identifier(SCHEMA, timeseries.TABLE), where)
+        return query, [metric, start, end, *params]
+    if resolution not in aggregates.RESOLUTIONS:
+        raise ValueError(f"unknown resolution {resolution!r}: use one of {RESOLUTIONS}")
+    where = sql.SQL(" AND ").join(
+        [sql.SQL("metric = %s"), sql.SQL("bucket >= %s"), sql.SQL("bucket < %s"), *clauses]
+    )
+    query = sql.SQL(
+        """SELECT bucket, NULL::integer, sum(total) / sum(n), min(min_value), max(max_value),
+                  CASE WHEN sum(n) > 1 THEN sqrt(greatest(
+                      (sum(total_sq) - sum(total) * sum(total) / sum(n)) / (sum(n) - 1), 0))
+                  END,
+                  sum(n)::bigint, sum(valid_n)::bigint
+             FROM {} WHERE {} GROUP BY bucket ORDER BY bucket"""
+    ).format(sql.Identifier(SCHEMA, aggregates.RESOLUTIONS[resolution]), where)
+    return query, [metric, start, end, *params]
+
+
+def series(
+    cursor,
+    start,
+    end,
+    metric,
+    device_id=None,
+    farm_id=None,
+    resolution="auto",
+    now=None,
+    settings=DEFAULT_SETTINGS,
+    company_ids=None,
+):
+    """Readings of a device or a farm over ``[start, end)``: (resolution, [Point]).
+
+    ``resolution`` is raw, 15m, 1h, 1d or auto (see :func:`choose_resolution`;
+    ``now`` is needed then). Aggregates hold materialised buckets only: what
+    the last refresh covered.
+    """
+    if resolution == "auto":
+        resolution = choose_resolution(start, end, now, settings)
+    query, params = range_query(start, end, metric, resolution, device_id, farm_id, company_ids)
+    cur = db.raw_cursor(cursor)
+    cur.execute(query, params)
+    return resolution, [Point(*row) for row in cur.fetchall()]
+
+
+def farm_milk(cursor, farm_id, start, end):
+    """Daily milk totals of a farm: [(day, sessions, yield_kg)] from the daily aggregate."""
+    cur = db.raw_cursor(cursor)
+    cur.execute(
+        sql.SQL(
+            """SELECT bucket, sum(sessions)::bigint, sum(yield_kg) FROM {}
+                WHERE farm_id = %s AND bucket >= %s AND bucket < %s
+                GROUP BY bucket ORDER BY bucket"""
+        ).format(sql.Identifier(SCHEMA, "milking_1d")),
+        [farm_id, start, end],
+    )
+    return cur.fetchall()
+
+
+def device_status(cursor, device_ids, now, thresholds=None):
+    """[(device_id, last_seen, status)] from each device's newest reading."""
+    thresholds = thresholds or devices.StatusThresholds()
+    newest = latest(cursor, device_ids)
+    seen = {d: newest[d][0] for d in newest}
+    return [(d, seen.get(d), devices.status(seen.get(d), now, thresholds)) for d in device_ids]
