@@ -29,7 +29,7 @@ def z_score(level):
     return stats.norm.ppf(0.5 + level / 200)
 
 
-def _check(y, mean, name):
+def check_forecast(y, mean, name):
     """Guard against divergent fits: finite and within a wide band of the history."""
     mean = np.asarray(mean, dtype=float)
     if not np.isfinite(mean).all():
@@ -148,7 +148,7 @@ def theta(y, h, season, x=None, x_future=None, levels=()):
     steps = np.arange(1, h + 1)
     drift = 0.5 * slope * (steps - 1 + 1 / alpha - (1 - alpha) ** n / alpha)
     mean = reseason(level + drift, n)
-    return Prediction(_check(y, mean, "Theta"))
+    return Prediction(check_forecast(y, mean, "Theta"))
 
 
 def ets(y, h, season, x=None, x_future=None, levels=()):
@@ -189,34 +189,66 @@ def ets(y, h, season, x=None, x_future=None, levels=()):
             raise ModelFailure(f"ETS did not fit: {exc}") from exc
     if not np.isfinite(fit.sse) or fit.params.get("damping_trend", 0.9) > 0.999:
         raise ModelFailure("ETS diverged (undamped or non-finite fit)")
-    return Prediction(_check(y, fit.forecast(h), "ETS"))
+    return Prediction(check_forecast(y, fit.forecast(h), "ETS"))
+
+
+def _seasonal_differencing(y, season):
+    """Seasonal differences vary less than first differences: a yearly/weekly pattern
+    that repeats (the test of a seasonal unit root kept simple)."""
+    if season < 2 or len(y) < season + 10:
+        return False
+    return np.var(y[season:] - y[:-season]) < np.var(np.diff(y))
 
 
 def arima(y, h, season, x=None, x_future=None, levels=()):
-    """ARIMA(1,1,1) with exogenous regressors (SARIMAX) on the seasonally adjusted
-    series, with its own intervals (adjusted back by the seasonal indices)."""
+    """ARIMA with exogenous regressors (SARIMAX), with its own intervals.
+
+    A seasonal series is differenced at the season lag and an ARMA(1,1) with a
+    constant models the differences (SARIMA(1,0,1)(0,1,0) with drift): each forecast is
+    last season's value plus the predicted change. Otherwise ARIMA(1,1,1) on the
+    seasonally adjusted series.
+    """
     from statsmodels.tsa.statespace.sarimax import SARIMAX  # noqa: PLC0415
 
     y = np.asarray(y, dtype=float)
-    if len(y) < 8:
+    n = len(y)
+    if n < 8:
         raise ModelFailure("ARIMA needs at least 8 periods")
-    adj, reseason = _deseason(y, season)
     if x is not None and np.ptp(x, axis=0).max(initial=0) == 0:
         x = x_future = None
+    seasonal = _seasonal_differencing(y, season)
+    if seasonal:
+        target, order, trend = y[season:] - y[:-season], (1, 0, 1), "c"
+        x_fit = None if x is None else x[season:] - x[:-season]
+        if x_future is not None:
+            x_future = x_future - np.vstack([x, x_future])[n - season : n - season + h]
+    else:
+        target, reseason = _deseason(y, season)
+        order, trend, x_fit = (1, 1, 1), "n", x
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            fit = SARIMAX(adj, exog=x, order=(1, 1, 1), trend="n").fit(disp=False, maxiter=50)
+            fit = SARIMAX(target, exog=x_fit, order=order, trend=trend).fit(disp=False, maxiter=50)
             fc = fit.get_forecast(h, exog=x_future)
         except (ValueError, np.linalg.LinAlgError) as exc:
             raise ModelFailure(f"ARIMA did not fit: {exc}") from exc
-    n = len(y)
-    mean = _check(y, reseason(np.asarray(fc.predicted_mean), n), "ARIMA")
-    intervals = {}
-    for lv in levels:
-        ci = np.asarray(fc.conf_int(alpha=1 - lv / 100))
-        intervals[lv] = (reseason(ci[:, 0], n), reseason(ci[:, 1], n))
-    return Prediction(mean, intervals)
+    change = np.asarray(fc.predicted_mean)
+    var = np.asarray(fc.var_pred_mean)
+    if seasonal:
+        mean = np.concatenate([y, np.zeros(h)])
+        total = np.zeros(n + h)
+        for k in range(h):
+            mean[n + k] = mean[n + k - season] + change[k]
+            total[n + k] = total[n + k - season] + var[k]
+        mean, sd = mean[n:], np.sqrt(total[n:])
+        intervals = {lv: (mean - z_score(lv) * sd, mean + z_score(lv) * sd) for lv in levels}
+    else:
+        mean = reseason(change, n)
+        intervals = {}
+        for lv in levels:
+            ci = np.asarray(fc.conf_int(alpha=1 - lv / 100))
+            intervals[lv] = (reseason(ci[:, 0], n), reseason(ci[:, 1], n))
+    return Prediction(check_forecast(y, mean, "ARIMA"), intervals)
 
 
 def _intermittent(y, alpha, beta, tsb):
