@@ -30,6 +30,8 @@ SMOOTH_MODELS = ("seasonal_naive", "ets", "theta", "arima", "gbm")
 INTERMITTENT_MODELS = ("seasonal_naive", "croston", "tsb", "gbm")
 MODELS = frozenset(DEFAULT_MODELS)
 INTERMITTENT_SHARE = 0.5
+# Periods of history the per-series models fit on, by season length (daily: a year).
+LOCAL_HISTORY = {7: 364, 52: 156, 12: 120}
 ENSEMBLE_SIZE = 3
 LEVELS = (80, 95)
 # Model-based intervals are kept when their backtest coverage falls short of the
@@ -77,8 +79,12 @@ def _cutoffs(n, h, n_windows, step, season):
 
 
 def _run_local(s, h, season, model, levels, x_future=None):
-    pred = LOCAL_MODELS[model](s.y, h, season, s.x, x_future, levels)
-    return pred
+    # Local models read the recent past only: enough seasons of their own season
+    # length, and it bounds the fitting time of long daily histories.
+    keep = LOCAL_HISTORY.get(season, len(s.y))
+    y = s.y[-keep:]
+    x = None if s.x is None else s.x[-keep:]
+    return LOCAL_MODELS[model](y, h, season, x, x_future, levels)
 
 
 def _backtest_series(args):

@@ -16,7 +16,7 @@ from .frame import future_dates
 
 YEAR_LAG = {7: 364, 52: 52, 12: 12}
 N_LAGS = 8
-MAX_ROWS = 300_000
+MAX_ROWS = 120_000
 
 
 def _window_mean(csum, end, width):
@@ -99,8 +99,8 @@ class GlobalBoosting:
         self.unseen = np.isnan(feats).all(axis=0)
         feats[:, self.unseen] = 0.0
         self.model = HistGradientBoostingRegressor(
-            max_iter=300,
-            learning_rate=0.05,
+            max_iter=200,
+            learning_rate=0.08,
             max_leaf_nodes=31,
             min_samples_leaf=20,
             l2_regularization=1.0,

@@ -228,7 +228,7 @@ def arima(y, h, season, x=None, x_future=None, levels=()):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            fit = SARIMAX(target, exog=x_fit, order=order, trend=trend).fit(disp=False, maxiter=50)
+            fit = SARIMAX(target, exog=x_fit, order=order, trend=trend).fit(disp=False, maxiter=30)
             fc = fit.get_forecast(h, exog=x_future)
         except (ValueError, np.linalg.LinAlgError) as exc:
             raise ModelFailure(f"ARIMA did not fit: {exc}") from exc
