@@ -28,7 +28,9 @@ def synthetic(n_series, days, seed=0):
         mean = level * weekly * yearly * np.maximum(trend, 0.2)
         if i % 3 == 0:
             mean = mean / level * rng.uniform(0.1, 1.5)
-        frames.append(pd.DataFrame({"unique_id": f"p{i:04d}", "ds": ds, "y": rng.poisson(mean).astype(float)}))
+        frames.append(
+            pd.DataFrame({"unique_id": f"p{i:04d}", "ds": ds, "y": rng.poisson(mean).astype(float)})
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -44,8 +46,14 @@ def main():
     elapsed = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"{args.series} daily series x {args.days} days, h=28, 3 backtest windows, {args.jobs} processes")
-    print(f"  wall time {elapsed:.0f} s ({elapsed / 60:.1f} min); peak memory {own:.0f} MB (main), {workers:.0f} MB (largest worker)")
+    print(
+        f"{args.series} daily series x {args.days} days, h=28, 3 backtest windows, "
+        f"{args.jobs} processes"
+    )
+    print(
+        f"  wall time {elapsed:.0f} s ({elapsed / 60:.1f} min); peak memory {own:.0f} MB "
+        f"(main), {workers:.0f} MB (largest worker)"
+    )
     print(f"  forecast rows {len(res.forecasts)}, backtest rows {len(res.cv)}")
     print(f"  models chosen: {res.choices['model'].value_counts().to_dict()}")
     print(f"  median backtest MASE of the choice {res.choices['mase'].median():.3f}")

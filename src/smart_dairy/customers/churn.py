@@ -3,7 +3,8 @@ regression baseline and a gradient-boosting classifier, both calibrated, chosen 
 AUC on a time-based holdout, and scores with risk levels and top factors in words.
 
 A customer is *active* at a cutoff when it ordered in the ``active_days`` before it
-(cutoff included; ``None``: any time before) and *churns* when it places no order in the ``horizon`` days after.
+(cutoff included; ``None``: any time before) and *churns* when it places no order in
+the ``horizon`` days after.
 Features at a cutoff read only orders dated on or before it.
 """
 
@@ -85,13 +86,24 @@ def features(orders, cutoff, customers=None):
     out["tenure_days"] = (cutoff - first).dt.days.astype(float)
     out["orders_total"] = grouped.size().astype(float)
     for days in (30, 90, 180, 365):
-        out[f"orders_{days}"] = data[age < days].groupby("customer_id").size().reindex(out.index, fill_value=0)
-    out["spend_365"] = data[age < 365].groupby("customer_id")["amount"].sum().reindex(out.index, fill_value=0.0)
+        out[f"orders_{days}"] = (
+            data[age < days].groupby("customer_id").size().reindex(out.index, fill_value=0)
+        )
+    out["spend_365"] = (
+        data[age < 365].groupby("customer_id")["amount"].sum().reindex(out.index, fill_value=0.0)
+    )
     out["avg_order_value"] = grouped["amount"].mean()
     span = (last - first).dt.days.astype(float)
-    out["mean_gap_days"] = np.where(out["orders_total"] > 1, span / (out["orders_total"] - 1).clip(lower=1), np.nan)
+    out["mean_gap_days"] = np.where(
+        out["orders_total"] > 1, span / (out["orders_total"] - 1).clip(lower=1), np.nan
+    )
     out["overdue_ratio"] = out["recency_days"] / out["mean_gap_days"].clip(lower=1)
-    prior = data[(age >= 90) & (age < 180)].groupby("customer_id").size().reindex(out.index, fill_value=0)
+    prior = (
+        data[(age >= 90) & (age < 180)]
+        .groupby("customer_id")
+        .size()
+        .reindex(out.index, fill_value=0)
+    )
     out["orders_trend"] = out["orders_90"] - prior
     out = out[list(FEATURES)].astype(float)
     if customers is not None:
@@ -126,8 +138,12 @@ def _candidates(random_state):
         LogisticRegression(C=1.0, max_iter=2000),
     )
     boosting = HistGradientBoostingClassifier(
-        max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=50,
-        l2_regularization=1.0, random_state=random_state,
+        max_iter=200,
+        learning_rate=0.05,
+        max_leaf_nodes=15,
+        min_samples_leaf=50,
+        l2_regularization=1.0,
+        random_state=random_state,
     )
     return {
         "logistic_regression": CalibratedClassifierCV(logistic, method="sigmoid", cv=3),
@@ -162,7 +178,7 @@ def evaluate(y, prob, threshold):
         "brier": float(brier_score_loss(y, prob)),
         "calibration": [(float(p), float(f)) for p, f in zip(mean, frac, strict=True)],
         "churn_share": float(y.mean()),
-        "n": int(len(y)),
+        "n": len(y),
     }
 
 
@@ -173,24 +189,36 @@ def default_cutoffs(test_cutoff, horizon=HORIZON_DAYS, count=9, every_days=30):
     return [last - pd.Timedelta(days=every_days * i) for i in range(count)][::-1]
 
 
-def train(orders, test_cutoff, train_cutoffs=None, threshold=0.5, horizon=HORIZON_DAYS,
-          active_days=ACTIVE_DAYS, random_state=0):
+def train(
+    orders,
+    test_cutoff,
+    train_cutoffs=None,
+    threshold=0.5,
+    horizon=HORIZON_DAYS,
+    active_days=ACTIVE_DAYS,
+    random_state=0,
+    as_of=None,
+):
     """Fit both candidates on the training cutoffs, keep the one with the higher AUC
-    at ``test_cutoff`` (whose horizon must have passed), then refit it on all cutoffs.
+    at ``test_cutoff`` (whose horizon must have passed by ``as_of``, the date up to
+    which orders are known, by default the last order's), then refit it on all cutoffs.
 
     Returns a :class:`ChurnModel` whose ``metrics`` hold the holdout figures of the
     chosen model and the AUC of each candidate.
     """
     data = prepare(orders)
     test_cutoff = pd.Timestamp(test_cutoff).normalize()
-    if data["date"].max() < test_cutoff + pd.Timedelta(days=horizon):
+    known = pd.Timestamp(as_of).normalize() if as_of is not None else data["date"].max()
+    if known < test_cutoff + pd.Timedelta(days=horizon):
         raise CustomerInputError(
             f"the holdout cutoff {test_cutoff.date()} needs orders up to {horizon} days after it"
         )
     train_cutoffs = list(train_cutoffs or default_cutoffs(test_cutoff, horizon))
     late = [c for c in train_cutoffs if pd.Timestamp(c) + pd.Timedelta(days=horizon) > test_cutoff]
     if late:
-        raise CustomerInputError("training cutoffs must end their label window by the holdout cutoff")
+        raise CustomerInputError(
+            "training cutoffs must end their label window by the holdout cutoff"
+        )
     train_set = dataset(data, train_cutoffs, horizon, active_days)
     test_set = dataset(data, [test_cutoff], horizon, active_days)
     if train_set["churn"].nunique() < 2:
@@ -203,16 +231,24 @@ def train(orders, test_cutoff, train_cutoffs=None, threshold=0.5, horizon=HORIZO
         est.fit(x_train, train_set["churn"])
         prob = est.predict_proba(x_test)[:, 1]
         fitted[name] = (est, prob)
-        scores[name] = float(roc_auc_score(test_set["churn"], prob)) if test_set["churn"].nunique() == 2 else 0.0
+        scores[name] = (
+            float(roc_auc_score(test_set["churn"], prob))
+            if test_set["churn"].nunique() == 2
+            else 0.0
+        )
     best = max(scores, key=scores.get)
     metrics = evaluate(test_set["churn"], fitted[best][1], threshold)
     metrics["candidates_auc"] = scores
     metrics["train_rows"] = len(train_set)
     everything = pd.concat([train_set, test_set], ignore_index=True)
-    final = _candidates(random_state)[best].fit(everything[list(FEATURES)].to_numpy(float), everything["churn"])
+    final = _candidates(random_state)[best].fit(
+        everything[list(FEATURES)].to_numpy(float), everything["churn"]
+    )
     stayers = everything[everything["churn"] == 0]
     reference = stayers[list(FEATURES)].median().to_dict()
-    return ChurnModel(best, final, test_cutoff, [pd.Timestamp(c) for c in train_cutoffs], metrics, reference)
+    return ChurnModel(
+        best, final, test_cutoff, [pd.Timestamp(c) for c in train_cutoffs], metrics, reference
+    )
 
 
 def risk_level(prob, thresholds):

@@ -123,9 +123,9 @@ def kmeans(table, k=None, k_range=range(2, 9), random_state=0):
     With ``k`` unset, the ``k`` in ``k_range`` with the best silhouette is kept.
     Returns (labels as a Series on the table's index, k, silhouette score).
     """
-    from sklearn.cluster import KMeans  # noqa: PLC0415
-    from sklearn.metrics import silhouette_score  # noqa: PLC0415
-    from sklearn.preprocessing import StandardScaler  # noqa: PLC0415
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+    from sklearn.preprocessing import StandardScaler
 
     feats = np.column_stack(
         [
@@ -142,7 +142,9 @@ def kmeans(table, k=None, k_range=range(2, 9), random_state=0):
     best = None
     for c in candidates:
         model = KMeans(n_clusters=c, n_init=4, random_state=random_state).fit(feats)
-        score = silhouette_score(feats, model.labels_, sample_size=sample, random_state=random_state)
+        score = silhouette_score(
+            feats, model.labels_, sample_size=sample, random_state=random_state
+        )
         if best is None or score > best[2]:
             best = (model.labels_, c, float(score))
     labels, k, score = best

@@ -79,7 +79,9 @@ def bgnbd_log_likelihood(params, frequency, recency, T):
     with np.errstate(divide="ignore", invalid="ignore"):
         term2 = np.where(
             x > 0,
-            special.betaln(a + 1, np.maximum(b + x - 1, 1e-12)) - beta_ab - (r + x) * np.log(alpha + tx),
+            special.betaln(a + 1, np.maximum(b + x - 1, 1e-12))
+            - beta_ab
+            - (r + x) * np.log(alpha + tx),
             -np.inf,
         )
     return float(np.sum(common + np.logaddexp(term1, term2)))
@@ -98,7 +100,9 @@ def fit_bgnbd(frequency, recency, T, penalizer=0.0):
         return -bgnbd_log_likelihood(p, x, tx, T) / len(x) + penalizer * np.sum(p**2)
 
     start = np.log([1.0, max(float(np.mean(T)), 1.0) / 10, 1.0, 1.0])
-    res = optimize.minimize(loss, start, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-6, "fatol": 1e-10})
+    res = optimize.minimize(
+        loss, start, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-6, "fatol": 1e-10}
+    )
     res = optimize.minimize(loss, res.x, method="L-BFGS-B")
     return BgNbd(*np.exp(res.x))
 
@@ -130,14 +134,20 @@ def fit_gamma_gamma(frequency, monetary):
     def loss(logp):
         p, q, v = np.exp(logp)
         ll = (
-            special.gammaln(p * x + q) - special.gammaln(p * x) - special.gammaln(q)
-            + q * np.log(v) + (p * x - 1) * np.log(m) + p * x * np.log(x)
+            special.gammaln(p * x + q)
+            - special.gammaln(p * x)
+            - special.gammaln(q)
+            + q * np.log(v)
+            + (p * x - 1) * np.log(m)
+            + p * x * np.log(x)
             - (p * x + q) * np.log(v + m * x)
         )
         return -np.mean(ll)
 
     start = np.log([1.0, 2.0, float(np.mean(m))])
-    res = optimize.minimize(loss, start, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-6, "fatol": 1e-10})
+    res = optimize.minimize(
+        loss, start, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-6, "fatol": 1e-10}
+    )
     res = optimize.minimize(loss, res.x, method="L-BFGS-B")
     return GammaGamma(*np.exp(res.x))
 
@@ -149,7 +159,9 @@ class ValueModel:
 
     def expected_value(self, table, days=365):
         """Expected spend over the next ``days`` per customer of a summary table."""
-        purchases = self.bgnbd.expected_purchases(days, table["frequency"], table["recency"], table["T"])
+        purchases = self.bgnbd.expected_purchases(
+            days, table["frequency"], table["recency"], table["T"]
+        )
         spend = self.gamma_gamma.expected_spend(table["frequency"], table["monetary"])
         return pd.Series(purchases * spend, index=table.index, name="expected_value")
 

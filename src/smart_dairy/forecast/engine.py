@@ -73,9 +73,11 @@ def _candidates(y, models):
 
 
 def _cutoffs(n, h, n_windows, step, season):
-    """Last training index of each window, oldest first, whose training is long enough."""
-    ends = [n - h - step * (n_windows - 1 - i) - 1 for i in range(n_windows)]
-    return [e for e in ends if e + 1 >= _min_train(season)]
+    """{window: last training index}, oldest window first, for the windows whose
+    training part is long enough. Windows count from the end of each series, so a
+    panel ending on one date shares its cutoff dates."""
+    ends = {i: n - h - step * (n_windows - 1 - i) - 1 for i in range(n_windows)}
+    return {i: e for i, e in ends.items() if e + 1 >= _min_train(season)}
 
 
 def _run_local(s, h, season, model, levels, x_future=None):
@@ -92,7 +94,7 @@ def _backtest_series(args):
     s, h, cutoffs, models, season, levels = args
     cols = {"unique_id": [], "ds": [], "cutoff": [], "y": [], "scale": [], "window": []}
     preds = {}
-    for w, end in enumerate(cutoffs):
+    for w, end in cutoffs.items():
         train = s.head(end + 1)
         stop = min(end + 1 + h, len(s.y))
         steps = stop - end - 1
@@ -118,9 +120,8 @@ def _backtest_series(args):
                 preds.setdefault(f"{model}-hi-{lv}", []).append(hi)
     for key, parts in preds.items():
         values = np.concatenate(parts) if parts else np.array([])
-        if "-lo-" in key or "-hi-" in key:
-            if np.isnan(values).all():
-                continue
+        if ("-lo-" in key or "-hi-" in key) and np.isnan(values).all():
+            continue  # the model has no intervals of its own
         cols[key] = values
     return cols
 
@@ -153,33 +154,45 @@ def _backtest(series, h, n_windows, step, models, freq, levels, n_jobs):
         return pd.DataFrame(columns=["unique_id", "ds", "cutoff", "y", "scale", "window"])
     cv = pd.concat(frames, ignore_index=True)
     if "gbm" in models:
-        cv["gbm"] = np.nan
-        for w in range(n_windows):
-            train = [
-                s.head(plan[s.uid][0][w] + 1)
-                for s in series
-                if "gbm" in plan[s.uid][1] and len(plan[s.uid][0]) > w
-            ]
-            if not train:
-                continue
-            with threadpool_limits(limits=1):
-                booster = GlobalBoosting(season, lwin, freq).fit(train, h)
-            by_uid = {s.uid: s for s in series}
-            for t in train:
-                full = by_uid[t.uid]
+        cv["gbm"] = _backtest_boosting(series, plan, h, n_windows, season, lwin, freq, cv)
+    return cv.drop(columns="window")
+
+
+def _backtest_boosting(series, plan, h, n_windows, season, lwin, freq, cv):
+    """The global model's backtest column: one fit per window over all series."""
+    preds = {}
+    for w in range(n_windows):
+        users = [s for s in series if "gbm" in plan[s.uid][1] and w in plan[s.uid][0]]
+        if not users:
+            continue
+        train = [s.head(plan[s.uid][0][w] + 1) for s in users]
+        with threadpool_limits(limits=1):
+            booster = GlobalBoosting(season, lwin, freq).fit(train, h)
+            for full, t in zip(users, train, strict=True):
                 end = len(t.y) - 1
                 stop = min(end + 1 + h, len(full.y))
                 x_future = None if full.x is None else full.x[end + 1 : stop]
                 pred = booster.predict(t, stop - end - 1, x_future)
-                if pred is None:
-                    continue
-                mask = (cv["unique_id"] == t.uid) & (cv["cutoff"] == t.ds[-1])
-                cv.loc[mask, "gbm"] = pred
-    return cv.drop(columns="window")
+                if pred is not None:
+                    preds[(full.uid, w)] = pred
+    out = np.full(len(cv), np.nan)
+    for (uid, w), idx in cv.groupby(["unique_id", "window"], sort=False).indices.items():
+        if (uid, w) in preds:
+            out[idx] = preds[(uid, w)]
+    return out
 
 
-def cross_validation(df, h, n_windows=3, step=None, freq="D", models=DEFAULT_MODELS,
-                     level=LEVELS, fill="zero", n_jobs=1):
+def cross_validation(
+    df,
+    h,
+    n_windows=3,
+    step=None,
+    freq="D",
+    models=DEFAULT_MODELS,
+    level=LEVELS,
+    fill="zero",
+    n_jobs=1,
+):
     """Rolling-origin backtest of every candidate model of every series.
 
     Window ``i`` of a series trains on its history up to ``end - h - step * (n_windows
@@ -212,11 +225,8 @@ def _ensemble(part, ranked):
 
 
 def _window_mase(part, values):
-    out = []
-    for _, idx in part.groupby("cutoff").groups.items():
-        w = part.loc[idx]
-        out.append(metrics.mase(w["y"], values[part.index.get_indexer(idx)], w["scale"].iloc[0]))
-    return float(np.mean(out))
+    codes = pd.factorize(part["cutoff"])[0]
+    return metrics.window_mase(codes, part["y"].to_numpy(), values, part["scale"].to_numpy())
 
 
 def _choose(part, cands):
@@ -251,12 +261,21 @@ def _choose(part, cands):
         )
     if isinstance(choice, dict):
         parts = ", ".join(f"{LABELS[m]} {w:.2f}" for m, w in choice.items())
-        return choice, values, (
-            f"weighted ensemble ({parts}): backtest MASE {score:.2f} over {windows} window(s), "
-            f"below the best single model ({LABELS[best]} {best_score:.2f}) and {naive_txt}"
+        return (
+            choice,
+            values,
+            (
+                f"weighted ensemble ({parts}): backtest MASE {score:.2f} over {windows} window(s), "
+                f"below the best single model ({LABELS[best]} {best_score:.2f}) and {naive_txt}"
+            ),
         )
-    return choice, values, (
-        f"{LABELS[choice]}: lowest backtest MASE {score:.2f} over {windows} window(s) ({naive_txt})"
+    return (
+        choice,
+        values,
+        (
+            f"{LABELS[choice]}: lowest backtest MASE {score:.2f} over {windows} window(s) "
+            f"({naive_txt})"
+        ),
     )
 
 
@@ -284,8 +303,19 @@ def _final_series(args):
     return s.uid, out
 
 
-def forecast(df, h, freq="D", models=DEFAULT_MODELS, level=LEVELS, n_windows=3, step=None,
-             fill="zero", future=None, categories=None, n_jobs=1):
+def forecast(
+    df,
+    h,
+    freq="D",
+    models=DEFAULT_MODELS,
+    level=LEVELS,
+    n_windows=3,
+    step=None,
+    fill="zero",
+    future=None,
+    categories=None,
+    n_jobs=1,
+):
     """Forecast every series ``h`` periods ahead with the automatic model choice.
 
     ``future`` holds the exogenous columns over the horizon when the history has
@@ -306,12 +336,11 @@ def forecast(df, h, freq="D", models=DEFAULT_MODELS, level=LEVELS, n_windows=3, 
     }
     step = step or h
     need = _min_train(season) + h
-    backtested = [
-        s for s in split.values() if len(s.y) >= need and np.ptp(s.y) > 0
-    ]
+    backtested = [s for s in split.values() if len(s.y) >= need and np.ptp(s.y) > 0]
     cv = _backtest(backtested, h, n_windows, step, models, freq, levels, n_jobs)
     scores = metrics.evaluate(cv, models, levels) if len(cv) else pd.DataFrame()
 
+    parts = cv.groupby("unique_id", sort=False).indices if len(cv) else {}
     plans, choices = {}, {}
     for uid, s in split.items():
         if np.ptp(s.y) == 0:
@@ -326,7 +355,7 @@ def forecast(df, h, freq="D", models=DEFAULT_MODELS, level=LEVELS, n_windows=3, 
             plans[uid] = ("seasonal_naive", None)
             continue
         cands, zero_share = _candidates(s.y, models)
-        part = cv[cv["unique_id"] == uid]
+        part = cv.iloc[parts.get(uid, [])]
         choice, values, reason = _choose(part, cands)
         if values is None:
             plans[uid] = ("seasonal_naive", None)
@@ -352,9 +381,7 @@ def forecast(df, h, freq="D", models=DEFAULT_MODELS, level=LEVELS, n_windows=3, 
         local_needed[uid] = [m for m in names if m != "gbm"] + (
             ["seasonal_naive"] if "seasonal_naive" not in names else []
         )
-    tasks = [
-        (split[uid], h, ms, season, levels, futures[uid]) for uid, ms in local_needed.items()
-    ]
+    tasks = [(split[uid], h, ms, season, levels, futures[uid]) for uid, ms in local_needed.items()]
     fitted = dict(_map(_final_series, tasks, n_jobs))
     gbm_users = [
         uid for uid, (c, _) in plans.items() if (c == "gbm" or (isinstance(c, dict) and "gbm" in c))
@@ -364,7 +391,9 @@ def forecast(df, h, freq="D", models=DEFAULT_MODELS, level=LEVELS, n_windows=3, 
             booster = GlobalBoosting(season, lwin, freq).fit(backtested, h)
         for uid in gbm_users:
             pred = booster.predict(split[uid], h, futures[uid])
-            fitted[uid]["gbm"] = ModelFailure("no boosting fit") if pred is None else Prediction(pred)
+            fitted[uid]["gbm"] = (
+                ModelFailure("no boosting fit") if pred is None else Prediction(pred)
+            )
 
     rows = []
     for uid, s in split.items():
@@ -372,7 +401,7 @@ def forecast(df, h, freq="D", models=DEFAULT_MODELS, level=LEVELS, n_windows=3, 
         info = choices[uid]
         if info["model"] == "constant":
             mean = np.full(h, s.y[0])
-            bands = {lv: (mean, mean) for lv in levels}
+            bands = dict.fromkeys(levels, (mean, mean))
             info["intervals"] = "none (constant)"
         else:
             mean, bands, method, fell_back = _finalise(s, plans[uid], fitted[uid], levels, season)
@@ -418,7 +447,10 @@ def _finalise(s, plan, fitted, levels, season):
             bands = {lv: (mean - z_score(lv) * sd, mean + z_score(lv) * sd) for lv in levels}
             method = "history spread"
     mean = np.maximum(mean, 0.0)
-    bands = {lv: (np.maximum(lo, 0.0), np.maximum(np.maximum(hi, 0.0), mean)) for lv, (lo, hi) in bands.items()}
+    bands = {
+        lv: (np.maximum(lo, 0.0), np.maximum(np.maximum(hi, 0.0), mean))
+        for lv, (lo, hi) in bands.items()
+    }
     bands = {lv: (np.minimum(lo, mean), hi) for lv, (lo, hi) in bands.items()}
     return mean, bands, method, fell_back
 
@@ -458,10 +490,17 @@ def _new_products(categories, split, rows, h, freq, levels, choices):
         cat = categories[uid]
         peers = [by_uid[u] for u, c in categories.items() if c == cat and u in by_uid]
         if peers:
-            stack = {col: np.mean([p[col].to_numpy() for p in peers], axis=0) for col in peers[0] if col.startswith(("forecast", "lo-", "hi-"))}
+            stack = {
+                col: np.mean([p[col].to_numpy() for p in peers], axis=0)
+                for col in peers[0]
+                if col.startswith(("forecast", "lo-", "hi-"))
+            }
             reason = f"new product: mean forecast of category {cat} ({len(peers)} series)"
         else:
-            stack = {"forecast": np.zeros(h), **{f"{b}-{lv}": np.zeros(h) for lv in levels for b in ("lo", "hi")}}
+            stack = {
+                "forecast": np.zeros(h),
+                **{f"{b}-{lv}": np.zeros(h) for lv in levels for b in ("lo", "hi")},
+            }
             reason = f"new product: category {cat} has no series with history, forecast zero"
         bands = {lv: (stack[f"lo-{lv}"], stack[f"hi-{lv}"]) for lv in levels}
         out.append(_rows(uid, dates, stack["forecast"], bands, "category profile", levels))

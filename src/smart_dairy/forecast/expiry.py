@@ -71,5 +71,7 @@ def project_expiry(lots, demand, today, period_days=1):
     out = []
     for lot in ordered:
         expiring = left[id(lot)]
-        out.append(LotWaste(lot.lot_id, lot.expiry, lot.quantity, expiring, expiring * lot.unit_cost))
+        out.append(
+            LotWaste(lot.lot_id, lot.expiry, lot.quantity, expiring, expiring * lot.unit_cost)
+        )
     return out

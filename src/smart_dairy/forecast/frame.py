@@ -15,14 +15,24 @@ FREQUENCIES = {
     "W": ("7D", 52, 13),
     "MS": ("MS", 12, 12),
 }
-ALIASES = {"day": "D", "daily": "D", "week": "W", "weekly": "W", "M": "MS", "month": "MS", "monthly": "MS"}
+ALIASES = {
+    "day": "D",
+    "daily": "D",
+    "week": "W",
+    "weekly": "W",
+    "M": "MS",
+    "month": "MS",
+    "monthly": "MS",
+}
 FILLS = ("zero", "interpolate")
 
 
 def normalise_freq(freq):
     freq = ALIASES.get(freq, freq)
     if freq not in FREQUENCIES:
-        raise ForecastInputError(f"frequency {freq!r} is not one of daily (D), weekly (W), monthly (MS)")
+        raise ForecastInputError(
+            f"frequency {freq!r} is not one of daily (D), weekly (W), monthly (MS)"
+        )
     return freq
 
 
@@ -90,7 +100,7 @@ def split(df, freq, fill="zero", exog: Sequence[str] | None = None):
     data["ds"] = pd.to_datetime(data["ds"])
     if freq == "MS":
         data["ds"] = data["ds"].dt.to_period("M").dt.to_timestamp()
-    agg = {"y": "sum", **{c: "max" for c in exog}}
+    agg = {"y": "sum", **dict.fromkeys(exog, "max")}
     data = data.groupby(["unique_id", "ds"], sort=True).agg(agg).reset_index()
     out = {}
     for uid, part in data.groupby("unique_id", sort=True):
@@ -98,7 +108,8 @@ def split(df, freq, fill="zero", exog: Sequence[str] | None = None):
         full = pd.date_range(part.index[0], part.index[-1], freq=offset)
         if len(full) < len(part) or not part.index.isin(full).all():
             raise ForecastInputError(
-                f"series {uid}: dates are not on a regular {freq} grid (weekly dates must be 7 days apart)"
+                f"series {uid}: dates are not on a regular {freq} grid "
+                "(weekly dates must be 7 days apart)"
             )
         part = part.reindex(full)
         y = part["y"].astype(float)
@@ -120,5 +131,7 @@ def future_exog(future, uid, dates, exog):
     part["ds"] = pd.to_datetime(part["ds"])
     part = part.set_index("ds").reindex(dates)
     if part[exog].isna().any().any():
-        raise ForecastInputError(f"series {uid}: future exogenous values are missing for some dates")
+        raise ForecastInputError(
+            f"series {uid}: future exogenous values are missing for some dates"
+        )
     return part[exog].to_numpy(dtype=float)

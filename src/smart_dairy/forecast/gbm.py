@@ -51,7 +51,9 @@ def _features(y, dates, x, origins, steps, season, lwin):
     cols.append(at(target - season * np.ceil(k / season).astype(int)))
     cols.append(np.where(k <= year, at(target - year), np.nan))
     cols.append(_window_mean(csum, t - year, lwin) / scale)
-    cols.append(np.where(k <= year, _window_mean(csum, target - year, 1 + lwin // 4) / scale, np.nan))
+    cols.append(
+        np.where(k <= year, _window_mean(csum, target - year, 1 + lwin // 4) / scale, np.nan)
+    )
     cols.append((zsum[t + 1] - zsum[t + 1 - width]) / width)
     when = dates[target]
     cols.append(when.month.to_numpy(float))
@@ -120,8 +122,13 @@ class GlobalBoosting:
         origins = np.full(h, n - 1)
         steps = np.arange(1, h + 1)
         feats, scale = _features(
-            np.concatenate([s.y, np.zeros(h)]), pd.DatetimeIndex(dates), x, origins, steps,
-            self.season, self.lwin,
+            np.concatenate([s.y, np.zeros(h)]),
+            pd.DatetimeIndex(dates),
+            x,
+            origins,
+            steps,
+            self.season,
+            self.lwin,
         )
         feats[:, self.unseen] = 0.0
         return self.model.predict(feats) * scale

@@ -53,6 +53,23 @@ def coverage(y, lo, hi):
     return float(np.mean((y >= np.asarray(lo, float)) & (y <= np.asarray(hi, float))))
 
 
+def _ratio(num, den):
+    """num / den, with 0 / 0 = 0 and x / 0 = inf."""
+    num, den = np.asarray(num, float), np.asarray(den, float)
+    out = np.where(num == 0, 0.0, np.inf)
+    np.divide(num, den, out=out, where=(den != 0) & np.isfinite(den))
+    return out
+
+
+def window_mase(windows, y, yhat, scale):
+    """Mean over windows (integer codes) of each window's MASE."""
+    windows = np.asarray(windows)
+    count = np.bincount(windows)
+    err = np.bincount(windows, np.abs(np.asarray(y, float) - np.asarray(yhat, float))) / count
+    sc = np.bincount(windows, np.nan_to_num(np.asarray(scale, float))) / count
+    return float(np.mean(_ratio(err, sc)[count > 0]))
+
+
 def evaluate(cv, models, levels=()):
     """Metrics per series and model from a cross-validation frame.
 
@@ -60,24 +77,30 @@ def evaluate(cv, models, levels=()):
     own training error, the ``scale`` column); WAPE, sMAPE and bias pool all windows.
     """
     rows = []
-    for uid, part in cv.groupby("unique_id", sort=True):
+    y = cv["y"].to_numpy(float)
+    groups = cv.groupby("unique_id", sort=True).indices
+    windows = pd.factorize(cv["cutoff"])[0]
+    for uid, idx in groups.items():
+        codes = pd.factorize(windows[idx])[0]
         for model in models:
-            if model not in part or part[model].isna().all():
+            if model not in cv:
                 continue
-            per_window = [
-                mase(w["y"], w[model], w["scale"].iloc[0]) for _, w in part.groupby("cutoff")
-            ]
+            yhat = cv[model].to_numpy(float)[idx]
+            if np.isnan(yhat).all():
+                continue
             row = {
                 "unique_id": uid,
                 "model": model,
-                "mase": float(np.mean(per_window)),
-                "wape": wape(part["y"], part[model]),
-                "smape": smape(part["y"], part[model]),
-                "bias": bias(part["y"], part[model]),
+                "mase": window_mase(codes, y[idx], yhat, cv["scale"].to_numpy(float)[idx]),
+                "wape": wape(y[idx], yhat),
+                "smape": smape(y[idx], yhat),
+                "bias": bias(y[idx], yhat),
             }
             for level in levels:
                 lo, hi = f"{model}-lo-{level}", f"{model}-hi-{level}"
-                if lo in part:
-                    row[f"coverage_{level}"] = coverage(part["y"], part[lo], part[hi])
+                if lo in cv:
+                    row[f"coverage_{level}"] = coverage(
+                        y[idx], cv[lo].to_numpy(float)[idx], cv[hi].to_numpy(float)[idx]
+                    )
             rows.append(row)
     return pd.DataFrame(rows)

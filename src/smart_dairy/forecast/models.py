@@ -154,7 +154,7 @@ def theta(y, h, season, x=None, x_future=None, levels=()):
 def ets(y, h, season, x=None, x_future=None, levels=()):
     """Damped additive Holt-Winters (statsmodels), additive season when the history
     holds a season plus ten periods; a fit whose forecasts diverge is refused."""
-    from statsmodels.tsa.holtwinters import ExponentialSmoothing  # noqa: PLC0415
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     y = np.asarray(y, dtype=float)
     if len(y) < 6:
@@ -208,7 +208,7 @@ def arima(y, h, season, x=None, x_future=None, levels=()):
     last season's value plus the predicted change. Otherwise ARIMA(1,1,1) on the
     seasonally adjusted series.
     """
-    from statsmodels.tsa.statespace.sarimax import SARIMAX  # noqa: PLC0415
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     y = np.asarray(y, dtype=float)
     n = len(y)

@@ -27,7 +27,7 @@ class MinMax:
 
 def _cover(values, periods):
     """Sum of the first ``periods`` (possibly fractional) values."""
-    whole = int(math.floor(periods))
+    whole = math.floor(periods)
     total = float(np.sum(values[:whole]))
     if periods > whole and whole < len(values):
         total += float(values[whole]) * (periods - whole)
@@ -59,7 +59,5 @@ def suggest_min_max(mean, upper, lead_time, review_period=1.0, level=95, service
     variance = _cover(sigma**2, lead_time)
     safety = z_score(service_level) * math.sqrt(variance)
     minimum = demand + safety
-    cycle = _cover(mean[int(math.floor(lead_time)) :], review_period) if review_period else 0.0
-    if review_period and lead_time != math.floor(lead_time):
-        cycle = _cover(mean, lead_time + review_period) - demand
+    cycle = _cover(mean, lead_time + review_period) - demand
     return MinMax(demand, safety, minimum, minimum + cycle)

@@ -26,7 +26,11 @@ def test_labels_at_a_cutoff():
     )
     y = customers.labels(orders, CUTOFF)
     assert y.to_dict() == {"back": 0, "gone": 1}
-    assert customers.labels(orders, CUTOFF, active_days=None).to_dict() == {"back": 0, "gone": 1, "quiet": 1}
+    assert customers.labels(orders, CUTOFF, active_days=None).to_dict() == {
+        "back": 0,
+        "gone": 1,
+        "quiet": 1,
+    }
 
 
 def _simulated(n=500, seed=0):
@@ -61,7 +65,9 @@ def test_features_never_read_orders_after_the_cutoff(orders):
 
 
 def test_feature_values_by_hand():
-    orders = _orders([("a", "2026-01-01", 10.0), ("a", "2026-03-01", 30.0), ("a", "2026-03-21", 20.0)])
+    orders = _orders(
+        [("a", "2026-01-01", 10.0), ("a", "2026-03-01", 30.0), ("a", "2026-03-21", 20.0)]
+    )
     row = customers.features(orders, CUTOFF).loc["a"]
     assert row["recency_days"] == 10 and row["tenure_days"] == 89
     # the last 30 days are 2 to 31 March: the order of 1 March is 30 days old
@@ -85,11 +91,14 @@ def test_training_holdout_metrics_and_scores(orders):
 
     scores = customers.score(model, orders, CUTOFF, thresholds=(0.3, 0.6))
     assert scores["probability"].between(0, 1).all()
-    expected_risk = np.select([scores["probability"] >= 0.6, scores["probability"] >= 0.3],
-                              ["high", "medium"], "low")
+    expected_risk = np.select(
+        [scores["probability"] >= 0.6, scores["probability"] >= 0.3], ["high", "medium"], "low"
+    )
     assert (scores["risk"] == expected_risk).all()
     spend = customers.features(orders, CUTOFF).loc[scores.index, "spend_365"]
-    assert scores["revenue_at_risk"].to_numpy() == pytest.approx((scores["probability"] * spend).to_numpy())
+    assert scores["revenue_at_risk"].to_numpy() == pytest.approx(
+        (scores["probability"] * spend).to_numpy()
+    )
     high = scores[scores["risk"] == "high"]
     assert len(high) and high["factors"].map(len).gt(0).mean() > 0.9
     assert all(isinstance(text, str) and text for factors in high["factors"] for text in factors)

@@ -10,7 +10,18 @@ AS_OF = pd.Timestamp("2026-06-30")
 
 def test_quintiles_split_ten_customers_two_per_score():
     assert customers.quintile(range(10)).tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
-    assert customers.quintile(range(10), higher_is_better=False).tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
+    assert customers.quintile(range(10), higher_is_better=False).tolist() == [
+        5,
+        5,
+        4,
+        4,
+        3,
+        3,
+        2,
+        2,
+        1,
+        1,
+    ]
 
 
 def test_equal_values_share_a_score():
@@ -40,7 +51,9 @@ def test_segment_rules(r, f, m, name):
 
 
 def test_every_score_combination_has_a_segment_and_an_action():
-    names = {customers.segment(r, f, m) for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)}
+    names = {
+        customers.segment(r, f, m) for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)
+    }
     assert names == set(customers.SEGMENTS)
 
 

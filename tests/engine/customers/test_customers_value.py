@@ -93,17 +93,29 @@ def test_summary_counts_purchase_days_and_repeat_spend():
     )
     table = customers.summary(orders, "2026-01-31")
     assert table.loc["a"].to_dict() == {
-        "frequency": 2, "recency": 20.0, "T": 30.0, "first_spend": 50.0, "monetary": 35.0,
+        "frequency": 2,
+        "recency": 20.0,
+        "T": 30.0,
+        "first_spend": 50.0,
+        "monetary": 35.0,
     }
     assert table.loc["b", "frequency"] == 0 and table.loc["b", "monetary"] == 0
 
 
 def test_expected_value_is_purchases_times_spend():
     model = value.ValueModel(value.BgNbd(0.5, 5.0, 0.8, 3.0), value.GammaGamma(6.0, 4.0, 15.0))
-    table = pd.DataFrame({"frequency": [3.0, 0.0], "recency": [30.0, 0.0], "T": [40.0, 40.0],
-                          "monetary": [20.0, 0.0]})
+    table = pd.DataFrame(
+        {
+            "frequency": [3.0, 0.0],
+            "recency": [30.0, 0.0],
+            "T": [40.0, 40.0],
+            "monetary": [20.0, 0.0],
+        }
+    )
     got = model.expected_value(table, days=365)
-    purchases = model.bgnbd.expected_purchases(365, table["frequency"], table["recency"], table["T"])
+    purchases = model.bgnbd.expected_purchases(
+        365, table["frequency"], table["recency"], table["T"]
+    )
     spend = model.gamma_gamma.expected_spend(table["frequency"], table["monetary"])
     assert got.to_numpy() == pytest.approx(purchases * spend)
     assert got.iloc[0] > got.iloc[1] > 0

@@ -13,7 +13,9 @@ FAST = ("seasonal_naive", "theta", "croston", "tsb")
 def test_cross_validation_windows_cutoffs_and_scale(long_frame):
     y = np.tile(PATTERN, 9) + np.arange(63) * 0.1
     df = long_frame({"a": y})
-    cv = fc.cross_validation(df, h=7, n_windows=3, step=5, freq="D", models=("seasonal_naive", "theta"))
+    cv = fc.cross_validation(
+        df, h=7, n_windows=3, step=5, freq="D", models=("seasonal_naive", "theta")
+    )
     ds = pd.date_range("2024-01-01", periods=63)
     # last window ends with the history; windows 5 periods apart
     assert sorted(cv["cutoff"].unique()) == [ds[45], ds[50], ds[55]]
@@ -29,8 +31,9 @@ def test_cross_validation_windows_cutoffs_and_scale(long_frame):
 
 
 def test_cross_validation_skips_windows_without_enough_training(long_frame):
-    cv = fc.cross_validation(long_frame({"a": np.arange(20.0)}), h=5, n_windows=4, freq="D",
-                             models=("seasonal_naive",))
+    cv = fc.cross_validation(
+        long_frame({"a": np.arange(20.0)}), h=5, n_windows=4, freq="D", models=("seasonal_naive",)
+    )
     # training lengths 1, 6, 11, 16: only those of at least a season + 2 (9) remain
     assert cv["cutoff"].nunique() == 2
 
@@ -75,8 +78,15 @@ def test_awkward_series_are_handled_and_explained(long_frame):
     smooth = 20 + np.tile(PATTERN, 12) + rng.normal(0, 1, 84)
     returns = smooth - 25 + rng.normal(0, 2, 84)  # dips below zero: returns exceed sales
     intermittent = np.where(rng.random(84) < 0.75, 0.0, rng.poisson(6, 84))
-    df = long_frame({"smooth": smooth, "returns": returns, "intermittent": intermittent,
-                     "constant": np.full(84, 4.0), "short": [3.0, 5, 4]})
+    df = long_frame(
+        {
+            "smooth": smooth,
+            "returns": returns,
+            "intermittent": intermittent,
+            "constant": np.full(84, 4.0),
+            "short": [3.0, 5, 4],
+        }
+    )
     df = df[~((df["unique_id"] == "smooth") & df["ds"].between("2024-02-01", "2024-02-03"))]
     res = fc.forecast(df, 7, "D", models=FAST, categories={"new": "yogurt", "smooth": "yogurt"})
     choices = res.choices.set_index("unique_id")
@@ -111,7 +121,9 @@ def test_weekly_and_monthly_grids(long_frame):
 
 def test_gradient_boosting_learns_across_series(long_frame):
     rng = np.random.default_rng(7)
-    series = {f"s{i}": (i + 1) * (10 + np.tile(PATTERN, 16)) + rng.normal(0, 0.5, 112) for i in range(6)}
+    series = {
+        f"s{i}": (i + 1) * (10 + np.tile(PATTERN, 16)) + rng.normal(0, 0.5, 112) for i in range(6)
+    }
     res = fc.forecast(long_frame(series), 7, "D", models=("seasonal_naive", "gbm"), n_windows=2)
     assert {"gbm"} <= set(res.metrics["model"])
     out = res.forecasts.query("unique_id == 's3'")["forecast"].to_numpy()
@@ -127,8 +139,11 @@ def test_exogenous_columns_need_future_values(long_frame):
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"h": 0}, "horizon"), ({"h": 3, "models": ("prophet",)}, "unknown model"),
-     ({"h": 3, "freq": "H"}, "frequency")],
+    [
+        ({"h": 0}, "horizon"),
+        ({"h": 3, "models": ("prophet",)}, "unknown model"),
+        ({"h": 3, "freq": "H"}, "frequency"),
+    ],
 )
 def test_bad_arguments_are_refused_in_plain_words(long_frame, kwargs, message):
     with pytest.raises(fc.ForecastInputError, match=message):

@@ -54,7 +54,9 @@ def test_weekly_demand_is_spread_over_its_days():
 
 
 def test_expired_lot_is_all_waste_and_negative_stock_is_refused():
-    out = fc.project_expiry([fc.Lot("old", 5, D(2026, 1, 1))], [(D(2026, 1, 1), 100.0)], D(2026, 1, 1))
+    out = fc.project_expiry(
+        [fc.Lot("old", 5, D(2026, 1, 1))], [(D(2026, 1, 1), 100.0)], D(2026, 1, 1)
+    )
     assert out[0].expiring == 5
     with pytest.raises(fc.ForecastInputError, match="negative"):
         fc.project_expiry([fc.Lot("x", -1, D(2026, 1, 9))], [], D(2026, 1, 1))
