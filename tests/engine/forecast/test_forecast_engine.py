@@ -156,3 +156,15 @@ def test_bad_history_is_refused(long_frame):
         fc.forecast(df, 2)
     with pytest.raises(fc.ForecastInputError, match="lacks the column"):
         fc.forecast(df.drop(columns="y"), 2)
+
+
+def test_windows_of_a_panel_share_cutoff_dates(long_frame):
+    long = long_frame({"long": np.tile(PATTERN, 8)}, start="2024-01-01")
+    short = long_frame({"short": np.tile(PATTERN, 3)}, start="2024-02-05")  # same last day
+    cv = fc.cross_validation(
+        pd.concat([long, short]), h=7, n_windows=3, freq="D", models=("seasonal_naive", "gbm")
+    )
+    cut = cv.groupby("unique_id")["cutoff"].unique()
+    assert set(cut["short"]) <= set(cut["long"])
+    assert len(cut["short"]) == 1  # trains on 0, 7 or 14 days: only 14 reaches 7 + 2
+    assert cv["gbm"].notna().all()
