@@ -54,14 +54,17 @@ def main():
         f"  training: churn {t1 - t0:.0f} s ({model.name}, holdout AUC {model.metrics['auc']:.3f}),"
         f" BG/NBD + Gamma-Gamma {t2 - t1:.0f} s"
     )
+    cpu = time.process_time()
     scores = customers.score(model, orders, AS_OF)
     t3 = time.perf_counter()
     values = value_model.expected_value(customers.summary(orders, AS_OF), days=365)
     t4 = time.perf_counter()
+    cpu = time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"  scoring: churn with factors {t3 - t2:.0f} s for {len(scores)} active customers, "
-        f"12-month value {t4 - t3:.1f} s for {len(values)}; together {t4 - t2:.0f} s"
+        f"12-month value {t4 - t3:.1f} s for {len(values)}; together {t4 - t2:.0f} s "
+        f"({cpu:.0f} s of CPU)"
     )
     print(f"  peak memory {peak:.0f} MB; risk levels {scores['risk'].value_counts().to_dict()}")
 

@@ -44,6 +44,10 @@ def main():
     started = time.perf_counter()
     res = fc.forecast(df, 28, "D", n_windows=3, n_jobs=args.jobs)
     elapsed = time.perf_counter() - started
+    cpu = sum(
+        resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
@@ -54,6 +58,7 @@ def main():
         f"  wall time {elapsed:.0f} s ({elapsed / 60:.1f} min); peak memory {own:.0f} MB "
         f"(main), {workers:.0f} MB (largest worker)"
     )
+    print(f"  CPU time {cpu / 60:.1f} min over all processes (the wall time depends on the load)")
     print(f"  forecast rows {len(res.forecasts)}, backtest rows {len(res.cv)}")
     print(f"  models chosen: {res.choices['model'].value_counts().to_dict()}")
     print(f"  median backtest MASE of the choice {res.choices['mase'].median():.3f}")

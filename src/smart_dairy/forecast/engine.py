@@ -320,7 +320,9 @@ def forecast(
 
     ``future`` holds the exogenous columns over the horizon when the history has
     any. ``categories`` maps series to a category; a series named there without
-    history (a new product) gets the mean forecast of its category's series.
+    history (a new product) gets the mean forecast of its category's series. Net
+    history with returns (negative values) is modelled as it is; forecasts and
+    bounds are clipped at zero.
     """
     _check_args(h, n_windows, models)
     if "seasonal_naive" not in models:
@@ -400,7 +402,7 @@ def forecast(
         dates = frame.future_dates(s.ds[-1], h, freq)
         info = choices[uid]
         if info["model"] == "constant":
-            mean = np.full(h, s.y[0])
+            mean = np.full(h, max(s.y[0], 0.0))
             bands = dict.fromkeys(levels, (mean, mean))
             info["intervals"] = "none (constant)"
         else:
