@@ -56,7 +56,7 @@ def holt_winters(y):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--inner-windows", type=int, default=4)
+    parser.add_argument("--inner-windows", type=int, default=8)
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args()
     df = load()

@@ -71,8 +71,10 @@ def _decompose(y, season):
     ``indices[t % season]`` belongs to period ``t``, multiplicative flag).
     """
     n = len(y)
-    if season < 2 or n < 2 * season:
+    if season < 2 or n < season + 10:
         return None
+    if n < 2 * season:
+        return _one_season_indices(y, season) if _seasonal_differencing(y, season) else None
     yc = y - y.mean()
     denom = np.sum(yc**2)
     if denom == 0:
@@ -93,6 +95,21 @@ def _decompose(y, season):
     ratio = y / trend if multiplicative else y - trend
     idx = np.arange(n) % season
     indices = np.array([np.mean(ratio[valid & (idx == k)]) for k in range(season)])
+    if multiplicative:
+        indices /= indices.mean()
+    else:
+        indices -= indices.mean()
+    return indices, multiplicative
+
+
+def _one_season_indices(y, season):
+    """Seasonal indices from less than two seasons: the deviations from a linear
+    trend, averaged per position of the season."""
+    t = np.arange(len(y))
+    trend = np.polyval(np.polyfit(t, y, 1), t)
+    multiplicative = bool(np.all(y > 0) and np.all(trend > 0))
+    ratio = y / trend if multiplicative else y - trend
+    indices = np.bincount(t % season, ratio, season) / np.bincount(t % season, None, season)
     if multiplicative:
         indices /= indices.mean()
     else:

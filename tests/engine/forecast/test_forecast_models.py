@@ -80,3 +80,12 @@ def test_divergent_forecasts_are_refused():
         models.check_forecast(np.array([1.0, 2.0, 3.0]), np.array([4.0, 1e6]), "test")
     with pytest.raises(models.ModelFailure, match="non-finite"):
         models.check_forecast(np.array([1.0, 2.0]), np.array([np.nan]), "test")
+
+
+@pytest.mark.parametrize("model", ["theta", "arima"])
+def test_season_found_in_less_than_two_seasons(model):
+    rng = np.random.default_rng(8)
+    pattern = 50 + 20 * np.sin(2 * np.pi * np.arange(20) / 20)
+    y = np.tile(pattern, 2)[:34] + rng.normal(0, 0.5, 34)  # 1.7 seasons of 20 periods
+    mean = models.LOCAL_MODELS[model](y, 6, 20).mean
+    assert np.abs(mean - pattern[14:20]).max() < 3.0
