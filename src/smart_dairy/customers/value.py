@@ -69,8 +69,9 @@ class BgNbd:
         return 1 + ratio * ((alpha + T) / (alpha + tx)) ** (r + x)
 
 
-def bgnbd_log_likelihood(params, frequency, recency, T):
-    """Total log-likelihood of (r, alpha, a, b) (FHL 2005, eq. 6)."""
+def bgnbd_log_likelihood(params, frequency, recency, T, weights=None):
+    """Total log-likelihood of (r, alpha, a, b) (FHL 2005, eq. 6); ``weights`` count
+    customers sharing one (x, t_x, T)."""
     r, alpha, a, b = params
     x, tx, T = frequency, recency, T
     common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
@@ -84,7 +85,8 @@ def bgnbd_log_likelihood(params, frequency, recency, T):
             - (r + x) * np.log(alpha + tx),
             -np.inf,
         )
-    return float(np.sum(common + np.logaddexp(term1, term2)))
+    ll = common + np.logaddexp(term1, term2)
+    return float(np.sum(ll if weights is None else weights * ll))
 
 
 def fit_bgnbd(frequency, recency, T, penalizer=0.0):
@@ -95,9 +97,13 @@ def fit_bgnbd(frequency, recency, T, penalizer=0.0):
     if np.any(tx > T) or np.any(x < 0):
         raise CustomerInputError("recency cannot exceed T and frequency cannot be negative")
 
+    n = len(x)
+    # Customers with the same history share one likelihood term: fit on unique rows.
+    (x, tx, T), weights = _unique_rows(x, tx, T)
+
     def loss(logp):
         p = np.exp(logp)
-        return -bgnbd_log_likelihood(p, x, tx, T) / len(x) + penalizer * np.sum(p**2)
+        return -bgnbd_log_likelihood(p, x, tx, T, weights) / n + penalizer * np.sum(p**2)
 
     start = np.log([1.0, max(float(np.mean(T)), 1.0) / 10, 1.0, 1.0])
     res = optimize.minimize(
@@ -105,6 +111,11 @@ def fit_bgnbd(frequency, recency, T, penalizer=0.0):
     )
     res = optimize.minimize(loss, res.x, method="L-BFGS-B")
     return BgNbd(*np.exp(res.x))
+
+
+def _unique_rows(*columns):
+    rows, counts = np.unique(np.column_stack(columns), axis=0, return_counts=True)
+    return tuple(rows.T), counts.astype(float)
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,10 @@ def test_expected_value_is_purchases_times_spend():
     spend = model.gamma_gamma.expected_spend(table["frequency"], table["monetary"])
     assert got.to_numpy() == pytest.approx(purchases * spend)
     assert got.iloc[0] > got.iloc[1] > 0
+
+
+def test_shared_histories_count_by_weight():
+    x, tx, T = np.array([0.0, 2.0, 2.0]), np.array([0.0, 10.0, 10.0]), np.array([30.0, 30.0, 30.0])
+    params = [0.5, 5.0, 0.8, 3.0]
+    weighted = value.bgnbd_log_likelihood(params, x[:2], tx[:2], T[:2], np.array([1.0, 2.0]))
+    assert weighted == pytest.approx(value.bgnbd_log_likelihood(params, x, tx, T))
