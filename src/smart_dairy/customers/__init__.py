@@ -1,0 +1,33 @@
+"""Customer analytics on plain order tables (``customer_id``, ``date``, ``amount``):
+RFM segments, lifecycle and health, 60-day churn, and expected value from BG/NBD and
+Gamma-Gamma. Framework-free: pandas frames in, pandas frames out."""
+
+from .churn import ChurnModel, dataset, features, labels, risk_level, score, train
+from .errors import CustomerInputError
+from .rfm import SEGMENTS, STAGES, health, kmeans, quintile, rfm, segment
+from .value import BgNbd, GammaGamma, ValueModel, fit_bgnbd, fit_gamma_gamma, fit_value, summary
+
+__all__ = [
+    "SEGMENTS",
+    "STAGES",
+    "BgNbd",
+    "ChurnModel",
+    "CustomerInputError",
+    "GammaGamma",
+    "ValueModel",
+    "dataset",
+    "features",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
+    "fit_value",
+    "health",
+    "kmeans",
+    "labels",
+    "quintile",
+    "rfm",
+    "risk_level",
+    "score",
+    "segment",
+    "summary",
+    "train",
+]

@@ -1,0 +1,128 @@
+"""BG/NBD and Gamma-Gamma: parameters recovered from data simulated with known ones."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from smart_dairy import customers
+from smart_dairy.customers import value
+
+
+def _simulate_bgnbd(n, r, alpha, a, b, T, rng):
+    """x, t_x per customer over (0, T] under BG/NBD (Fader, Hardie & Lee 2005)."""
+    lam = rng.gamma(r, 1 / alpha, n)
+    p = rng.beta(a, b, n)
+    freq, rec = np.zeros(n), np.zeros(n)
+    for i in range(n):
+        t = 0.0
+        while True:
+            t += rng.exponential(1 / lam[i])
+            if t > T:
+                break
+            freq[i] += 1
+            rec[i] = t
+            if rng.random() < p[i]:
+                break
+    return freq, rec, np.full(n, T)
+
+
+def test_bgnbd_parameters_are_recovered():
+    rng = np.random.default_rng(11)
+    truth = {"r": 0.5, "alpha": 5.0, "a": 0.8, "b": 3.0}
+    x, tx, T = _simulate_bgnbd(6000, **truth, T=60.0, rng=rng)
+    fit = customers.fit_bgnbd(x, tx, T)
+    assert fit.r == pytest.approx(truth["r"], rel=0.15)
+    assert fit.alpha == pytest.approx(truth["alpha"], rel=0.2)
+    assert fit.a == pytest.approx(truth["a"], rel=0.35)
+    assert fit.b == pytest.approx(truth["b"], rel=0.4)
+    # the fitted likelihood beats the true parameters' (it is the maximum)
+    assert value.bgnbd_log_likelihood([fit.r, fit.alpha, fit.a, fit.b], x, tx, T) >= (
+        value.bgnbd_log_likelihood(list(truth.values()), x, tx, T)
+    )
+
+
+def test_bgnbd_predictions_track_a_simulated_future():
+    rng = np.random.default_rng(12)
+    truth = value.BgNbd(r=0.6, alpha=4.0, a=0.7, b=2.5)
+    lam = rng.gamma(truth.r, 1 / truth.alpha, 4000)
+    p = rng.beta(truth.a, truth.b, 4000)
+    # simulate 40 periods of calibration and 40 of holdout in one go
+    cal, hold, rec = np.zeros(4000), np.zeros(4000), np.zeros(4000)
+    for i in range(4000):
+        t, alive = 0.0, True
+        while alive:
+            t += rng.exponential(1 / lam[i])
+            if t > 80:
+                break
+            if t <= 40:
+                cal[i] += 1
+                rec[i] = t
+            else:
+                hold[i] += 1
+            alive = rng.random() >= p[i]
+    expected = truth.expected_purchases(40, cal, rec, np.full(4000, 40.0))
+    assert expected.sum() == pytest.approx(hold.sum(), rel=0.08)
+    assert truth.p_alive(0, 0, 40) == 1.0
+
+
+def test_gamma_gamma_parameters_are_recovered():
+    rng = np.random.default_rng(13)
+    p, q, v = 6.0, 4.0, 15.0
+    n = 4000
+    x = rng.integers(1, 10, n).astype(float)
+    nu = rng.gamma(q, 1 / v, n)
+    spend = np.array([rng.gamma(p, 1 / nu[i], int(x[i])).mean() for i in range(n)])
+    fit = customers.fit_gamma_gamma(x, spend)
+    assert fit.p == pytest.approx(p, rel=0.15)
+    assert fit.q == pytest.approx(q, rel=0.25)
+    assert fit.v == pytest.approx(v, rel=0.35)
+    # no repeat purchases: the population mean spend
+    assert fit.expected_spend(0, 0) == pytest.approx(fit.p * fit.v / (fit.q - 1))
+
+
+def test_summary_counts_purchase_days_and_repeat_spend():
+    orders = pd.DataFrame(
+        [
+            ("a", "2026-01-01", 50.0),
+            ("a", "2026-01-11", 10.0),
+            ("a", "2026-01-11", 20.0),  # same day: one purchase of 30
+            ("a", "2026-01-21", 40.0),
+            ("b", "2026-01-31", 25.0),
+            ("b", "2026-03-01", 99.0),  # after the calibration date
+        ],
+        columns=["customer_id", "date", "amount"],
+    )
+    table = customers.summary(orders, "2026-01-31")
+    assert table.loc["a"].to_dict() == {
+        "frequency": 2,
+        "recency": 20.0,
+        "T": 30.0,
+        "first_spend": 50.0,
+        "monetary": 35.0,
+    }
+    assert table.loc["b", "frequency"] == 0 and table.loc["b", "monetary"] == 0
+
+
+def test_expected_value_is_purchases_times_spend():
+    model = value.ValueModel(value.BgNbd(0.5, 5.0, 0.8, 3.0), value.GammaGamma(6.0, 4.0, 15.0))
+    table = pd.DataFrame(
+        {
+            "frequency": [3.0, 0.0],
+            "recency": [30.0, 0.0],
+            "T": [40.0, 40.0],
+            "monetary": [20.0, 0.0],
+        }
+    )
+    got = model.expected_value(table, days=365)
+    purchases = model.bgnbd.expected_purchases(
+        365, table["frequency"], table["recency"], table["T"]
+    )
+    spend = model.gamma_gamma.expected_spend(table["frequency"], table["monetary"])
+    assert got.to_numpy() == pytest.approx(purchases * spend)
+    assert got.iloc[0] > got.iloc[1] > 0
+
+
+def test_shared_histories_count_by_weight():
+    x, tx, T = np.array([0.0, 2.0, 2.0]), np.array([0.0, 10.0, 10.0]), np.array([30.0, 30.0, 30.0])
+    params = [0.5, 5.0, 0.8, 3.0]
+    weighted = value.bgnbd_log_likelihood(params, x[:2], tx[:2], T[:2], np.array([1.0, 2.0]))
+    assert weighted == pytest.approx(value.bgnbd_log_likelihood(params, x, tx, T))

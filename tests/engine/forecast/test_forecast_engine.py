@@ -1,0 +1,170 @@
+"""Rolling-origin backtest, automatic choice, intervals and the awkward series."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from smart_dairy import forecast as fc
+from smart_dairy.forecast import metrics
+
+PATTERN = np.array([10.0, 12, 15, 11, 9, 20, 25])
+FAST = ("seasonal_naive", "theta", "croston", "tsb")
+
+
+def test_cross_validation_windows_cutoffs_and_scale(long_frame):
+    y = np.tile(PATTERN, 9) + np.arange(63) * 0.1
+    df = long_frame({"a": y})
+    cv = fc.cross_validation(
+        df, h=7, n_windows=3, step=5, freq="D", models=("seasonal_naive", "theta")
+    )
+    ds = pd.date_range("2024-01-01", periods=63)
+    # last window ends with the history; windows 5 periods apart
+    assert sorted(cv["cutoff"].unique()) == [ds[45], ds[50], ds[55]]
+    assert len(cv) == 21
+    last = cv[cv["cutoff"] == ds[55]]
+    assert last["ds"].tolist() == list(ds[56:63])
+    assert last["y"].tolist() == pytest.approx(y[56:63].tolist())
+    assert last["scale"].iloc[0] == pytest.approx(metrics.naive_scale(y[:56], 7))
+    # seasonal naive at the cutoff repeats the 7 days before it
+    assert last["seasonal_naive"].tolist() == pytest.approx(y[49:56].tolist())
+    assert {"seasonal_naive-lo-80", "seasonal_naive-hi-95", "theta"} <= set(cv.columns)
+    assert "theta-lo-80" not in cv.columns  # Theta has no intervals of its own
+
+
+def test_cross_validation_skips_windows_without_enough_training(long_frame):
+    cv = fc.cross_validation(
+        long_frame({"a": np.arange(20.0)}), h=5, n_windows=4, freq="D", models=("seasonal_naive",)
+    )
+    # training lengths 1, 6, 11, 16: only those of at least a season + 2 (9) remain
+    assert cv["cutoff"].nunique() == 2
+
+
+def test_seasonal_naive_is_kept_when_nothing_beats_it(long_frame):
+    df = long_frame({"a": np.tile(PATTERN, 10)})
+    res = fc.forecast(df, 7, "D", models=("seasonal_naive", "theta"))
+    choice = res.choices.set_index("unique_id").loc["a"]
+    assert choice["model"] == "seasonal_naive"
+    assert choice["reason"].startswith("seasonal naive kept")
+    assert res.forecasts["forecast"].tolist() == pytest.approx(PATTERN.tolist())
+
+
+def test_a_better_model_wins_and_says_why(long_frame):
+    rng = np.random.default_rng(4)
+    y = 100 + np.cumsum(rng.normal(0, 1, 120)) * 0.2 + rng.normal(0, 3, 120)  # noisy level
+    res = fc.forecast(long_frame({"a": y}), 7, "D", models=("seasonal_naive", "theta"))
+    choice = res.choices.iloc[0]
+    assert choice["model"] in ("theta", "ensemble")
+    assert "backtest MASE" in choice["reason"]
+    naive = res.metrics.query("model == 'seasonal_naive'")["mase"].iloc[0]
+    assert choice["mase"] < naive
+
+
+def test_intervals_cover_simulated_futures(long_frame):
+    rng = np.random.default_rng(5)
+    n, h, k = 140, 14, 30
+    full = {f"s{i}": 50 + np.tile(PATTERN, 30)[: n + h] + rng.normal(0, 4, n + h) for i in range(k)}
+    df = long_frame({u: v[:n] for u, v in full.items()})
+    res = fc.forecast(df, h, "D", models=("seasonal_naive", "theta"), n_windows=4)
+    out = res.forecasts.sort_values(["unique_id", "ds"])
+    actual = np.concatenate([full[u][n:] for u in sorted(full)])
+    cover80 = metrics.coverage(actual, out["lo-80"], out["hi-80"])
+    cover95 = metrics.coverage(actual, out["lo-95"], out["hi-95"])
+    assert 0.70 <= cover80 <= 0.92
+    assert 0.88 <= cover95 <= 1.0
+    assert (out["lo-95"] <= out["lo-80"]).all() and (out["hi-80"] <= out["hi-95"]).all()
+
+
+def test_awkward_series_are_handled_and_explained(long_frame):
+    rng = np.random.default_rng(6)
+    smooth = 20 + np.tile(PATTERN, 12) + rng.normal(0, 1, 84)
+    returns = smooth - 25 + rng.normal(0, 2, 84)  # dips below zero: returns exceed sales
+    intermittent = np.where(rng.random(84) < 0.75, 0.0, rng.poisson(6, 84))
+    df = long_frame(
+        {
+            "smooth": smooth,
+            "returns": returns,
+            "intermittent": intermittent,
+            "constant": np.full(84, 4.0),
+            "short": [3.0, 5, 4],
+        }
+    )
+    df = df[~((df["unique_id"] == "smooth") & df["ds"].between("2024-02-01", "2024-02-03"))]
+    res = fc.forecast(df, 7, "D", models=FAST, categories={"new": "yogurt", "smooth": "yogurt"})
+    choices = res.choices.set_index("unique_id")
+    assert choices.loc["constant", "model"] == "constant"
+    assert (res.forecasts.query("unique_id == 'constant'")["forecast"] == 4.0).all()
+    assert choices.loc["short", "reason"].startswith("short history (3 periods")
+    assert choices.loc["intermittent", "reason"].startswith("intermittent (")
+    assert choices.loc["new", "model"] == "category profile"
+    assert "category yogurt (1 series)" in choices.loc["new", "reason"]
+    new = res.forecasts.query("unique_id == 'new'")["forecast"].to_numpy()
+    assert new == pytest.approx(res.forecasts.query("unique_id == 'smooth'")["forecast"].to_numpy())
+    assert (res.forecasts[["forecast", "lo-80", "lo-95"]] >= 0).all().all()
+    assert res.forecasts.groupby("unique_id").size().eq(7).all()
+    assert choices["reason"].str.len().gt(10).all()
+
+
+def test_gaps_are_zero_demand_or_interpolated_production(long_frame):
+    df = long_frame({"a": [5.0, 7.0, 9.0]})
+    df = df[df["ds"] != pd.Timestamp("2024-01-02")]
+    assert fc.frame.split(df, "D")["a"].y.tolist() == [5.0, 0.0, 9.0]
+    assert fc.frame.split(df, "D", fill="interpolate")["a"].y.tolist() == [5.0, 7.0, 9.0]
+
+
+def test_weekly_and_monthly_grids(long_frame):
+    weekly = long_frame({"w": np.arange(1.0, 31)}, start="2024-01-07", freq="7D")
+    res = fc.forecast(weekly, 3, "W", models=("seasonal_naive", "theta"))
+    assert res.forecasts["ds"].tolist() == list(pd.date_range("2024-08-04", periods=3, freq="7D"))
+    monthly = long_frame({"m": np.arange(1.0, 31)}, start="2022-01-15", freq="30D")
+    split = fc.frame.split(monthly, "MS")["m"]
+    assert split.ds[0] == pd.Timestamp("2022-01-01") and split.ds.freqstr == "MS"
+
+
+def test_gradient_boosting_learns_across_series(long_frame):
+    rng = np.random.default_rng(7)
+    series = {
+        f"s{i}": (i + 1) * (10 + np.tile(PATTERN, 16)) + rng.normal(0, 0.5, 112) for i in range(6)
+    }
+    res = fc.forecast(long_frame(series), 7, "D", models=("seasonal_naive", "gbm"), n_windows=2)
+    assert {"gbm"} <= set(res.metrics["model"])
+    out = res.forecasts.query("unique_id == 's3'")["forecast"].to_numpy()
+    assert out == pytest.approx(4 * (10 + PATTERN), rel=0.1)
+
+
+def test_exogenous_columns_need_future_values(long_frame):
+    df = long_frame({"a": np.arange(40.0)})
+    df["promo"] = 0.0
+    with pytest.raises(fc.ForecastInputError, match="future values"):
+        fc.forecast(df, 3, "D", models=("seasonal_naive",))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"h": 0}, "horizon"),
+        ({"h": 3, "models": ("prophet",)}, "unknown model"),
+        ({"h": 3, "freq": "H"}, "frequency"),
+    ],
+)
+def test_bad_arguments_are_refused_in_plain_words(long_frame, kwargs, message):
+    with pytest.raises(fc.ForecastInputError, match=message):
+        fc.forecast(long_frame({"a": np.arange(30.0)}), **kwargs)
+
+
+def test_bad_history_is_refused(long_frame):
+    df = long_frame({"a": [1.0, np.nan, 3.0]})
+    with pytest.raises(fc.ForecastInputError, match="not finite"):
+        fc.forecast(df, 2)
+    with pytest.raises(fc.ForecastInputError, match="lacks the column"):
+        fc.forecast(df.drop(columns="y"), 2)
+
+
+def test_windows_of_a_panel_share_cutoff_dates(long_frame):
+    long = long_frame({"long": np.tile(PATTERN, 8)}, start="2024-01-01")
+    short = long_frame({"short": np.tile(PATTERN, 3)}, start="2024-02-05")  # same last day
+    cv = fc.cross_validation(
+        pd.concat([long, short]), h=7, n_windows=3, freq="D", models=("seasonal_naive", "gbm")
+    )
+    cut = cv.groupby("unique_id")["cutoff"].unique()
+    assert set(cut["short"]) <= set(cut["long"])
+    assert len(cut["short"]) == 1  # trains on 0, 7 or 14 days: only 14 reaches 7 + 2
+    assert cv["gbm"].notna().all()
