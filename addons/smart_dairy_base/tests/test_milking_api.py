@@ -1,12 +1,13 @@
 import datetime
-import json
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .json2 import Json2Mixin
+
 
 @tagged("post_install", "-at_install")
-class TestMilkingJson2(HttpCase):
+class TestMilkingJson2(Json2Mixin, HttpCase):
     """Milkings created over the JSON-2 API meet the same limits as in the forms."""
 
     def test_implausible_milking_refused_over_json2(self):
@@ -22,17 +23,11 @@ class TestMilkingJson2(HttpCase):
         cow = self.env["smart.dairy.animal"].create(
             {"ear_tag": "API-1", "name": "Juno", "farm_id": farm.id, "status": "lactating"}
         )
-        expiry = datetime.datetime.now() + datetime.timedelta(days=1)
-        key = self.env["res.users.apikeys"].with_user(user)._generate("rpc", "test", expiry)
         today = fields.Date.context_today(self.env["smart.dairy.milking"].with_user(user))
 
         def create(**values):
             vals = {"animal_id": cow.id, "session": "morning", "volume": 12.0, **values}
-            return self.url_open(
-                "/json/2/smart.dairy.milking/create",
-                data=json.dumps({"vals_list": [vals]}),
-                headers={"Authorization": f"bearer {key}", "Content-Type": "application/json"},
-            )
+            return self.json2(user, "smart.dairy.milking", "create", {"vals_list": [vals]})
 
         far = today + datetime.timedelta(days=400)
         response = create(date=far.isoformat())

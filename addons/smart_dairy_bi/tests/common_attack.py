@@ -1,8 +1,7 @@
-import datetime
-import json
-
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user
+
+from odoo.addons.smart_dairy_base.tests.json2 import Json2Mixin
 
 GROUPS = {
     "user": "base.group_user,smart_dairy_base.group_smart_dairy_user",
@@ -11,7 +10,7 @@ GROUPS = {
 }
 
 
-class AttackCase(HttpCase):
+class AttackCase(Json2Mixin, HttpCase):
     """Two companies and the suite's roles in each, calling the JSON-2 API over real
     HTTP with their own API keys, as an attacker would."""
 
@@ -28,10 +27,6 @@ class AttackCase(HttpCase):
         cls.admin = cls.env.ref("base.user_admin")
         cls.admin.company_ids = [Command.link(cls.company_a.id), Command.link(cls.company_b.id)]
 
-    def setUp(self):
-        super().setUp()
-        self.keys = {}  # API keys live in the test's transaction
-
     @classmethod
     def _user(cls, login, role, company):
         return new_test_user(
@@ -39,27 +34,9 @@ class AttackCase(HttpCase):
             company_ids=[Command.set(company.ids)], company_id=company.id,
         )  # fmt: skip
 
-    def key(self, user):
-        if user not in self.keys:
-            expiry = datetime.datetime.now() + datetime.timedelta(days=1)
-            self.keys[user] = (
-                self.env["res.users.apikeys"].with_user(user)._generate("rpc", "attack", expiry)
-            )
-        return self.keys[user]
-
     def call(self, user, model, method, **params):
         """POST /json/2/<model>/<method> with ``user``'s API key; the response."""
-        self.env.flush_all()
-        response = self.url_open(
-            f"/json/2/{model}/{method}",
-            data=json.dumps(params),
-            headers={
-                "Authorization": f"bearer {self.key(user)}",
-                "Content-Type": "application/json",
-            },
-        )
-        self.env.invalidate_all()
-        return response
+        return self.json2(user, model, method, params)
 
     def assertRefused(self, response, status=403):
         """The call was refused with ``status`` and a JSON error body; its message."""

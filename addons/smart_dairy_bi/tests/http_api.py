@@ -1,30 +1,14 @@
-import datetime
-import json
-
 from odoo.tests import HttpCase
 
+from odoo.addons.smart_dairy_base.tests.json2 import Json2Mixin
 
-class Json2Case(HttpCase):
-    """Calls of the JSON-2 API over real HTTP, with an API key of ``self.user``."""
 
-    def api_key(self, user):
-        keys = self.__dict__.setdefault("_api_keys", {})
-        if user not in keys:
-            expiry = datetime.datetime.now() + datetime.timedelta(days=1)
-            keys[user] = (
-                self.env["res.users.apikeys"].with_user(user)._generate("rpc", "test", expiry)
-            )
-        return keys[user]
+class Json2Case(Json2Mixin, HttpCase):
+    """Calls of the JSON-2 API over real HTTP, by default as ``self.user``."""
 
     def call(self, model, method, body, user=None):
         """POST a body (an object, or raw text) to /json/2/<model>/<method>."""
-        data = body if isinstance(body, str) else json.dumps(body)
-        key = self.api_key(user or self.user)
-        return self.url_open(
-            f"/json/2/{model}/{method}",
-            data=data,
-            headers={"Authorization": f"bearer {key}", "Content-Type": "application/json"},
-        )
+        return self.json2(user or self.user, model, method, body)
 
     def assertJsonError(self, response, status=None, field=None):
         """A 4xx answer with a JSON body, no traceback; its field when given."""

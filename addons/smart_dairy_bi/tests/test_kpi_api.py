@@ -1,8 +1,7 @@
-import datetime
-import json
-
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.smart_dairy_base.tests.json2 import Json2Mixin
 
 from .common import KpiCase
 
@@ -35,7 +34,7 @@ class TestKpiQuery(KpiCase):
 
 
 @tagged("post_install", "-at_install")
-class TestKpiJson2(HttpCase):
+class TestKpiJson2(Json2Mixin, HttpCase):
     def test_json2_api_with_api_key(self):
         user = self.env["res.users"].create(
             {
@@ -45,31 +44,27 @@ class TestKpiJson2(HttpCase):
                 "group_ids": [(4, self.env.ref("smart_dairy_base.group_smart_dairy_user").id)],
             }
         )
-        expiry = datetime.datetime.now() + datetime.timedelta(days=1)
-        key = self.env["res.users.apikeys"].with_user(user)._generate("rpc", "test", expiry)
         today = "2025-01-31"
-        response = self.url_open(
-            "/json/2/smart.dairy.kpi/get_values",
-            data=json.dumps(
-                {
-                    "codes": ["ORDERS", "NET_REVENUE"],
-                    "grain": "month",
-                    "date_from": "2025-01-01",
-                    "date_to": today,
-                }
-            ),
-            headers={"Authorization": f"bearer {key}", "Content-Type": "application/json"},
+        response = self.json2(
+            user,
+            "smart.dairy.kpi",
+            "get_values",
+            {
+                "codes": ["ORDERS", "NET_REVENUE"],
+                "grain": "month",
+                "date_from": "2025-01-01",
+                "date_to": today,
+            },
         )
         self.assertEqual(response.status_code, 200, response.text)
         body = response.json()
         self.assertEqual(set(body), {"ORDERS", "NET_REVENUE"})
         self.assertEqual(body["ORDERS"]["points"][0]["period_start"], "2025-01-01")
-        bad = self.url_open(
-            "/json/2/smart.dairy.kpi/get_values",
-            data=json.dumps(
-                {"codes": ["NOPE"], "grain": "day", "date_from": today, "date_to": today}
-            ),
-            headers={"Authorization": f"bearer {key}", "Content-Type": "application/json"},
+        bad = self.json2(
+            user,
+            "smart.dairy.kpi",
+            "get_values",
+            {"codes": ["NOPE"], "grain": "day", "date_from": today, "date_to": today},
         )
         self.assertEqual(bad.status_code, 422, bad.text)
         self.assertEqual(bad.json()["field"], "codes")
