@@ -1,8 +1,9 @@
 """ERP-side demo data: dairy catalogue, customers, two years of sales, bills and stock.
 
-Order counts follow a growth trend, a weekly pattern (no Sunday deliveries) and a
-yearly cycle with a December boost; some categories have their own season and a
-few promotion weeks discount one category and lift its sales. Every customer
+Each customer orders at a regular cadence (no Sunday orders, few on Saturdays);
+quantities follow a growth trend and a yearly cycle with a December boost; some
+categories have their own season and a few promotion weeks discount one category
+and lift its sales. Every customer
 orders at least once in every full month, except the largest customers of one
 region, lost to a competitor since the start of last month (a sales dip).
 Invoices are paid according to each customer's payment habit, so some stay open
@@ -214,15 +215,51 @@ def _sales_dip(settings, demo, habits):
     demo.lost_since = _month_start(demo.end, dip["months"] - 1)
 
 
-def _order(rng, cfg, ref, customer, habit, day, today, promos):
-    """Order ``ref`` of ``customer``, placed on ``day``."""
+def _schedule(rng, cfg, demo, habits):
+    """(day, customer) of every order: each customer orders at a regular cadence
+    with a day or two of jitter. No order falls on a Sunday (moved to Monday) and
+    most Saturday orders move to Friday, following the weekly pattern."""
+    keep_saturday = cfg["weekly"][5] / cfg["weekly"][4]
+    lost = set(demo.lost_customers)
+    drafts = []
+    for customer in demo.customers:
+        interval = 7.0 / habits[customer.ref][0]
+        day = demo.start + timedelta(days=rng.randrange(round(interval)))
+        while day <= demo.end:
+            placed = day
+            if placed.weekday() == 6:
+                placed += timedelta(days=1)
+            elif placed.weekday() == 5 and rng.random() > keep_saturday:
+                placed -= timedelta(days=1)
+            if customer.ref in lost and placed >= demo.lost_since:
+                break
+            if demo.start <= placed <= demo.end:
+                drafts.append((placed, customer))
+            day += timedelta(days=max(1, round(interval + rng.gauss(0.0, cfg["cadence_sd_days"]))))
+    return drafts
+
+
+def _order(rng, cfg, ref, customer, habit, day, demo, promos):
+    """Order ``ref`` of ``customer``, placed on ``day``: a few products of the
+    customer's assortment, in quantities that follow the season, the December
+    boost, the growth trend and promotions (fewer lines, more of each)."""
     _rate, size, assortment = habit
     doy = day.timetuple().tm_yday
     promo = promos.get(day.isocalendar()[1])
     seasons = cfg["category_seasonality"]
     spec = cfg["channels"][customer.channel]
-    count = rng.choices(range(spec["lines"][0], spec["lines"][1] + 1), spec["line_weights"])
-    count = min(count[0], len(assortment))
+    yearly = cfg["yearly"]
+    level = (
+        cyclic(doy, yearly["peak_doy"], yearly["amplitude"])
+        * (1.0 + yearly["december_boost"] * bump(doy, 355, 10))
+        * (1.0 + cfg["trend_per_year"] * ((day - demo.start).days / 365.0 - 0.5))
+        * (promo["uplift"] if promo else 1.0)
+    )
+    sizes = range(spec["lines"][0], spec["lines"][1] + 1)
+    usual = sum(n * w for n, w in zip(sizes, spec["line_weights"], strict=True))
+    usual /= sum(spec["line_weights"])
+    count = min(rng.choices(sizes, spec["line_weights"])[0], len(assortment))
+    level *= usual / count
     weights = []
     for product in assortment:
         weight = product["popularity"]
@@ -241,7 +278,7 @@ def _order(rng, cfg, ref, customer, habit, day, today, promos):
     order_promo = None
     for product in sorted(picked, key=lambda p: p["code"]):
         season = seasons.get(product["category"])
-        raw = product["base_qty"] * spec["qty_factor"] * size
+        raw = product["base_qty"] * spec["qty_factor"] * size * level
         raw *= math.exp(rng.gauss(0.0, cfg["qty_sigma"]))
         if season:
             raw *= cyclic(doy, season["peak_doy"], season["amplitude"])
@@ -253,7 +290,7 @@ def _order(rng, cfg, ref, customer, habit, day, today, promos):
         lines.append(OrderLineRow(product["code"], _quantity(product, raw), discount))
     moment = time(rng.randint(*cfg["order_hours"]), rng.randint(0, 59))
     lead = rng.randint(*cfg["delivery_lead_days"][customer.channel])
-    delivery = min(day + timedelta(days=lead), today)
+    delivery = min(day + timedelta(days=lead), demo.end)
     return OrderRow(
         ref=ref,
         customer_ref=customer.ref,
@@ -302,37 +339,15 @@ def generate_erp_demo(today: date, seed: int | None = None, settings: dict | Non
             assortment,
         )
 
-    weekly = cfg["weekly"]
-    weekly_norm = [w * len(weekly) / sum(weekly) for w in weekly]
-    yearly = cfg["yearly"]
     promos = _promotions_by_week(cfg)
     _sales_dip(settings, demo, habits)
-    lost = set(demo.lost_customers)
-    drafts = []
-    day = start
-    while day <= today:
-        doy = day.timetuple().tm_yday
-        promo = promos.get(day.isocalendar()[1])
-        level = (
-            weekly_norm[day.weekday()]
-            * cyclic(doy, yearly["peak_doy"], yearly["amplitude"])
-            * (1.0 + yearly["december_boost"] * bump(doy, 355, 10))
-            * (1.0 + cfg["trend_per_year"] * ((day - start).days / 365.0 - 0.5))
-        )
-        for customer in demo.customers:
-            rate = habits[customer.ref][0]
-            uplift = promo["uplift"] if promo else 1.0
-            if day >= demo.lost_since and customer.ref in lost:
-                continue
-            if rng.random() < min(0.95, rate / 7.0 * level * uplift):
-                drafts.append((day, customer))
-        day += timedelta(days=1)
+    drafts = _schedule(rng, cfg, demo, habits)
     drafts.extend(_standing_orders(rng, demo, drafts))
     drafts.sort(key=lambda draft: (draft[0], draft[1].ref))
     sold = dict.fromkeys(products, 0.0)
     for day, customer in drafts:
         ref = f"PO-{len(demo.orders) + 1:05d}"
-        order = _order(rng, cfg, ref, customer, habits[customer.ref], day, today, promos)
+        order = _order(rng, cfg, ref, customer, habits[customer.ref], day, demo, promos)
         demo.orders.append(order)
         for line in order.lines:
             sold[line.product_code] += line.quantity
