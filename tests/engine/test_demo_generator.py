@@ -2,6 +2,7 @@
 
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from itertools import pairwise
 from statistics import mean
 
 import pytest
@@ -222,8 +223,7 @@ def test_customers_order_at_a_regular_cadence(erp):
     for customer in erp.customers:
         if customer.ref in erp.lost_customers:
             continue
-        dates = days[customer.ref]
-        gaps = [(b - a).days for a, b in zip(dates, dates[1:], strict=False)]
+        gaps = [(b - a).days for a, b in pairwise(days[customer.ref])]
         assert max(gaps) <= 45, customer.ref
         usual = sorted(gaps)[len(gaps) // 2]
         assert sum(abs(gap - usual) <= 4 for gap in gaps) >= 0.8 * len(gaps), customer.ref
