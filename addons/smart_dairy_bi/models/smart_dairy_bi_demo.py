@@ -95,13 +95,15 @@ class SmartDairyBiDemo(models.AbstractModel):
         rules evaluated, so that the first dashboard shows values and alerts.
 
         Production targets are each farm's daily mean over the weeks before the
-        demo's production shortfall (the company's target is their sum).
+        demo's production shortfall (the company's target is their sum). Does
+        nothing when the demo company has targets already.
         """
         started = time.perf_counter()
         company = self.env.ref("smart_dairy_base.demo_company")
         settings = load_settings()
         today = self.env["ir.config_parameter"].sudo().get_param(DEMO_DATE_PARAM)
-        if not today:
+        Target = self.env["smart.dairy.kpi.target"]
+        if not today or Target.search_count([("company_id", "=", company.id)]):
             return False
         shortfall = settings["incidents"]["shortfall"]
         end = fields.Date.to_date(today) - timedelta(days=shortfall["days"] - 1)
@@ -121,7 +123,6 @@ class SmartDairyBiDemo(models.AbstractModel):
         daily = {farm: round(litres.get(farm, 0.0) / days, -1) for farm in farms}
         production = self.env.ref("smart_dairy_bi.kpi_production")
         dimension = self.env.ref("smart_dairy_bi.dimension_farm")
-        Target = self.env["smart.dairy.kpi.target"]
         Target.create(
             [
                 {
@@ -169,7 +170,10 @@ class SmartDairyBiDemo(models.AbstractModel):
 
     def _demo_company_setup(self, company):
         """The demo company's chart of accounts (the main company's) and warehouse,
-        when the modules were installed after the company was created."""
+        when the modules were installed after the company was created. Its address
+        is invented: no online enrichment is attempted (partner_autocomplete)."""
+        if "iap_enrich_auto_done" in company._fields:
+            company.iap_enrich_auto_done = True
         if not company.chart_template:
             template = self.env.ref("base.main_company").chart_template
             # _load, not try_loading: the registry is still loading, but every model
