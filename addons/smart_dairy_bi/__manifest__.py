@@ -54,7 +54,7 @@
         "views/smart_dairy_fact_receivable_views.xml",
         "views/smart_dairy_fact_customer_views.xml",
     ],
-    "demo": ["demo/smart_dairy_bi_demo.xml", "demo/smart_dairy_kpi_target_demo.xml"],
+    "demo": ["demo/smart_dairy_bi_demo.xml"],
     "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [

@@ -2,6 +2,7 @@
 
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from itertools import pairwise
 from statistics import mean
 
 import pytest
@@ -52,18 +53,18 @@ def test_farm_counts(farm):
     assert len(farm.animals) >= 150
     assert len({a.ear_tag for a in farm.animals}) == len(farm.animals)
     statuses = Counter(a.status for a in farm.animals)
-    assert statuses["lactating"] > len(farm.animals) / 2
+    assert statuses["lactating"] > (len(farm.animals) - statuses["sold"]) / 2
     assert statuses["dry"] and statuses["heifer"] and statuses["sold"]
     assert len({a.breed for a in farm.animals}) >= 4
-    assert len(farm.milkings) >= 85_000
+    assert len(farm.milkings) >= 170_000
     keys = {(m.ear_tag, m.date, m.session) for m in farm.milkings}
     assert len(keys) == len(farm.milkings), "one milking per animal, day and session"
-    assert len(farm.feeds) == len(farm.farms) * len(farm.feed_products) * 365
+    assert len(farm.feeds) == len(farm.farms) * len(farm.feed_products) * 730
 
 
-def test_farm_dates_cover_twelve_months_ending_today(farm):
+def test_farm_dates_cover_two_years_ending_today(farm):
     dates = [m.date for m in farm.milkings]
-    assert farm.start == TODAY - timedelta(days=364)
+    assert farm.start == TODAY - timedelta(days=729)
     assert min(dates) == farm.start
     assert max(dates) == TODAY
     assert {m.session for m in farm.milkings} == {"morning", "evening"}
@@ -157,7 +158,8 @@ def test_feed_records_have_costs(farm):
 
 
 def test_erp_counts(erp):
-    assert len(erp.customers) >= 50
+    settings = load_settings()["erp"]["channels"]
+    assert len(erp.customers) == sum(spec["customers"] for spec in settings.values())
     assert {c.region for c in erp.customers} == {"north", "south", "east", "west", "central"}
     assert set(erp.teams) == {"retail", "wholesale"}
     assert {c.channel for c in erp.customers} == set(erp.teams)
@@ -165,7 +167,7 @@ def test_erp_counts(erp):
     assert set(categories) == set(erp.categories)
     assert len(categories) == 6 and min(categories.values()) >= 3
     assert all(p.list_price > p.standard_cost > 0 for p in erp.products)
-    assert 1000 <= len(erp.orders) <= 3000
+    assert 1000 <= len(erp.orders) <= 2000
     assert all(1 <= len(o.lines) <= 5 for o in erp.orders)
     assert len({o.ref for o in erp.orders}) == len(erp.orders)
 
@@ -201,13 +203,30 @@ def test_orders_follow_weekly_and_yearly_seasonality(erp):
     assert weekdays[6] == 0, "no Sunday orders"
     assert weekdays[4] > 1.5 * weekdays[5], "Friday busier than Saturday"
     assert min(weekdays[d] for d in range(5)) > weekdays[5]
-    weeks = Counter(o.date_order.isocalendar()[1] for o in erp.orders)
+    price = {p.code: p.list_price for p in erp.products}
+    weeks = Counter()
+    for order in erp.orders:
+        week = order.date_order.isocalendar()[1]
+        weeks[week] += sum(line.quantity * price[line.product_code] for line in order.lines)
     summer = mean(weeks[w] for w in range(24, 36))
     winter = mean(weeks[w] for w in range(2, 14))
     assert summer > 1.15 * winter
     december = mean(weeks[w] for w in (50, 51))
     november = mean(weeks[w] for w in (45, 46, 47))
     assert december > november
+
+
+def test_customers_order_at_a_regular_cadence(erp):
+    days = defaultdict(list)
+    for order in erp.orders:
+        days[order.customer_ref].append(order.date_order.date())
+    for customer in erp.customers:
+        if customer.ref in erp.lost_customers:
+            continue
+        gaps = [(b - a).days for a, b in pairwise(days[customer.ref])]
+        assert max(gaps) <= 45, customer.ref
+        usual = sorted(gaps)[len(gaps) // 2]
+        assert sum(abs(gap - usual) <= 4 for gap in gaps) >= 0.8 * len(gaps), customer.ref
 
 
 def test_promotions_discount_their_category_in_their_weeks(erp):
@@ -239,3 +258,141 @@ def test_stock_covers_sales(erp):
     for code, row in stock.items():
         assert row.final_qty > 0
         assert row.initial_qty == pytest.approx(sold[code] + row.final_qty)
+
+
+# --------------------------------------------------------------- any date
+# Properties the generators guarantee whatever day they run on: month ends, a
+# leap day, a Sunday, New Year's Day and the day the demo once fell short.
+DATES = [
+    date(2026, 1, 31),
+    date(2026, 4, 30),
+    date(2028, 2, 29),
+    date(2026, 11, 29),
+    date(2027, 1, 1),
+    date(2026, 12, 1),
+]
+# The shipped alert rules the incidents must trip (smart_dairy_bi data).
+SCC_WARNING = 300_000
+PRODUCTION_BELOW_TARGET = 0.9
+REGION_REVENUE_DOWN = 0.6
+
+
+@pytest.fixture(scope="module", params=DATES, ids=str)
+def dated(request):
+    today = request.param
+    return today, generate_farm_demo(today), generate_erp_demo(today)
+
+
+def _full_months(first, last):
+    """(year, month) of every calendar month wholly inside [first, last]."""
+    months = []
+    day = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    while True:
+        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        if following - timedelta(days=1) > last:
+            return months
+        months.append((day.year, day.month))
+        day = following
+
+
+def test_farm_history_ends_today_on_any_date(dated):
+    today, farm, _erp = dated
+    days = load_settings()["history_days"]
+    assert farm.start == today - timedelta(days=days - 1)
+    assert min(m.date for m in farm.milkings) == farm.start
+    assert max(m.date for m in farm.milkings) == today
+    feed_days = Counter((f.farm_code, f.date) for f in farm.feeds)
+    assert len(feed_days) == len(farm.farms) * days
+    assert set(feed_days.values()) == {len(farm.feed_products)}
+    sessions = Counter((m.ear_tag, m.session) for m in farm.milkings if m.date == today)
+    lactating = {a.ear_tag for a in farm.animals if a.status == "lactating"}
+    assert {tag for tag, _session in sessions} == lactating
+    assert set(sessions.values()) == {1}
+    milked = {m.ear_tag for m in farm.milkings}
+    for animal in farm.animals:
+        assert animal.birth_date < today
+        assert animal.last_calving_date is None or animal.last_calving_date <= today
+        if animal.status == "heifer":
+            assert animal.ear_tag not in milked
+        if animal.status == "sold":
+            assert farm.start < animal.sold_date < today
+    for m in farm.milkings:
+        assert m.volume > 0
+
+
+def test_farm_incidents_trip_the_shipped_rules_on_any_date(dated):
+    today, farm, _erp = dated
+    incidents = load_settings()["incidents"]
+    yesterday = today - timedelta(days=1)
+    litres, scc = defaultdict(float), defaultdict(float)
+    for m in farm.milkings:
+        if m.date == yesterday:
+            litres[m.farm_code] += m.volume
+            scc[m.farm_code] += m.scc * m.volume
+    mastitis = incidents["mastitis"]
+    assert len(farm.mastitis_cows) == mastitis["cows"]
+    assert {tag.split("-")[0] for tag in farm.mastitis_cows} == {"RB"}
+    assert scc[mastitis["farm"]] / litres[mastitis["farm"]] > SCC_WARNING
+    # Production targets are each farm's mean over the weeks before the shortfall.
+    shortfall = incidents["shortfall"]
+    assert farm.shortfall_start == today - timedelta(days=shortfall["days"] - 1)
+    window = shortfall["target_days"]
+    before = defaultdict(float)
+    for m in farm.milkings:
+        if farm.shortfall_start - timedelta(days=window) <= m.date < farm.shortfall_start:
+            before[m.farm_code] += m.volume / window
+    assert litres[shortfall["farm"]] < 0.75 * before[shortfall["farm"]]
+    assert sum(litres.values()) < PRODUCTION_BELOW_TARGET * sum(before.values())
+
+
+def test_erp_history_ends_today_on_any_date(dated):
+    today, _farm, erp = dated
+    assert erp.start == today - timedelta(days=load_settings()["history_days"] - 1)
+    assert len({o.ref for o in erp.orders}) == len(erp.orders)
+    assert [o.ref for o in erp.orders] == sorted(o.ref for o in erp.orders)
+    for order in erp.orders:
+        placed = order.date_order.date()
+        assert erp.start <= placed <= order.delivery_date <= today
+        assert placed.weekday() != 6, "no Sunday orders"
+    invoiced = sorted(ref for invoice in erp.invoices for ref in invoice.order_refs)
+    assert invoiced == sorted(o.ref for o in erp.orders)
+    for invoice in erp.invoices:
+        assert erp.start <= invoice.invoice_date <= today
+        assert invoice.payment_date is None or invoice.payment_date <= today
+    for bill in erp.bills:
+        assert erp.start <= bill.date <= today
+        assert bill.payment_date is None or bill.payment_date <= today
+
+
+def test_every_customer_orders_every_full_month_until_lost(dated):
+    today, _farm, erp = dated
+    months = _full_months(erp.start, today)
+    assert len(months) >= 23
+    ordered = defaultdict(set)
+    for order in erp.orders:
+        ordered[(order.date_order.year, order.date_order.month)].add(order.customer_ref)
+    customers = {c.ref for c in erp.customers}
+    lost = set(erp.lost_customers)
+    for year, month in months:
+        expected = customers - lost if date(year, month, 1) >= erp.lost_since else customers
+        assert ordered[(year, month)] == expected, (year, month)
+    assert len(erp.orders) >= len(customers) * len(months) - len(lost) * 2
+
+
+def test_sales_dip_trips_the_shipped_rule_on_any_date(dated):
+    today, _farm, erp = dated
+    dip = load_settings()["incidents"]["sales_dip"]
+    region = {c.ref: c.region for c in erp.customers}
+    assert erp.lost_customers and {region[ref] for ref in erp.lost_customers} == {dip["region"]}
+    assert erp.lost_since.day == 1 and erp.lost_since <= today
+    assert not [o for o in erp.orders if o.customer_ref in erp.lost_customers
+                and o.date_order.date() >= erp.lost_since]  # fmt: skip
+    price = {p.code: p.list_price for p in erp.products}
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    revenue = defaultdict(float)
+    for order in erp.orders:
+        if region[order.customer_ref] == dip["region"]:
+            key = (order.date_order.year, order.date_order.month)
+            revenue[key] += sum(line.quantity * price[line.product_code] for line in order.lines)
+    before = revenue[(last_month.year - 1, last_month.month)]
+    assert revenue[(last_month.year, last_month.month)] < REGION_REVENUE_DOWN * before

@@ -1,6 +1,7 @@
 import logging
 import time
 
+from smart_dairy import db
 from smart_dairy.demo import generate_farm_demo, load_settings
 from smart_dairy.quality import grade
 
@@ -8,6 +9,14 @@ from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
+# The last day of the demo history (the day it was generated).
+DEMO_DATE_PARAM = "smart_dairy_base.demo_date"
+STAMP_COLUMNS = ("create_uid", "write_uid", "create_date", "write_date")
+MILKING_COLUMNS = (
+    "animal_id", "farm_id", "company_id", "date", "session", "volume", "fat_pct",
+    "protein_pct", "scc", "quality_grade", *STAMP_COLUMNS,
+)  # fmt: skip
+FEED_COLUMNS = ("farm_id", "company_id", "date", "product_id", "quantity", "cost", *STAMP_COLUMNS)
 # Context that keeps mail.thread from logging and tracking bulk demo records.
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
 
@@ -19,22 +28,27 @@ class SmartDairyDemo(models.AbstractModel):
     @api.model
     @api.private
     def generate_farm_demo(self, seed=None):
-        """Create the demo farms, herd, a year of milkings and feed records.
+        """Create the demo farms, herd, two years of milkings and feed records in
+        the demo company.
 
         Rows come from the seeded engine generator; farms, animals and feed
-        products go through the ORM, the bulk milking and feed rows are inserted
-        with SQL. Does nothing when the demo farms already exist.
+        products go through the ORM, the bulk milking and feed rows are streamed
+        in with COPY. The day the history ends is kept in the ``DEMO_DATE_PARAM``
+        parameter. Does nothing when the demo farms already exist.
         """
         started = time.perf_counter()
         settings = load_settings()
-        company = self.env.company
-        demo = generate_farm_demo(fields.Date.context_today(self), seed, settings)
+        company = self.env.ref("smart_dairy_base.demo_company")
+        self = self.with_company(company)
+        today = fields.Date.context_today(self)
+        demo = generate_farm_demo(today, seed, settings)
         Farm = self.env["smart.dairy.farm"].with_context(**QUIET)
         if Farm.with_context(active_test=False).search_count(
             [("company_id", "=", company.id), ("code", "in", [f.code for f in demo.farms])]
         ):
             _logger.info("Smart Dairy farm demo data already present: nothing generated")
             return False
+        self.env["ir.config_parameter"].sudo().set_param(DEMO_DATE_PARAM, today.isoformat())
         manager = self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
         regions = {code: self.env.ref(spec["xmlid"]) for code, spec in settings["regions"].items()}
         farms = Farm.create(
@@ -79,14 +93,11 @@ class SmartDairyDemo(models.AbstractModel):
 
         thresholds = company._get_dairy_grade_thresholds()
         stamp = (self.env.uid, self.env.uid, fields.Datetime.now(), fields.Datetime.now())
-        self.env.cr.execute_values(
-            """
-            INSERT INTO smart_dairy_milking (
-                animal_id, farm_id, company_id, date, session, volume, fat_pct,
-                protein_pct, scc, quality_grade, create_uid, write_uid, create_date, write_date
-            ) VALUES %s
-            """,
-            [
+        db.copy_rows(
+            self.env.cr,
+            "smart_dairy_milking",
+            MILKING_COLUMNS,
+            (
                 (
                     animal_ids[row.ear_tag],
                     farm_ids[row.farm_code],
@@ -101,17 +112,13 @@ class SmartDairyDemo(models.AbstractModel):
                     *stamp,
                 )
                 for row in demo.milkings
-            ],
-            page_size=5000,
+            ),
         )
-        self.env.cr.execute_values(
-            """
-            INSERT INTO smart_dairy_feed (
-                farm_id, company_id, date, product_id, quantity, cost,
-                create_uid, write_uid, create_date, write_date
-            ) VALUES %s
-            """,
-            [
+        db.copy_rows(
+            self.env.cr,
+            "smart_dairy_feed",
+            FEED_COLUMNS,
+            (
                 (
                     farm_ids[row.farm_code],
                     company.id,
@@ -122,8 +129,7 @@ class SmartDairyDemo(models.AbstractModel):
                     *stamp,
                 )
                 for row in demo.feeds
-            ],
-            page_size=5000,
+            ),
         )
         self.env.invalidate_all()
         farms._compute_herd_size()
@@ -152,8 +158,12 @@ class SmartDairyDemo(models.AbstractModel):
                 [("name", "=", name), ("parent_id", "=", parent.id)], limit=1
             ) or Category.create({"name": name, "parent_id": parent.id})
         Product = self.env["product.product"]
+        company = self.env.company
         existing = Product.with_context(active_test=False).search(
-            [("default_code", "in", [p.code for p in demo.feed_products])]
+            [
+                ("default_code", "in", [p.code for p in demo.feed_products]),
+                ("company_id", "in", [company.id, False]),
+            ]
         )
         products = {p.default_code: p for p in existing}
         kilogram = self.env.ref("uom.product_uom_kgm")
@@ -163,6 +173,7 @@ class SmartDairyDemo(models.AbstractModel):
                 {
                     "name": feed.name,
                     "default_code": feed.code,
+                    "company_id": company.id,
                     "type": "consu",
                     "categ_id": categories[feed.category].id,
                     "uom_id": kilogram.id,

@@ -8,6 +8,8 @@ from smart_dairy.demo import generate_erp_demo, load_settings
 
 from odoo import Command, api, fields, models
 
+from odoo.addons.smart_dairy_base.models.smart_dairy_demo import DEMO_DATE_PARAM
+
 _logger = logging.getLogger(__name__)
 
 # Context that keeps mail.thread from logging and tracking bulk demo documents.
@@ -33,21 +35,31 @@ class SmartDairyBiDemo(models.AbstractModel):
     @api.model
     @api.private
     def generate_erp_demo(self, seed=None):
-        """Create a year of dairy sales, deliveries, invoices, payments, bills and stock.
+        """Create two years of dairy sales, deliveries, invoices, payments, bills and
+        stock in the demo company, with its accounting and warehouse.
 
-        Rows come from the seeded engine generator. Documents go through the
-        ORM in batches (create, confirm, validate, invoice, post, pay) and are
-        then back-dated with SQL to the dates of the generated history. Does
-        nothing when the demo catalogue already exists.
+        Rows come from the seeded engine generator, for the history the farm demo
+        ended on. Documents go through the ORM in batches (create, confirm,
+        validate, invoice, post, pay) and are then back-dated with SQL to the
+        dates of the generated history. Does nothing when the demo catalogue
+        already exists.
         """
         settings = load_settings()
-        demo = generate_erp_demo(fields.Date.context_today(self), seed, settings)
-        if self.env["product.product"].search_count([("default_code", "=", demo.products[0].code)]):
+        company = self.env.ref("smart_dairy_base.demo_company")
+        self = self.with_company(company).with_context(**QUIET)
+        today = self.env["ir.config_parameter"].sudo().get_param(DEMO_DATE_PARAM)
+        today = fields.Date.to_date(today) or fields.Date.context_today(self)
+        demo = generate_erp_demo(today, seed, settings)
+        if self.env["product.product"].search_count(
+            [("default_code", "=", demo.products[0].code), ("company_id", "=", company.id)]
+        ):
             _logger.info("Smart Dairy ERP demo data already present: nothing generated")
             return False
-        self = self.with_context(**QUIET)
         timings = {}
         started = step = time.perf_counter()
+        self._demo_company_setup(company)
+        timings["accounting and warehouse"] = time.perf_counter() - step
+        step = time.perf_counter()
         products = self._demo_catalogue(demo)
         teams, customers, vendors = self._demo_partners(demo, settings)
         self._demo_initial_stock(demo, products)
@@ -76,6 +88,102 @@ class SmartDairyBiDemo(models.AbstractModel):
         )
         return True
 
+    @api.model
+    @api.private
+    def generate_kpi_demo(self):
+        """Targets for the demo company, then every KPI materialised and the alert
+        rules evaluated, so that the first dashboard shows values and alerts.
+
+        Production targets are each farm's daily mean over the weeks before the
+        demo's production shortfall (the company's target is their sum). Does
+        nothing when the demo company has targets already.
+        """
+        started = time.perf_counter()
+        company = self.env.ref("smart_dairy_base.demo_company")
+        settings = load_settings()
+        today = self.env["ir.config_parameter"].sudo().get_param(DEMO_DATE_PARAM)
+        Target = self.env["smart.dairy.kpi.target"]
+        if not today or Target.search_count([("company_id", "=", company.id)]):
+            return False
+        shortfall = settings["incidents"]["shortfall"]
+        end = fields.Date.to_date(today) - timedelta(days=shortfall["days"] - 1)
+        days = shortfall["target_days"]
+        farms = self.env["smart.dairy.farm"].search([("company_id", "=", company.id)])
+        litres = dict(
+            self.env["smart.dairy.milking"]._read_group(
+                [
+                    ("farm_id", "in", farms.ids),
+                    ("date", ">=", end - timedelta(days=days)),
+                    ("date", "<", end),
+                ],
+                ["farm_id"],
+                ["volume:sum"],
+            )
+        )
+        daily = {farm: round(litres.get(farm, 0.0) / days, -1) for farm in farms}
+        production = self.env.ref("smart_dairy_bi.kpi_production")
+        dimension = self.env.ref("smart_dairy_bi.dimension_farm")
+        Target.create(
+            [
+                {
+                    "kpi_id": production.id,
+                    "company_id": company.id,
+                    "grain": "day",
+                    "dimension_id": dimension.id,
+                    "dimension_value": str(farm.id),
+                    "target": target,
+                }
+                for farm, target in daily.items()
+            ]
+            + [
+                {
+                    "kpi_id": production.id,
+                    "company_id": company.id,
+                    "grain": grain,
+                    "target": round(sum(daily.values()) * factor, -2),
+                }
+                for grain, factor in (("day", 1), ("month", 30))
+            ]
+            + [
+                {
+                    "kpi_id": self.env.ref(f"smart_dairy_bi.{xmlid}").id,
+                    "company_id": company.id,
+                    "grain": "month",
+                    "target": target,
+                }
+                for xmlid, target in settings["erp"]["monthly_targets"].items()
+            ]
+        )
+        kpis = self.env["smart.dairy.kpi"].search([])
+        run = self.env["smart.dairy.kpi.run"]._run(kpis, "incremental", commit=False)
+        alerts = self.env["smart.dairy.alert"].search_count(
+            [("company_id", "=", company.id), ("state", "=", "open")]
+        )
+        _logger.info(
+            "Generated Smart Dairy KPI demo: %d targets, %d KPI values, %d open alerts in %.1f s",
+            len(daily) + 2 + len(settings["erp"]["monthly_targets"]),
+            run.row_count,
+            alerts,
+            time.perf_counter() - started,
+        )
+        return True
+
+    def _demo_company_setup(self, company):
+        """The demo company's chart of accounts (the main company's) and warehouse,
+        when the modules were installed after the company was created. Its address
+        is invented: no online enrichment is attempted (partner_autocomplete)."""
+        if "iap_enrich_auto_done" in company._fields:
+            company.iap_enrich_auto_done = True
+        if not company.chart_template:
+            template = self.env.ref("base.main_company").chart_template
+            # _load, not try_loading: the registry is still loading, but every model
+            # the chart needs (account, sale, stock) is already there.
+            self.env["account.chart.template"]._load(template, company, install_demo=False)
+        if not self.env["stock.warehouse"].search_count([("company_id", "=", company.id)]):
+            self.env["stock.warehouse"].create(
+                {"name": company.name, "code": "GVD", "company_id": company.id}
+            )
+
     def _demo_category(self, name, parent=None):
         Category = self.env["product.category"]
         domain = [("name", "=", name), ("parent_id", "=", parent.id if parent else False)]
@@ -97,6 +205,7 @@ class SmartDairyBiDemo(models.AbstractModel):
                 {
                     "name": row.name,
                     "default_code": row.code,
+                    "company_id": self.env.company.id,
                     "type": "consu",
                     "is_storable": True,
                     "categ_id": categories[row.category].id,
@@ -116,6 +225,7 @@ class SmartDairyBiDemo(models.AbstractModel):
                 {
                     "name": row.name,
                     "default_code": row.code,
+                    "company_id": self.env.company.id,
                     "type": "consu",
                     "categ_id": supply_category.id,
                     "standard_price": row.cost,
@@ -152,6 +262,7 @@ class SmartDairyBiDemo(models.AbstractModel):
                     "name": row.name,
                     "is_company": True,
                     "ref": row.ref,
+                    "company_id": company.id,
                     "dairy_region_id": regions[row.region].id,
                     "city": row.city,
                     "country_id": company.country_id.id,
@@ -169,6 +280,7 @@ class SmartDairyBiDemo(models.AbstractModel):
                 {
                     "name": row.name,
                     "is_company": True,
+                    "company_id": company.id,
                     "dairy_region_id": regions[row.region].id,
                     "city": row.city,
                     "country_id": company.country_id.id,
@@ -333,9 +445,8 @@ class SmartDairyBiDemo(models.AbstractModel):
         """Posted vendor bills for feed and supplies, with their payment dates."""
         Product = self.env["product.product"].with_context(active_test=False)
         codes = {line.product_code for row in demo.bills for line in row.lines}
-        products = {
-            p.default_code: p for p in Product.search([("default_code", "in", list(codes))])
-        }
+        domain = [("default_code", "in", list(codes)), ("company_id", "=", self.env.company.id)]
+        products = {p.default_code: p for p in Product.search(domain)}
         rows = [
             row for row in demo.bills if all(line.product_code in products for line in row.lines)
         ]

@@ -1,9 +1,13 @@
-"""ERP-side demo data: dairy catalogue, customers, a year of sales, bills and stock.
+"""ERP-side demo data: dairy catalogue, customers, two years of sales, bills and stock.
 
-Order counts follow a growth trend, a weekly pattern (no Sunday deliveries) and a
-yearly cycle with a December boost; some categories have their own season and a
-few promotion weeks discount one category and lift its sales. Invoices are paid
-according to each customer's payment habit, so some stay open or overdue.
+Each customer orders at a regular cadence (no Sunday orders, few on Saturdays);
+quantities follow a growth trend and a yearly cycle with a December boost; some
+categories have their own season and a few promotion weeks discount one category
+and lift its sales. Every customer
+orders at least once in every full month, except the largest customers of one
+region, lost to a competitor since the start of last month (a sales dip).
+Invoices are paid according to each customer's payment habit, so some stay open
+or overdue.
 """
 
 import math
@@ -118,6 +122,8 @@ class ErpDemo:
     customers: list[CustomerRow] = field(default_factory=list)
     orders: list[OrderRow] = field(default_factory=list)
     invoices: list[InvoiceRow] = field(default_factory=list)
+    lost_customers: list[str] = field(default_factory=list)
+    lost_since: date | None = None
     supply_category: str = ""
     supplies: list[SupplyRow] = field(default_factory=list)
     vendors: list[VendorRow] = field(default_factory=list)
@@ -163,8 +169,142 @@ def _quantity(product, raw):
     return float(max(1, round(raw)))
 
 
+def _month_start(day, months_back=0):
+    """First day of the month ``months_back`` months before the month of ``day``."""
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _standing_orders(rng, demo, drafts):
+    """One order for each customer and full month of the history without one:
+    every customer buys every month (on a working day) until lost, whatever the draw."""
+    ordered = {(customer.ref, day.year, day.month) for day, customer in drafts}
+    lost = set(demo.lost_customers)
+    extra = []
+    month = _month_start(demo.start)
+    if month < demo.start:
+        month = _month_start(demo.start, -1)
+    while True:
+        following = _month_start(month, -1)
+        if following - timedelta(days=1) > demo.end:
+            break
+        workdays = [
+            month + timedelta(days=offset)
+            for offset in range((following - month).days)
+            if (month + timedelta(days=offset)).weekday() != 6
+        ]
+        for customer in demo.customers:
+            if month >= demo.lost_since and customer.ref in lost:
+                continue
+            if (customer.ref, month.year, month.month) not in ordered:
+                extra.append((rng.choice(workdays), customer))
+        month = following
+    return extra
+
+
+def _sales_dip(settings, demo, habits):
+    """The sales dip: the region's largest customers (by expected volume) stop
+    ordering from the first day of the month ``months`` - 1 before today's."""
+    dip = settings["incidents"]["sales_dip"]
+    channels = settings["erp"]["channels"]
+    region = [c for c in demo.customers if c.region == dip["region"]]
+    region.sort(
+        key=lambda c: -habits[c.ref][0] * habits[c.ref][1] * channels[c.channel]["qty_factor"]
+    )
+    demo.lost_customers = sorted(c.ref for c in region[: round(len(region) * dip["lost_share"])])
+    demo.lost_since = _month_start(demo.end, dip["months"] - 1)
+
+
+def _schedule(rng, cfg, demo, habits):
+    """(day, customer) of every order: each customer orders at a regular cadence
+    with a day or two of jitter. No order falls on a Sunday (moved to Monday) and
+    most Saturday orders move to Friday, following the weekly pattern."""
+    keep_saturday = cfg["weekly"][5] / cfg["weekly"][4]
+    lost = set(demo.lost_customers)
+    drafts = []
+    for customer in demo.customers:
+        interval = 7.0 / habits[customer.ref][0]
+        day = demo.start + timedelta(days=rng.randrange(round(interval)))
+        while day <= demo.end:
+            placed = day
+            if placed.weekday() == 6:
+                placed += timedelta(days=1)
+            elif placed.weekday() == 5 and rng.random() > keep_saturday:
+                placed -= timedelta(days=1)
+            if customer.ref in lost and placed >= demo.lost_since:
+                break
+            if demo.start <= placed <= demo.end:
+                drafts.append((placed, customer))
+            day += timedelta(days=max(1, round(interval + rng.gauss(0.0, cfg["cadence_sd_days"]))))
+    return drafts
+
+
+def _order(rng, cfg, ref, customer, habit, day, demo, promos):
+    """Order ``ref`` of ``customer``, placed on ``day``: a few products of the
+    customer's assortment, in quantities that follow the season, the December
+    boost, the growth trend and promotions (fewer lines, more of each)."""
+    _rate, size, assortment = habit
+    doy = day.timetuple().tm_yday
+    promo = promos.get(day.isocalendar()[1])
+    seasons = cfg["category_seasonality"]
+    spec = cfg["channels"][customer.channel]
+    yearly = cfg["yearly"]
+    level = (
+        cyclic(doy, yearly["peak_doy"], yearly["amplitude"])
+        * (1.0 + yearly["december_boost"] * bump(doy, 355, 10))
+        * (1.0 + cfg["trend_per_year"] * ((day - demo.start).days / 365.0 - 0.5))
+        * (promo["uplift"] if promo else 1.0)
+    )
+    sizes = range(spec["lines"][0], spec["lines"][1] + 1)
+    usual = sum(n * w for n, w in zip(sizes, spec["line_weights"], strict=True))
+    usual /= sum(spec["line_weights"])
+    count = min(rng.choices(sizes, spec["line_weights"])[0], len(assortment))
+    level *= usual / count
+    weights = []
+    for product in assortment:
+        weight = product["popularity"]
+        season = seasons.get(product["category"])
+        if season:
+            weight *= cyclic(doy, season["peak_doy"], season["amplitude"])
+        if promo and product["category"] == promo["category"]:
+            weight *= promo["weight"]
+        weights.append(weight)
+    picked = []
+    pool = list(zip(assortment, weights, strict=True))
+    for _i in range(count):
+        index = rng.choices(range(len(pool)), [w for _p, w in pool])[0]
+        picked.append(pool.pop(index)[0])
+    lines = []
+    order_promo = None
+    for product in sorted(picked, key=lambda p: p["code"]):
+        season = seasons.get(product["category"])
+        raw = product["base_qty"] * spec["qty_factor"] * size * level
+        raw *= math.exp(rng.gauss(0.0, cfg["qty_sigma"]))
+        if season:
+            raw *= cyclic(doy, season["peak_doy"], season["amplitude"])
+        discount = customer.discount
+        if promo and product["category"] == promo["category"]:
+            discount = promo["discount"]
+            order_promo = promo["name"]
+            raw *= 1.2
+        lines.append(OrderLineRow(product["code"], _quantity(product, raw), discount))
+    moment = time(rng.randint(*cfg["order_hours"]), rng.randint(0, 59))
+    lead = rng.randint(*cfg["delivery_lead_days"][customer.channel])
+    delivery = min(day + timedelta(days=lead), demo.end)
+    return OrderRow(
+        ref=ref,
+        customer_ref=customer.ref,
+        channel=customer.channel,
+        date_order=datetime.combine(day, moment),
+        delivery_date=delivery,
+        lines=tuple(lines),
+        promotion=order_promo,
+        invoice_ref=f"{customer.ref}/{delivery:%Y-%m}",
+    )
+
+
 def generate_erp_demo(today: date, seed: int | None = None, settings: dict | None = None):
-    """Catalogue, customers, orders, vendor bills and stock for the year ending ``today``.
+    """Catalogue, customers, orders, vendor bills and stock for the history ending ``today``.
 
     :param today: last day of the history (included)
     :param seed: random seed; defaults to the seed of the settings
@@ -199,76 +339,18 @@ def generate_erp_demo(today: date, seed: int | None = None, settings: dict | Non
             assortment,
         )
 
-    weekly = cfg["weekly"]
-    weekly_norm = [w * len(weekly) / sum(weekly) for w in weekly]
-    yearly = cfg["yearly"]
     promos = _promotions_by_week(cfg)
-    seasons = cfg["category_seasonality"]
+    _sales_dip(settings, demo, habits)
+    drafts = _schedule(rng, cfg, demo, habits)
+    drafts.extend(_standing_orders(rng, demo, drafts))
+    drafts.sort(key=lambda draft: (draft[0], draft[1].ref))
     sold = dict.fromkeys(products, 0.0)
-    day = start
-    while day <= today:
-        doy = day.timetuple().tm_yday
-        promo = promos.get(day.isocalendar()[1])
-        level = (
-            weekly_norm[day.weekday()]
-            * cyclic(doy, yearly["peak_doy"], yearly["amplitude"])
-            * (1.0 + yearly["december_boost"] * bump(doy, 355, 10))
-            * (1.0 + cfg["trend_per_year"] * ((day - start).days / 365.0 - 0.5))
-        )
-        for customer in demo.customers:
-            rate, size, assortment = habits[customer.ref]
-            uplift = promo["uplift"] if promo else 1.0
-            if rng.random() >= min(0.95, rate / 7.0 * level * uplift):
-                continue
-            spec = cfg["channels"][customer.channel]
-            count = rng.choices(range(spec["lines"][0], spec["lines"][1] + 1), spec["line_weights"])
-            count = min(count[0], len(assortment))
-            weights = []
-            for product in assortment:
-                weight = product["popularity"]
-                season = seasons.get(product["category"])
-                if season:
-                    weight *= cyclic(doy, season["peak_doy"], season["amplitude"])
-                if promo and product["category"] == promo["category"]:
-                    weight *= promo["weight"]
-                weights.append(weight)
-            picked = []
-            pool = list(zip(assortment, weights, strict=True))
-            for _i in range(count):
-                index = rng.choices(range(len(pool)), [w for _p, w in pool])[0]
-                picked.append(pool.pop(index)[0])
-            lines = []
-            order_promo = None
-            for product in sorted(picked, key=lambda p: p["code"]):
-                season = seasons.get(product["category"])
-                raw = product["base_qty"] * spec["qty_factor"] * size
-                raw *= math.exp(rng.gauss(0.0, cfg["qty_sigma"]))
-                if season:
-                    raw *= cyclic(doy, season["peak_doy"], season["amplitude"])
-                discount = customer.discount
-                if promo and product["category"] == promo["category"]:
-                    discount = promo["discount"]
-                    order_promo = promo["name"]
-                    raw *= 1.2
-                quantity = _quantity(product, raw)
-                sold[product["code"]] += quantity
-                lines.append(OrderLineRow(product["code"], quantity, discount))
-            moment = time(rng.randint(*cfg["order_hours"]), rng.randint(0, 59))
-            lead = rng.randint(*cfg["delivery_lead_days"][customer.channel])
-            delivery = min(day + timedelta(days=lead), today)
-            demo.orders.append(
-                OrderRow(
-                    ref=f"PO-{len(demo.orders) + 1:05d}",
-                    customer_ref=customer.ref,
-                    channel=customer.channel,
-                    date_order=datetime.combine(day, moment),
-                    delivery_date=delivery,
-                    lines=tuple(lines),
-                    promotion=order_promo,
-                    invoice_ref=f"{customer.ref}/{delivery:%Y-%m}",
-                )
-            )
-        day += timedelta(days=1)
+    for day, customer in drafts:
+        ref = f"PO-{len(demo.orders) + 1:05d}"
+        order = _order(rng, cfg, ref, customer, habits[customer.ref], day, demo, promos)
+        demo.orders.append(order)
+        for line in order.lines:
+            sold[line.product_code] += line.quantity
 
     for code, quantity in sold.items():
         final = float(math.ceil(quantity / settings["history_days"] * cfg["stock_cover_days"]))

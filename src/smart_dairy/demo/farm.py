@@ -1,10 +1,12 @@
 """Farm-side demo data: farms, herd, twice-daily milkings and daily feed records.
 
 Each cow gets a calving history (lactations separated by dry periods) so that her
-status today, her last calving date and her milkings over the last year agree.
-Daily yield follows Wood's lactation curve with a spring flush, a summer heat dip,
-per-animal and per-day noise; somatic cell counts are lognormal with a few
-chronically high cows and short mastitis episodes.
+status today, her last calving date and her milkings over the history agree; cows
+sold during the history keep the herd's size steady. Daily yield follows Wood's
+lactation curve with a spring flush, a summer heat dip, per-animal and per-day
+noise; somatic cell counts are lognormal with a few chronically high cows and
+short mastitis episodes. Two incidents end the history: a mastitis outbreak in
+one farm (cell counts up, yield down) and a production shortfall in another.
 """
 
 import math
@@ -81,6 +83,8 @@ class FarmDemo:
     feed_category: str = ""
     feed_products: list[FeedProductRow] = field(default_factory=list)
     feeds: list[FeedRow] = field(default_factory=list)
+    mastitis_cows: list[str] = field(default_factory=list)
+    shortfall_start: date | None = None
 
 
 @dataclass(slots=True)
@@ -103,6 +107,7 @@ class _Cow:
     episode_left: int = 0
     episode_days: int = 1
     episode_factor: float = 1.0
+    outbreak: date | None = None
 
 
 def _randint(rng, bounds):
@@ -176,12 +181,14 @@ def _make_cow(rng, cfg, farm, index, status, today, start):
     return _Cow(row, lactations, first_calving, fat, protein, scc)
 
 
-def _milk_day(rng, cfg, cow, day, dim, lactation, season, heat, parity):
+def _milk_day(rng, cfg, cow, day, dim, lactation, season, heat, parity, incidents):
     """The day's milkings of one cow, one row per session."""
     comp = cfg["composition"]
     scc_cfg = cfg["scc"]
     seas = cfg["seasonality"]
     daily = wood_yield(dim, lactation.a, lactation.b, lactation.c) * season
+    if day >= incidents["shortfall_start"] and cow.row.farm_code == incidents["shortfall"]["farm"]:
+        daily *= incidents["shortfall"]["yield_factor"]
     daily *= math.exp(rng.gauss(0.0, cfg["daily_sd"]))
     stage = min(dim / 305.0, 1.2)
     fat_day = cow.fat + 0.35 * stage - 0.12 - seas["summer_fat_drop"] * heat
@@ -194,6 +201,9 @@ def _milk_day(rng, cfg, cow, day, dim, lactation, season, heat, parity):
         episode += (cow.episode_factor - 1.0) * cow.episode_left / cow.episode_days
         cow.episode_left -= 1
         daily *= 0.9
+    if cow.outbreak and day >= cow.outbreak:
+        episode *= incidents["mastitis"]["scc_factor"]
+        daily *= incidents["mastitis"]["yield_factor"]
     scc_day = cow.scc * (1.0 + scc_cfg["parity_step"] * (parity - 1)) * episode
     rows = []
     for session, share in cfg["sessions"].items():
@@ -233,8 +243,22 @@ def _feed_rows(rng, cfg, farm_code, day, herd, litres, start):
     return rows
 
 
+def _outbreak(rng, spec, cows, today):
+    """Mark the cows of the mastitis outbreak: lactating cows well into their lactation."""
+    onset = today - timedelta(days=spec["onset_days_ago"])
+    eligible = [
+        cow
+        for cow in cows
+        if cow.row.status == "lactating"
+        and (onset - cow.row.last_calving_date).days >= spec["min_days_in_milk"]
+    ]
+    for cow in rng.sample(eligible, min(spec["cows"], len(eligible))):
+        cow.outbreak = onset
+    return sorted(cow.row.ear_tag for cow in cows if cow.outbreak)
+
+
 def generate_farm_demo(today: date, seed: int | None = None, settings: dict | None = None):
-    """Farms, animals, milkings and feed records for the year ending on ``today``.
+    """Farms, animals, milkings and feed records for the history ending on ``today``.
 
     :param today: last day of the history (included)
     :param seed: random seed; defaults to the seed of the settings
@@ -247,6 +271,11 @@ def generate_farm_demo(today: date, seed: int | None = None, settings: dict | No
     rng = random.Random(f"smart-dairy-farm-{seed}")
     start = today - timedelta(days=settings["history_days"] - 1)
     demo = FarmDemo(start=start, end=today, feed_category=cfg["feed"]["parent_category"])
+    incidents = dict(settings["incidents"])
+    shortfall = incidents["shortfall"]
+    incidents["shortfall_start"] = demo.shortfall_start = today - timedelta(
+        days=shortfall["days"] - 1
+    )
     demo.feed_products = [
         FeedProductRow(p["code"], p["name"], p["category"], p["cost_per_kg"])
         for p in cfg["feed"]["products"]
@@ -271,6 +300,8 @@ def generate_farm_demo(today: date, seed: int | None = None, settings: dict | No
             for index, status in enumerate(statuses)
         ]
         demo.animals.extend(cow.row for cow in cows)
+        if farm["code"] == incidents["mastitis"]["farm"]:
+            demo.mastitis_cows = _outbreak(rng, incidents["mastitis"], cows, today)
         day = start
         while day <= today:
             doy = day.timetuple().tm_yday
@@ -293,7 +324,9 @@ def generate_farm_demo(today: date, seed: int | None = None, settings: dict | No
                     dim = (day - lactation.calving).days + 1
                     if 1 <= dim <= lactation.length:
                         parity = row.lactation_number - position
-                        rows = _milk_day(rng, cfg, cow, day, dim, lactation, season, heat, parity)
+                        rows = _milk_day(
+                            rng, cfg, cow, day, dim, lactation, season, heat, parity, incidents
+                        )
                         demo.milkings.extend(rows)
                         litres += sum(r.volume for r in rows)
                         herd["lactating"] += 1
