@@ -97,7 +97,7 @@ fetch_odoo() {
     repo=${origin% *}
     command -v git >/dev/null || apt_install git || true
     log "no Odoo 19.0 source tree found: downloading branch $ODOO_REF from $repo" >&2
-    log "(a shallow clone: about 400 MB to download, 1.3 GB on disk, a few minutes; into $ODOO_CACHE)" >&2
+    log "(a shallow clone of one branch: several hundred MB, a few minutes; into $ODOO_CACHE)" >&2
     tmp="$ODOO_CACHE.part"
     rm -rf "$tmp"
     mkdir -p "$(dirname "$ODOO_CACHE")"
