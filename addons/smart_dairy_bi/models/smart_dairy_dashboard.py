@@ -420,6 +420,7 @@ class _Context:
                 {
                     "code": kpi.code,
                     "name": kpi.name,
+                    "description": kpi.description or "",
                     "unit": kpi.unit or "",
                     "display_format": kpi.display_format,
                     "polarity": kpi.polarity,
