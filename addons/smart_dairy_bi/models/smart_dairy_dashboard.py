@@ -173,6 +173,7 @@ class SmartDairyDashboard(models.Model):
         return {
             "dashboard": {"id": self.id, "name": self.name},
             "filters": filters,
+            "companies": context.env.companies.mapped("name"),
             "grain": context.auto,
             "currency": {
                 "symbol": currency.symbol,

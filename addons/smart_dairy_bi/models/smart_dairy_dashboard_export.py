@@ -112,6 +112,7 @@ class SmartDairyDashboard(models.Model):
         labels = self._export_filter_labels(filters)
         filter_lines = [
             (self.env._("Period"), f"{filters['date_from']} to {filters['date_to']}"),
+            (self.env._("Companies"), ", ".join(data.get("companies") or [])),
         ]
         for key, title in (
             ("region_ids", self.env._("Regions")),

@@ -97,6 +97,7 @@ class TestExportMatchesScreen(ExportCase, Json2Case):
         screen = self.screen(self.company_a)
         book = self.book(self.download("xlsx"))
         summary = book["Summary"]
+        self.assertEqual(self.row_of(summary, "Companies")[1].value, "Dairy A")
         for title, widget in self.cards(screen).items():
             point, kpi = widget["data"]["current"], widget["kpis"][0]
             row = self.row_of(summary, title)
@@ -123,6 +124,9 @@ class TestExportMatchesScreen(ExportCase, Json2Case):
             row[0].xpath("string(span)").strip(): [cell.text_content().strip() for cell in row]
             for row in page.xpath("//table[contains(@class, 'o_sd_cards')]/tbody/tr")
         }
+        lines = {th.text_content().strip(): th.getnext().text_content().strip()
+                 for th in page.xpath("//h2/following-sibling::table[1]//th")}  # fmt: skip
+        self.assertEqual(lines["Companies"], "Dairy A")
         cards = self.cards(screen)
         self.assertEqual(set(shown), set(cards))
         for title, widget in cards.items():
