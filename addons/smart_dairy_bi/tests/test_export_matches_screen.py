@@ -3,7 +3,7 @@ import datetime
 import urllib.parse
 
 from lxml import html as lxml_html
-from smart_dairy.export import format_value
+from smart_dairy.export import format_delta_pct, format_value
 from smart_dairy.export.formats import excel_scale
 
 from odoo import Command
@@ -97,7 +97,6 @@ class TestExportMatchesScreen(ExportCase, Json2Case):
         screen = self.screen(self.company_a)
         book = self.book(self.download("xlsx"))
         summary = book["Summary"]
-        self.assertEqual(self.row_of(summary, "Companies")[1].value, "Dairy A")
         for title, widget in self.cards(screen).items():
             point, kpi = widget["data"]["current"], widget["kpis"][0]
             row = self.row_of(summary, title)
@@ -115,6 +114,7 @@ class TestExportMatchesScreen(ExportCase, Json2Case):
         expected = zip(by_farm["labels"], by_farm["datasets"][0]["values"], strict=True)
         self.assertEqual(rows, [list(pair) for pair in expected])
         self.assertEqual(rows, [["Farm FA", 120.0]])
+        self.assertEqual(self.row_of(summary, "Companies")[1].value, "Dairy A")
 
     def test_pdf_download_has_the_screen_figures(self):
         screen = self.screen(self.company_a)
@@ -124,15 +124,14 @@ class TestExportMatchesScreen(ExportCase, Json2Case):
             row[0].xpath("string(span)").strip(): [cell.text_content().strip() for cell in row]
             for row in page.xpath("//table[contains(@class, 'o_sd_cards')]/tbody/tr")
         }
-        lines = {th.text_content().strip(): th.getnext().text_content().strip()
-                 for th in page.xpath("//h2/following-sibling::table[1]//th")}  # fmt: skip
-        self.assertEqual(lines["Companies"], "Dairy A")
         cards = self.cards(screen)
         self.assertEqual(set(shown), set(cards))
         for title, widget in cards.items():
             point, kpi = widget["data"]["current"], widget["kpis"][0]
             with self.subTest(card=title):
                 self.assertEqual(shown[title][1], self.text(point["value"], kpi, screen))
+                self.assertEqual(shown[title][2], format_delta_pct(point["delta_previous_pct"]))
+                self.assertEqual(shown[title][3], format_delta_pct(point["delta_last_year_pct"]))
                 self.assertEqual(shown[title][4], self.text(point["target"], kpi, screen))
         self.assertEqual(shown["Milk"][1], "120 L")
         tables = {
@@ -152,6 +151,9 @@ class TestExportMatchesScreen(ExportCase, Json2Case):
             ]
             with self.subTest(widget=title):
                 self.assertEqual(tables[title], expected)
+        lines = {th.text_content().strip(): th.getnext().text_content().strip()
+                 for th in page.xpath("//h2/following-sibling::table[1]//th")}  # fmt: skip
+        self.assertEqual(lines["Companies"], "Dairy A")
 
     def test_mailed_schedule_has_the_screen_figures(self):
         schedule = self.env["smart.dairy.report.schedule"].create(
