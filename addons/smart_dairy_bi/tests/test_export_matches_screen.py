@@ -93,6 +93,15 @@ class TestExportMatchesScreen(ExportCase, Json2Case):
         self.assertEqual(self.cards(only_a)["Sales"]["data"]["current"]["value"], 20.0)
         self.assertEqual(self.cards(both)["Sales"]["data"]["current"]["value"], 35.0)
 
+    def test_cards_say_which_revenue_they_count(self):
+        sales = self.cards(self.screen(self.company_a))["Sales"]["kpis"][0]
+        self.assertEqual(sales["name"], "Gross Revenue (ordered)")
+        self.assertEqual(sales["description"], self.kpi["REVENUE"].description)
+        self.assertTrue(sales["description"].startswith("Ordered, whether invoiced or not"))
+        booked = self.kpi["FIN_REVENUE"]
+        self.assertEqual(booked.name, "Revenue (invoiced)")
+        self.assertTrue(booked.description.startswith("Invoiced: posted journal items"))
+
     def test_xlsx_download_has_the_screen_figures(self):
         screen = self.screen(self.company_a)
         book = self.book(self.download("xlsx"))
