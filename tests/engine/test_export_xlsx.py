@@ -355,6 +355,12 @@ def test_one_summary_sheet_then_one_sheet_per_widget_with_valid_unique_names(dat
     ]
 
 
+def test_summary_names_the_companies_the_figures_cover(data):
+    data["companies"] = ["Dairy A", "Dairy B"]
+    sheet = open_book(dashboard_xlsx(data))["Summary"]
+    assert find_row(sheet, "Companies")[1].value == "Dairy A, Dairy B"
+
+
 def test_long_titles_are_cut_to_excel_limit_and_stay_unique(data):
     long = "Litres per day by farm and by region over the period"
     data["widgets"] = [
@@ -372,6 +378,7 @@ def test_summary_lists_the_filters_and_the_cards_with_their_formats(data):
     assert find_row(sheet, "Period")[1].value == "2025-01-01 to 2025-01-30 (last 30 days)"
     assert find_row(sheet, "Regions")[1].value == "North, South"
     assert find_row(sheet, "Farms")[1].value == "All"
+    assert not any(row[0].value == "Companies" for row in sheet.iter_rows())
     header = [cell.value for cell in find_row(sheet, "KPI")]
     assert header[:4] == ["KPI", "Period", "Value", "Previous period"]
 

@@ -12,7 +12,11 @@ _logger = logging.getLogger(__name__)
 
 class DashboardExport(http.Controller):
     """Download of a dashboard, as filtered, in one of its export formats. Every
-    error answers JSON (this route is called by scripts too), never an HTML page."""
+    error answers JSON (this route is called by scripts too), never an HTML page.
+
+    ``companies`` (ids, comma-separated, the current one first) are the companies
+    the figures cover, as ``allowed_company_ids`` does for the screen and JSON-2;
+    without it, every company of the user, as JSON-2 without a context."""
 
     @http.route(
         "/smart_dairy/dashboard/<int:dashboard_id>/export/<string:fmt>",
@@ -20,11 +24,21 @@ class DashboardExport(http.Controller):
         auth="user",
         methods=["GET"],
     )
-    def export(self, dashboard_id, fmt, filters=None, **unknown):
+    def export(self, dashboard_id, fmt, filters=None, companies=None, **unknown):
         unknown.pop("debug", None)
         if unknown:
             return _error(400, request.env._("Unknown parameters: %s", ", ".join(sorted(unknown))))
+        try:
+            company_ids = [int(cid) for cid in companies.split(",")] if companies else None
+        except ValueError:
+            return _error(
+                400, request.env._("The companies must be ids separated by commas."), "companies"
+            )
         Dashboard = request.env["smart.dairy.dashboard"]
+        if company_ids:
+            if set(company_ids) - set(request.env.user._get_company_ids()):
+                return _error(403, request.env._("Access to unauthorized or invalid companies."))
+            Dashboard = Dashboard.with_context(allowed_company_ids=company_ids)
         try:
             parsed = json.loads(filters) if filters else None
         except (ValueError, RecursionError):

@@ -173,6 +173,7 @@ class SmartDairyDashboard(models.Model):
         return {
             "dashboard": {"id": self.id, "name": self.name},
             "filters": filters,
+            "companies": context.env.companies.mapped("name"),
             "grain": context.auto,
             "currency": {
                 "symbol": currency.symbol,
@@ -420,6 +421,7 @@ class _Context:
                 {
                     "code": kpi.code,
                     "name": kpi.name,
+                    "description": kpi.description or "",
                     "unit": kpi.unit or "",
                     "display_format": kpi.display_format,
                     "polarity": kpi.polarity,

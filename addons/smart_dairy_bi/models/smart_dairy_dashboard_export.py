@@ -52,12 +52,18 @@ class SmartDairyDashboard(models.Model):
 
     @api.model
     def action_export(self, dashboard_id, filters, fmt):
-        """An action downloading the dashboard, as filtered, in format ``fmt``."""
+        """An action downloading the dashboard, as filtered, in format ``fmt``, for
+        the companies of the call (``allowed_company_ids``: those shown on screen)."""
         self._check_export_format(fmt)
         dashboard_id = self.env["smart.dairy.request"]._check_id(dashboard_id, "dashboard_id")
         dashboard = self._get_allowed(dashboard_id)
         filters = dashboard._effective_filters(filters)
-        query = urllib.parse.urlencode({"filters": json.dumps(filters, separators=(",", ":"))})
+        query = urllib.parse.urlencode(
+            {
+                "filters": json.dumps(filters, separators=(",", ":")),
+                "companies": ",".join(str(cid) for cid in self.env.companies.ids),
+            }
+        )
         return {
             "type": "ir.actions.act_url",
             "url": f"/smart_dairy/dashboard/{dashboard.id}/export/{fmt}?{query}",
@@ -106,6 +112,7 @@ class SmartDairyDashboard(models.Model):
         labels = self._export_filter_labels(filters)
         filter_lines = [
             (self.env._("Period"), f"{filters['date_from']} to {filters['date_to']}"),
+            (self.env._("Companies"), ", ".join(data.get("companies") or [])),
         ]
         for key, title in (
             ("region_ids", self.env._("Regions")),

@@ -309,6 +309,7 @@ class SmartDairyKpi(models.Model):
         return {
             "code": self.code,
             "name": self.name,
+            "description": self.description or "",
             "unit": self.unit or "",
             "display_format": self.display_format,
             "polarity": self.polarity,

@@ -143,6 +143,8 @@ class _Writer:
             period += f" ({filters['preset'].replace('_', ' ')})"
         yield "Period", period
         yield "Grain", self.data.get("grain", "")
+        if self.data.get("companies"):
+            yield "Companies", ", ".join(self.data["companies"])
         for key, title in FILTER_TITLES.items():
             selected = filter_labels.get(key) or filters.get(key) or []
             yield title, ", ".join(str(value) for value in selected) or "All"

@@ -9,6 +9,7 @@ import {
     preloadBundle,
 } from "@web/../tests/web_test_helpers";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { SmartDairyDashboard } from "@smart_dairy_bi/components/dashboard_action/dashboard_action.esm";
 
 defineMailModels();
@@ -32,7 +33,8 @@ function dashboardFixture(overrides = {}) {
     });
     const revenue = {
         code: "REVENUE",
-        name: "Revenue",
+        name: "Gross Revenue (ordered)",
+        description: "Ordered, whether invoiced or not: confirmed sale order lines.",
         unit: "",
         display_format: "currency",
         polarity: "higher",
@@ -72,7 +74,7 @@ function dashboardFixture(overrides = {}) {
             {
                 id: 11,
                 type: "kpi_card",
-                title: "Revenue",
+                title: "Revenue (ordered)",
                 col: 0,
                 row: 0,
                 width: 3,
@@ -170,10 +172,12 @@ function dashboardFixture(overrides = {}) {
 const NBSP = " ";
 let busCallbacks;
 let calls;
+let exportCompanies;
 
 beforeEach(() => {
     busCallbacks = {};
     calls = [];
+    exportCompanies = [];
     mockService("bus_service", {
         isActive: true,
         start() {},
@@ -200,8 +204,9 @@ function mockDashboard(answer = () => dashboardFixture()) {
         calls.push(["action_drilldown", args]);
         return false;
     });
-    onRpc("smart.dairy.dashboard", "action_export", ({ args }) => {
+    onRpc("smart.dairy.dashboard", "action_export", ({ args, kwargs }) => {
         calls.push(["action_export", args]);
+        exportCompanies.push(kwargs.context.allowed_company_ids);
         return false;
     });
 }
@@ -256,6 +261,23 @@ describe("dashboard client action", () => {
         // Keyboard and screen-reader access to the bars.
         expect(".o_sd_widget[data-widget-id='13'] .o_sd_point").toHaveCount(2);
         expect(".o_sd_widget[data-widget-id='11'] .o_sd_kpi_card").toHaveAttribute("tabindex", "0");
+    });
+
+    test("a card says what its KPI counts", async () => {
+        mockDashboard();
+        await openDashboard();
+        const revenue = ".o_sd_widget[data-widget-id='11']";
+        expect(`${revenue} .o_sd_kpi_title`).toHaveText("Revenue (ordered)");
+        expect(`${revenue} .o_sd_kpi_info`).toHaveAttribute(
+            "data-tooltip",
+            "Gross Revenue (ordered): Ordered, whether invoiced or not: confirmed sale order lines."
+        );
+        expect(`${revenue} .o_sd_kpi_card`).toHaveAttribute(
+            "aria-label",
+            /Ordered, whether invoiced or not/
+        );
+        // A KPI without a description has no info icon.
+        expect(".o_sd_widget[data-widget-id='12'] .o_sd_kpi_info").toHaveCount(0);
     });
 
     test("drill-down from a card, a bar and a table row", async () => {
@@ -358,5 +380,9 @@ describe("dashboard client action", () => {
             ["action_export", [1, filters, "xlsx"]],
             ["action_export", [1, filters, "pdf"]],
         ]);
+        // The server puts the companies of the call in the file's URL: the selected ones.
+        const selected = user.activeCompanies.map((company) => company.id);
+        expect(selected.length).toBeGreaterThan(0);
+        expect(exportCompanies).toEqual([selected, selected]);
     });
 });

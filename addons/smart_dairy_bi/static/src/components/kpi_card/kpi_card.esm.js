@@ -21,6 +21,12 @@ export class KpiCard extends Component {
         return this.props.widget.kpis[0] || {};
     }
 
+    /** What the card counts: the KPI's name and description, for its info icon. */
+    get definition() {
+        const { name, description } = this.kpi;
+        return description ? `${name}: ${description}` : "";
+    }
+
     get point() {
         return this.props.widget.data?.current || {};
     }
@@ -102,6 +108,9 @@ export class KpiCard extends Component {
 
     get ariaLabel() {
         const parts = [this.props.widget.title || this.kpi.name, this.fullValue];
+        if (this.kpi.description) {
+            parts.push(this.kpi.description);
+        }
         for (const delta of this.deltas) {
             parts.push(`${delta.text} ${delta.label}`);
         }
