@@ -22,6 +22,7 @@ if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = 'smart_dair
     log "creating database $DB with the suite and demo data (about five minutes)"
     start=$(date +%s)
     "$PY" "$ODOO/odoo-bin" "${args[@]}" --with-demo --stop-after-init --log-level=warn \
+        --log-handler=odoo.addons.smart_dairy_base:INFO --log-handler=odoo.addons.smart_dairy_bi:INFO \
         -i smart_dairy_base,smart_dairy_bi,smart_dairy_iot,smart_dairy_forecast
     log "database $DB ready in $(($(date +%s) - start)) s"
 fi
