@@ -165,7 +165,7 @@ class SmartDairyDashboard(models.Model):
         """The dashboard as displayed for ``filters`` (effective), without its alerts."""
         self.ensure_one()
         context = _Context(self.env(su=False), filters)
-        widgets = self.widget_ids
+        widgets = self.widget_ids.filtered(context.shows)
         plans = [context.plan(widget) for widget in widgets]
         context.load()
         company = self.env.company
@@ -203,6 +203,10 @@ class SmartDairyDashboard(models.Model):
         # A missing widget gets the answer of a hidden dashboard: existence is information.
         widget = self.env["smart.dairy.dashboard.widget"].sudo().browse(widget_id).exists()
         dashboard = self._get_allowed(widget.dashboard_id.id or 0)
+        filters = dashboard._effective_filters(filters)
+        context = _Context(self.env, filters)
+        if not context.shows(widget):
+            self._get_allowed(0)  # another company's KPI: answered as a hidden dashboard
         kpi = widget.kpi_ids.filtered(lambda k: k.code == kpi_code)
         if not kpi:
             raise UserError(
@@ -210,8 +214,6 @@ class SmartDairyDashboard(models.Model):
                     "Widget %(title)s shows no KPI %(code)s.", title=widget.title, code=kpi_code
                 )
             )
-        filters = dashboard._effective_filters(filters)
-        context = _Context(self.env, filters)
         fact_model, kpi_domain = context.drill_fact(kpi)
         if not fact_model:
             raise UserError(self.env._("KPI %(code)s has no records to open.", code=kpi.code))
@@ -276,9 +278,15 @@ class _Context:
             dimension.field_name: dimension
             for dimension in env["smart.dairy.kpi.dimension"].sudo().search([])
         }
+        self.readable = set(env["smart.dairy.kpi"].search([]).ids)
         self.requests = {}  # (mode, grain, breakdown, values) -> set of codes
         self.results = {}
         self.library = None
+
+    def shows(self, widget):
+        """Whether the caller may see the widget: all its KPIs readable in their companies
+        (a widget over another company's KPI is left out, its name and unit included)."""
+        return set(widget.kpi_ids.ids) <= self.readable
 
     # planning
 

@@ -156,3 +156,43 @@ class TestSmallLeaks(AttackCase):
         self.assertEqual([answer.status_code for answer in answers], [403, 403])
         self.assertEqual(answers[0].json(), answers[1].json())
         self.assertNotIn(HIDDEN, answers[0].text)
+
+    def test_shared_dashboard_shows_nothing_of_another_companys_kpi(self):
+        """A dashboard open to everyone with a widget over company B's KPI: users of A see
+        the dashboard without that widget, and cannot drill into it."""
+        production = self.env["smart.dairy.kpi"].search([("code", "=", "PRODUCTION")])
+        shared = self.env["smart.dairy.dashboard"].create(
+            {
+                "name": "Shared board",
+                "widget_ids": [
+                    Command.create(
+                        {"title": "Milk", "widget_type": "kpi_card", "kpi_ids": production.ids}
+                    ),
+                    Command.create(
+                        {"title": "Margin", "widget_type": "kpi_card", "kpi_ids": self.kpi_b.ids}
+                    ),
+                ],
+            }
+        )
+        seen = self.call(
+            self.user_a, "smart.dairy.dashboard", "get_dashboard_data", dashboard_id=shared.id
+        )
+        self.assertEqual(seen.status_code, 200, seen.text)
+        self.assertEqual([w["title"] for w in seen.json()["widgets"]], ["Milk"])
+        self.assertNotIn(SECRET, seen.text)
+        self.assertNotIn('"zz"', seen.text)
+        margin = shared.widget_ids.filtered(lambda w: w.title == "Margin")
+        drill = self.call(
+            self.user_a, "smart.dairy.dashboard", "action_drilldown",
+            widget_id=margin.id, kpi_code="ATK_SECRET_B", filters={"preset": "today"},
+        )  # fmt: skip
+        missing = self.call(
+            self.user_a, "smart.dairy.dashboard", "action_drilldown",
+            widget_id=self.missing_widget, kpi_code="ATK_SECRET_B", filters={"preset": "today"},
+        )  # fmt: skip
+        self.assertEqual(self.assertRefused(drill), self.assertRefused(missing))
+        self.assertNotIn(SECRET, drill.text)
+        theirs = self.call(
+            self.analyst_b, "smart.dairy.dashboard", "get_dashboard_data", dashboard_id=shared.id
+        )
+        self.assertEqual([w["title"] for w in theirs.json()["widgets"]], ["Milk", "Margin"])
