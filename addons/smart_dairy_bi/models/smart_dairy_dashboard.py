@@ -226,26 +226,27 @@ class SmartDairyDashboard(models.Model):
         else:
             start, end = context.date_from, context.date_to
             period = f"{engine.label(start, 'day')} - {engine.label(end, 'day')}"
-        domain = [
-            ("date", ">=", start.isoformat()),
-            ("date", "<=", end.isoformat()),
-            ("company_id", "in", self.env.companies.ids),
-            *kpi_domain,
-        ]
+        facet = [("date", ">=", start.isoformat()), ("date", "<=", end.isoformat()), *kpi_domain]
         breakdown = widget.breakdown_id.field_name
         if breakdown and dimension_value is not None and breakdown in Fact._fields:
-            domain.append((breakdown, "=", _field_value(Fact._fields[breakdown], dimension_value)))
+            facet.append((breakdown, "=", _field_value(Fact._fields[breakdown], dimension_value)))
         column, ids = context.applied_filter(kpi, breakdown)
         if column and column in Fact._fields and not (breakdown and dimension_value is not None):
-            domain.append((column, "in", ids))
+            facet.append((column, "in", ids))
+        action_context = {"create": False}
+        if kpi.kind != "formula" and kpi.aggregation == "count_distinct" and kpi.measure:
+            # A distinct count is the number of groups: one per counted value.
+            action_context["group_by"] = [kpi.measure]
         return {
             "type": "ir.actions.act_window",
-            "name": f"{kpi.name}: {period}",
+            "name": f"{widget.title}: {period}",
             "res_model": fact_model,
             "views": [[False, "list"], [False, "pivot"], [False, "graph"]],
             "view_mode": "list,pivot,graph",
-            "domain": domain,
-            "context": {"create": False},
+            # The companies are the switcher's; the rest is one removable facet.
+            "domain": [("company_id", "in", self.env.companies.ids)],
+            "facets": [{"description": f"{widget.title}: {period}", "domain": facet}],
+            "context": action_context,
             "target": "current",
         }
 
@@ -468,6 +469,8 @@ class _Context:
             "current": _point(current),
             "series": series.series,
             "labels": [p.label for p in series.points],
+            # The period a drill-down opens when the card shows one period, not the range.
+            "drill_period": None if current is series.current else current.period_start.isoformat(),
         }
         return data, current.value is None, note
 
@@ -555,7 +558,9 @@ class _Context:
         return {key: labels.get(key, key) if key else self.env._("Not set") for key in keys}
 
     def drill_fact(self, kpi):
-        """(fact model, domain) of a KPI's records; formulas open their first input's fact."""
+        """(fact model, domain) of the records behind a KPI's value: its filter, and for
+        sums and distinct counts only the records that add to them (for ratios, the
+        numerator's). Formulas open their first input's fact, unfiltered."""
         seen = set()
         todo = [kpi]
         while todo:
@@ -564,11 +569,27 @@ class _Context:
                 continue
             seen.add(current.code)
             if current.kind != "formula":
-                domain = current._parse_domain(current.domain, "filter") if current is kpi else []
-                return current.fact_model or None, domain
+                if current is not kpi or not current.fact_model:
+                    return current.fact_model or None, []
+                domain = current._parse_domain(current.domain, "filter")
+                return current.fact_model, domain + _counted(
+                    self.env[current.fact_model], current.measure, current.aggregation
+                )
             todo.extend(
                 self.by_code[code]
                 for code in sorted(engine.dependencies(current.formula))
                 if code in self.by_code
             )
         return None, []
+
+
+def _counted(Fact, measure, aggregation):
+    """Conditions that keep the records adding to a sum or a distinct count."""
+    field = Fact._fields.get(measure or "")
+    if field is None or aggregation not in ("sum", "count_distinct"):
+        return []
+    if field.type == "boolean":
+        return [(measure, "=", True)]
+    if field.type in ("integer", "float", "monetary") and aggregation == "sum":
+        return [(measure, "!=", 0), (measure, "!=", False)]
+    return [(measure, "!=", False)]

@@ -173,7 +173,11 @@ export class SmartDairyDashboard extends Component {
             dimensionValue,
         ]);
         if (action) {
-            await this.actionService.doAction(action);
+            // The filter behind the value is a facet of the search bar: seen, removable.
+            const { facets, ...windowAction } = action;
+            await this.actionService.doAction(windowAction, {
+                props: { dynamicFilters: facets || [] },
+            });
         }
     }
 

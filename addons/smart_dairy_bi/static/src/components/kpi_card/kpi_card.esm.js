@@ -121,7 +121,10 @@ export class KpiCard extends Component {
     }
 
     open() {
-        this.props.onDrilldown(this.props.widget, { kpiCode: this.kpi.code });
+        this.props.onDrilldown(this.props.widget, {
+            kpiCode: this.kpi.code,
+            periodStart: this.props.widget.data?.drill_period || null,
+        });
     }
 
     onKeydown(ev) {
