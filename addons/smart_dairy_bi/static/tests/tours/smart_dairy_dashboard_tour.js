@@ -57,8 +57,22 @@ tours.add("smart_dairy_bi_dashboard_flow", {
             trigger: ".o_list_view .o_data_row",
         },
         {
-            content: "The breadcrumb names the KPI",
-            trigger: ".o_breadcrumb .active:contains(Revenue)",
+            content: "The breadcrumb names the widget",
+            trigger: ".o_breadcrumb .active:contains(by Region)",
+        },
+        {
+            content: "On a phone, show the search bar",
+            trigger: ".o_control_panel",
+            run() {
+                const toggler = document.querySelector(
+                    ".o_control_panel button:has(> .fa-search):not(.active)"
+                );
+                toggler?.click();
+            },
+        },
+        {
+            content: "The filter behind the bar is a facet of the search bar",
+            trigger: ".o_searchview_facet:contains(by Region)",
         },
         {
             content: "Back to the dashboard",
