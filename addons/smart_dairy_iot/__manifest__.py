@@ -17,4 +17,7 @@
         "views/res_config_settings_views.xml",
         "views/smart_dairy_iot_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["smart_dairy_iot/static/tests/tours/**/*"],
+    },
 }
