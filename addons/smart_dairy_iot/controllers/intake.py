@@ -11,7 +11,7 @@ import logging
 
 import psycopg2
 from psycopg2 import errors as pg_errors
-from smart_dairy import db, timeseries
+from smart_dairy import db
 from smart_dairy.iot import intake, registry_store, validation
 
 from odoo import SUPERUSER_ID, fields, http
@@ -45,7 +45,6 @@ class SmartDairyIotIntake(http.Controller):
         "/smart_dairy/iot/v1/readings",
         type="http",
         auth="none",
-        methods=["POST"],
         csrf=False,
         readonly=False,
         save_session=False,
@@ -57,7 +56,6 @@ class SmartDairyIotIntake(http.Controller):
         "/smart_dairy/iot/v1/milkings",
         type="http",
         auth="none",
-        methods=["POST"],
         csrf=False,
         readonly=False,
         save_session=False,
@@ -67,6 +65,13 @@ class SmartDairyIotIntake(http.Controller):
 
     def _take(self, kind):
         env = request.env(user=SUPERUSER_ID)
+        if request.httprequest.method != "POST":
+            return _error(
+                405,
+                "method_not_allowed",
+                f"send the batch with POST, not {request.httprequest.method}",
+                headers=[("Allow", "POST")],
+            )
         content_type = request.httprequest.mimetype
         if content_type != "application/json":
             return _error(
@@ -90,10 +95,7 @@ class SmartDairyIotIntake(http.Controller):
             return _error(400, "malformed_json", f"the body is not valid JSON: {exc}")
         if not isinstance(payload, (dict, list)):
             return _error(400, "malformed_json", "the body must be a JSON object or array")
-        policy = validation.IntakePolicy(
-            future_tolerance=dt.timedelta(minutes=get_setting(env, "future_minutes")),
-            max_batch=get_setting(env, "max_batch"),
-        )
+        policy = env["smart.dairy.iot.device"]._intake_policy()
         try:
             result = self._store(env, kind, payload, device, policy)
         except validation.BatchTooLarge as exc:
@@ -120,7 +122,7 @@ class SmartDairyIotIntake(http.Controller):
             env["smart.dairy.iot.device"]._sync_registry()
             registry = registry_store.load(cr)
             sender = registry.devices[sender_device.identifier]
-        plain = not timeseries.is_hypertable(db.raw_cursor(cr).connection)
+        plain = env["smart.dairy.iot.device"]._store_is_plain()
         now = fields.Datetime.now().replace(tzinfo=dt.timezone.utc)
         result = intake.take(
             cr, kind, [(sender, payload)], registry, now, plain, policy=policy, source="http"

@@ -2,7 +2,8 @@ import binascii
 import datetime as dt
 import os
 
-from smart_dairy.iot import devices, mosquitto, query, registry_store
+from smart_dairy import db, timeseries
+from smart_dairy.iot import devices, mosquitto, query, registry_store, validation
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -169,7 +170,20 @@ class SmartDairyIotDevice(models.Model):
         self._sync_registry()
         return result
 
-    # Registry snapshot and tokens
+    # Intake, registry snapshot and tokens
+
+    @api.model
+    def _intake_policy(self):
+        """The engine's validation policy with the limits of Settings."""
+        return validation.IntakePolicy(
+            future_tolerance=dt.timedelta(minutes=get_setting(self.env, "future_minutes")),
+            max_batch=get_setting(self.env, "max_batch"),
+        )
+
+    @api.model
+    def _store_is_plain(self):
+        """Whether the sensor store is plain PostgreSQL (no TimescaleDB hypertables)."""
+        return not timeseries.is_hypertable(db.raw_cursor(self.env.cr).connection)
 
     def _engine_device(self):
         self.ensure_one()

@@ -1,8 +1,12 @@
+import datetime as dt
+
 from psycopg2 import sql
 from smart_dairy import db, timeseries
-from smart_dairy.iot import quarantine, registry_store, storage
+from smart_dairy.iot import intake, quarantine, registry_store, storage
 
 from odoo import fields, models
+
+from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import FARM_MANAGER_GROUP
 
 
 def ensure_store(cr):
@@ -20,6 +24,7 @@ class SmartDairyIotQuarantine(models.Model):
     """The engine's quarantine table, read only: rejected rows with payload and reason."""
 
     _name = "smart.dairy.iot.quarantine"
+    _inherit = ["smart.dairy.access.mixin"]
     _description = "Quarantined Sensor Row"
     _auto = False
     _order = "received_at desc, id desc"
@@ -54,3 +59,39 @@ class SmartDairyIotQuarantine(models.Model):
                 devices=sql.Identifier(timeseries.SCHEMA, registry_store.DEVICES),
             )
         )
+
+    def action_replay(self):
+        """Validate these rows again (e.g. after a range was widened); store those now valid."""
+        self._check_caller(FARM_MANAGER_GROUP, "read")
+        Device = self.env["smart.dairy.iot.device"]
+        registry = registry_store.load(self.env.cr)
+        now = fields.Datetime.now().replace(tzinfo=dt.timezone.utc)
+        stored = rejected = 0
+        for kind in ("reading", "milking"):
+            rows = self.filtered(lambda q, kind=kind: q.kind == kind and not q.replayed_at)
+            if rows:
+                done, still = intake.replay(
+                    self.env.cr,
+                    kind,
+                    registry,
+                    now,
+                    Device._store_is_plain(),
+                    Device._intake_policy(),
+                    ids=rows.ids,
+                )
+                stored, rejected = stored + done, rejected + still
+        self.invalidate_recordset()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Replay"),
+                "message": self.env._(
+                    "%(stored)s rows stored, %(rejected)s still rejected.",
+                    stored=stored,
+                    rejected=rejected,
+                ),
+                "type": "success" if not rejected else "warning",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

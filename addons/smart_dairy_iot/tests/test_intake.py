@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 from .common import IotFleetMixin, IotHttpMixin
@@ -154,3 +155,34 @@ class TestIntake(IotFleetMixin, IotHttpMixin, HttpCase):
         body = self.assertJsonAnswer(response, 415)
         self.assertIn("application/json", body["message"])
         self.assertEqual(self.count_rows("reading", self.tank_a), 0)
+
+    def test_other_methods_are_405(self):
+        self.env.flush_all()
+        response = self.url_open("/smart_dairy/iot/v1/readings")
+        body = self.assertJsonAnswer(response, 405)
+        self.assertEqual(body["error"], "method_not_allowed")
+        self.assertEqual(response.headers.get("Allow"), "POST")
+
+    def test_quarantined_row_is_replayed_after_the_range_is_widened(self):
+        rows = [
+            {"metric": "activity", "value": 1500, "time": self.at(3)},
+            {"metric": "activity", "value": 1600, "time": self.at(2)},
+        ]
+        body = self.assertJsonAnswer(self.post("readings", rows, self.tokens["iot-collar-a"]), 200)
+        self.assertEqual(body["rejected"], 2)
+        Quarantine = self.env["smart.dairy.iot.quarantine"]
+        queued = Quarantine.search([("sender", "=", "iot-collar-a")], order="row_index")
+        self.assertEqual(len(queued), 2)
+        with self.assertRaises(AccessError):
+            queued.with_user(self.manager_b).action_replay()
+        with self.assertRaises(AccessError):
+            queued.with_user(self.user_a).action_replay()
+        self.collar_a.metric_ids.filtered(lambda m: m.metric == "activity").high = 1550
+        queued.with_user(self.manager_a).action_replay()
+        self.assertEqual(self.count_rows("reading", self.collar_a), 1)
+        self.assertEqual(queued.mapped("outcome"), ["stored", "rejected again"])
+        self.assertTrue(queued[0].replayed_at)
+        self.assertFalse(queued[1].replayed_at)
+        # replaying again stores nothing twice
+        queued.with_user(self.manager_a).action_replay()
+        self.assertEqual(self.count_rows("reading", self.collar_a), 1)

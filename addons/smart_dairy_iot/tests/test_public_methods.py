@@ -15,6 +15,7 @@ AUDITED = {
         "action_revoke_token",  # Farm Manager, devices they may write
     },
     "smart.dairy.iot.metric": MIXIN | {"unlink"},  # access rights (Farm Manager)
+    "smart.dairy.iot.quarantine": {"action_replay"},  # Farm Manager, rows they may read
     "smart.dairy.animal": {"create", "write", "unlink"},  # access rights; resync snapshot
 }
 
@@ -38,4 +39,7 @@ class TestPublicMethods(TransactionCase):
                     found.setdefault(name, set()).add(method)
         self.assertEqual(found, AUDITED)
         guarded = self.env.registry["smart.dairy.access.mixin"]._inherit_children
-        self.assertLessEqual({"smart.dairy.iot.device", "smart.dairy.iot.metric"}, set(guarded))
+        self.assertLessEqual(
+            {"smart.dairy.iot.device", "smart.dairy.iot.metric", "smart.dairy.iot.quarantine"},
+            set(guarded),
+        )
