@@ -12,7 +12,7 @@ import logging
 import psycopg2
 from psycopg2 import errors as pg_errors
 from smart_dairy import db
-from smart_dairy.iot import intake, registry_store, validation
+from smart_dairy.iot import intake, validation
 
 from odoo import SUPERUSER_ID, fields, http
 from odoo.http import request
@@ -116,12 +116,8 @@ class SmartDairyIotIntake(http.Controller):
         db.raw_cursor(cr).execute(
             "SET LOCAL lock_timeout = %s", [f"{get_setting(env, 'lock_timeout_ms')}ms"]
         )
-        registry = registry_store.load(cr)
-        sender = registry.devices.get(sender_device.identifier)
-        if sender is None:  # snapshot behind the ORM: rebuild it
-            env["smart.dairy.iot.device"]._sync_registry()
-            registry = registry_store.load(cr)
-            sender = registry.devices[sender_device.identifier]
+        registry = env["smart.dairy.iot.device"]._intake_registry(sender_device.company_id.ids)
+        sender = registry.devices[sender_device.identifier]
         plain = env["smart.dairy.iot.device"]._store_is_plain()
         now = fields.Datetime.now().replace(tzinfo=dt.timezone.utc)
         result = intake.take(

@@ -1,4 +1,5 @@
 import binascii
+import collections
 import datetime as dt
 import os
 
@@ -203,15 +204,59 @@ class SmartDairyIotDevice(models.Model):
         )
 
     @api.model
+    def _intake_registry(self, company_ids):
+        """The engine's Registry of some companies' devices and animals, read from the ORM's
+        tables (ear tags are unique within a company only, so never across companies)."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            """SELECT device_id, metric, unit, low, high FROM smart_dairy_iot_metric
+                WHERE company_id = ANY(%s)""",
+            [list(company_ids)],
+        )
+        metrics = {}
+        for device_id, metric, unit, low, high in cr.fetchall():
+            metrics.setdefault(device_id, {})[metric] = devices.MetricLimit(unit, low, high)
+        cr.execute(
+            """SELECT id, identifier, type, farm_id, company_id, animal_id, zone, active
+                 FROM smart_dairy_iot_device WHERE company_id = ANY(%s)""",
+            [list(company_ids)],
+        )
+        fleet = [
+            devices.Device(*row[:6], zone=row[6], active=row[7], metrics=metrics.get(row[0], {}))
+            for row in cr.fetchall()
+        ]
+        cr.execute(
+            """SELECT id, ear_tag, farm_id FROM smart_dairy_animal
+                WHERE company_id = ANY(%s) AND active""",
+            [list(company_ids)],
+        )
+        animals = cr.fetchall()
+        return devices.Registry.of(
+            fleet,
+            animals={tag: animal_id for animal_id, tag, _farm in animals},
+            animal_farms={animal_id: farm for animal_id, _tag, farm in animals},
+        )
+
+    @api.model
     def _sync_registry(self):
-        """Rewrite the engine's registry snapshot (devices and animals) from the ORM."""
+        """Rewrite the engine's registry snapshot (for the MQTT subscriber) from the ORM.
+
+        The snapshot knows animals by ear tag alone: a tag used in several companies is
+        left out of it (the subscriber then rejects readings naming it).
+        """
         self.env.flush_all()
         sudo = self.sudo().with_context(active_test=False)
-        animals = self.env["smart.dairy.animal"].sudo().search([])
+        animals = self.env["smart.dairy.animal"].sudo().search_read([], ["ear_tag", "farm_id"])
+        tags = collections.Counter(animal["ear_tag"] for animal in animals)
         registry_store.sync(
             self.env.cr,
             [device._engine_device() for device in sudo.search([])],
-            [(a.id, a.ear_tag, a.farm_id.id) for a in animals],
+            [
+                (animal["id"], animal["ear_tag"], animal["farm_id"][0])
+                for animal in animals
+                if tags[animal["ear_tag"]] == 1
+            ],
         )
 
     def _issue_token(self):

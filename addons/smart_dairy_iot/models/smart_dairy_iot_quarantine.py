@@ -64,7 +64,7 @@ class SmartDairyIotQuarantine(models.Model):
         """Validate these rows again (e.g. after a range was widened); store those now valid."""
         self._check_caller(FARM_MANAGER_GROUP, "read")
         Device = self.env["smart.dairy.iot.device"]
-        registry = registry_store.load(self.env.cr)
+        registry = Device._intake_registry(self.company_id.ids)
         now = fields.Datetime.now().replace(tzinfo=dt.timezone.utc)
         stored = rejected = 0
         for kind in ("reading", "milking"):

@@ -55,7 +55,8 @@ class TestIntake(IotFleetMixin, IotHttpMixin, HttpCase):
         self.assertIn("5000", errors[1])
         self.assertIn("not allowed", errors[2])
         self.assertIn("future", errors[3])
-        self.assertIn("may not be sent by", errors[4])
+        # another company's device: unknown here (its existence is not told)
+        self.assertIn("unknown device", errors[4])
         self.assertIn("unknown animal", errors[5])
         self.assertEqual(self.count_rows("reading", self.collar_a), 1)
         self.assertEqual(self.count_rows("reading", self.tank_b), 0)
@@ -186,3 +187,21 @@ class TestIntake(IotFleetMixin, IotHttpMixin, HttpCase):
         # replaying again stores nothing twice
         queued.with_user(self.manager_a).action_replay()
         self.assertEqual(self.count_rows("reading", self.collar_a), 1)
+
+    def test_ear_tag_used_in_two_companies_is_read_in_the_senders(self):
+        twin = self.env["smart.dairy.animal"].create(
+            {"ear_tag": "IOT-A-1", "farm_id": self.farm_b.id}
+        )
+        row = {"metric": "temperature", "value": 4, "time": self.at(1), "animal": "IOT-A-1"}
+        body = self.assertJsonAnswer(self.post("readings", row, self.tokens["iot-tank-a"]), 200)
+        self.assertEqual(body["accepted"], 1)
+        body = self.assertJsonAnswer(self.post("readings", row, self.tokens["iot-tank-b"]), 200)
+        self.assertEqual(body["accepted"], 1)
+        self.env.cr.execute(
+            "SELECT device_id, animal_id FROM smart_dairy_ts.reading WHERE device_id = ANY(%s)",
+            [[self.tank_a.id, self.tank_b.id]],
+        )
+        self.assertEqual(
+            sorted(self.env.cr.fetchall()),
+            sorted([(self.tank_a.id, self.cow_a.id), (self.tank_b.id, twin.id)]),
+        )
