@@ -1,0 +1,7 @@
+from . import (
+    res_config_settings,
+    smart_dairy_animal,
+    smart_dairy_iot_device,
+    smart_dairy_iot_metric,
+    smart_dairy_iot_quarantine,
+)

@@ -1,0 +1,1 @@
+from . import smart_dairy_iot_token
