@@ -152,7 +152,7 @@ class SmartDairyKpi(models.Model):
 
     def _definition_key(self):
         return tuple(
-            self[name].ids if name in ("company_id", "dimension_ids") else self[name]
+            sorted(self[name].ids) if name in ("company_id", "dimension_ids") else self[name]
             for name in BACKFILL_FIELDS
         )
 
