@@ -306,6 +306,50 @@ class SmartDairyAlertRule(models.Model):
         grain = engine.Grain(self.grain)
         return engine.shift(engine.period_start(today, grain), grain, -1)
 
+    def _evaluation_range(self, today):
+        """(first day, last day) of the closed periods an evaluation checks."""
+        last = self._last_closed_period(today)
+        first = engine.shift(last, self.grain, -(self.lookback - 1))
+        return first, engine.period_end(last, self.grain) - datetime.timedelta(days=1)
+
+    def _missing_values(self, company, date_from, date_to):
+        """Why the rule has nothing to check in ``company`` from ``date_from`` to
+        ``date_to``, in plain words naming the KPI; False when its KPI has values there."""
+        self.ensure_one()
+        kpi = self.kpi_id.sudo()
+        grain = engine.Grain(self.grain)
+        stored = (
+            self.env["smart.dairy.kpi.value"]
+            .sudo()
+            .search_count(
+                [
+                    ("kpi_id", "=", kpi.id),
+                    ("company_id", "=", company.id),
+                    ("grain", "=", grain.value),
+                    ("period_start", ">=", engine.period_start(date_from, grain)),
+                    ("period_start", "<=", date_to),
+                ],
+                limit=1,
+            )
+        )
+        if stored:
+            return False
+        if kpi.backfill_state == "pending":
+            return self.env._(
+                "KPI %(kpi)s has no values yet: they are being computed in the background "
+                "since it was created or changed. Try again when they are ready.",
+                kpi=kpi.display_name,
+            )
+        return self.env._(
+            "KPI %(kpi)s has no %(grain)s values for %(company)s from %(start)s to %(end)s: "
+            "recompute the KPI or check its definition.",
+            kpi=kpi.display_name,
+            grain=grain.value,
+            company=company.name,
+            start=date_from,
+            end=date_to,
+        )
+
     def _evaluate(self, companies=None, today=None):
         """Check the last closed periods of each rule in each company it watches,
         raising alerts where the condition holds and resolving those that cleared.
@@ -314,9 +358,7 @@ class SmartDairyAlertRule(models.Model):
         raised = Alert
         today = today or fields.Date.context_today(self)
         for rule in self:
-            last = rule._last_closed_period(today)
-            first = engine.shift(last, rule.grain, -(rule.lookback - 1))
-            end = engine.period_end(last, rule.grain) - datetime.timedelta(days=1)
+            first, end = rule._evaluation_range(today)
             for company in rule._companies():
                 if companies is not None and company not in companies:
                     continue
@@ -454,12 +496,20 @@ class SmartDairyAlertRule(models.Model):
         """Evaluate now, in the companies the user works in."""
         self._check_caller(ANALYTICS_MANAGER_GROUP, "write")
         alerts = self._evaluate(companies=self.env.companies)
+        today = fields.Date.context_today(self)
+        missing = []
+        for rule in self:
+            first, end = rule._evaluation_range(today)
+            for company in rule._companies() & self.env.companies:
+                missing.append(rule._missing_values(company, first, end))
+        messages = [self.env._("%(count)s alerts raised or updated.", count=len(alerts))]
+        messages += sorted(set(filter(None, missing)))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "warning" if alerts else "success",
-                "message": self.env._("%(count)s alerts raised or updated.", count=len(alerts)),
+                "type": "warning" if alerts or any(missing) else "success",
+                "message": "\n".join(messages),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }

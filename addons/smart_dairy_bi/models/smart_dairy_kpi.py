@@ -45,6 +45,14 @@ FORMAT_UNITS = {
     "ratio": {"x", "kg/L", "ratio"},
     "number": None,  # any unit
 }
+# Fields whose change makes the stored values wrong: changing one schedules a backfill.
+BACKFILL_FIELDS = (
+    "code", "active", "company_id", "kind", "fact_model", "measure", "aggregation", "domain",
+    "denominator_fact_model", "denominator_measure", "denominator_aggregation",
+    "denominator_domain", "formula", "scale", "grain_day", "grain_week", "grain_month",
+    "grain_quarter", "grain_year", "dimension_ids",
+)  # fmt: skip
+BACKFILL_CRON = "smart_dairy_bi.ir_cron_kpi_backfill"
 
 
 class SmartDairyKpi(models.Model):
@@ -106,6 +114,17 @@ class SmartDairyKpi(models.Model):
     critical_low = fields.Float()
     critical_high = fields.Float()
     value_count = fields.Integer(compute="_compute_value_count")
+    backfill_state = fields.Selection(
+        [("pending", "Values are being computed"), ("failed", "Backfill failed")],
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Set when the KPI was created or its definition changed: its values over the "
+        "whole history are computed in the background.",
+    )
+    backfill_requested_at = fields.Datetime(readonly=True, copy=False)
+
+    _system_fields = frozenset({"backfill_state", "backfill_requested_at"})
 
     _code_unique = models.Constraint("UNIQUE(code)", "Another KPI already has this code.")
 
@@ -115,6 +134,54 @@ class SmartDairyKpi(models.Model):
             (model._name, model._description)
             for model in self.env["smart.dairy.fact"]._fact_models()
         ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        kpis = super().create(vals_list)
+        if not self.env.context.get("install_mode"):
+            kpis._schedule_backfill()
+        return kpis
+
+    def write(self, vals):
+        if not set(BACKFILL_FIELDS) & set(vals):
+            return super().write(vals)
+        before = {kpi.id: kpi._definition_key() for kpi in self}
+        result = super().write(vals)
+        self.filtered(lambda kpi: kpi._definition_key() != before[kpi.id])._schedule_backfill()
+        return result
+
+    def _definition_key(self):
+        return tuple(
+            sorted(self[name].ids) if name in ("company_id", "dimension_ids") else self[name]
+            for name in BACKFILL_FIELDS
+        )
+
+    def _with_dependents(self):
+        """These KPIs and the formula KPIs that use them, directly or not."""
+        formulas = self.search([("kind", "=", "formula")])
+        result = self
+        while True:
+            codes = set(result.mapped("code"))
+            more = (
+                formulas.filtered(
+                    lambda kpi, codes=codes: codes & engine.dependencies(kpi.formula or "0")
+                )
+                - result
+            )
+            if not more:
+                return result
+            result |= more
+
+    def _schedule_backfill(self):
+        """Mark these KPIs (and the formulas over them) for a backfill over the whole
+        history and wake the backfill cron."""
+        kpis = self._with_dependents().filtered("active")
+        if not kpis:
+            return
+        kpis.sudo().write({"backfill_state": "pending", "backfill_requested_at": self.env.cr.now()})
+        cron = self.env.ref(BACKFILL_CRON, raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
 
     def _compute_value_count(self):
         counts = dict(

@@ -17,7 +17,9 @@ RUN_MODES = [
     ("incremental", "Incremental"),
     ("reconcile", "Nightly Reconciliation"),
     ("manual", "Manual"),
+    ("backfill", "Backfill of New or Changed KPIs"),
 ]
+BACKFILL_RETRY = datetime.timedelta(minutes=5)
 
 
 class SmartDairyKpiRun(models.Model):
@@ -64,6 +66,32 @@ class SmartDairyKpiRun(models.Model):
     def _cron_reconcile(self):
         """Recompute the last N days in full, catching deletions and moved rows."""
         self._run(self.env["smart.dairy.kpi"].search([]), mode="reconcile")
+
+    @api.model
+    def _cron_backfill(self, commit=True):
+        """Compute the KPIs created or changed since the last backfill over the whole
+        history kept, as a full recomputation would. A KPI changed again during the run
+        stays pending for the next one; one that failed is marked so on its form."""
+        Kpi = self.env["smart.dairy.kpi"].sudo()
+        kpis = Kpi.search([("backfill_state", "=", "pending")])
+        if not kpis:
+            return self.browse()
+        requested = {kpi.id: kpi.backfill_requested_at for kpi in kpis}
+        run = self._run(kpis, mode="backfill", commit=commit)
+        cron = self.env.ref("smart_dairy_bi.ir_cron_kpi_backfill").sudo()
+        if run.state == "skipped":
+            cron._trigger(fields.Datetime.now() + BACKFILL_RETRY)
+            return run
+        kpis.invalidate_recordset(["backfill_state", "backfill_requested_at"])
+        done = kpis.filtered(lambda kpi: kpi.backfill_requested_at == requested[kpi.id])
+        failed = done & run.failed_kpi_ids
+        (done - failed).write({"backfill_state": False, "backfill_requested_at": False})
+        failed.write({"backfill_state": "failed"})
+        if commit:
+            self.env["ir.cron"]._commit_progress()
+        if kpis - done:
+            cron._trigger()
+        return run
 
     # ------------------------------------------------------------------- runs
 

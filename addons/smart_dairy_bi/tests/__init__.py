@@ -30,3 +30,4 @@ from . import test_kpi_run_concurrency
 from . import test_dashboard_cache
 from . import test_export_matches_screen
 from . import test_drilldown_matches_card
+from . import test_kpi_backfill

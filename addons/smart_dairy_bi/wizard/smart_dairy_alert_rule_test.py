@@ -46,6 +46,11 @@ class SmartDairyAlertRuleTest(models.TransientModel):
         self._check_caller(ANALYTICS_MANAGER_GROUP, "write")
         if self.date_from > self.date_to:
             raise UserError(self.env._("The start of the range must come before its end."))
+        missing = self.rule_id._missing_values(self.company_id, self.date_from, self.date_to)
+        if missing:
+            result = Markup("<p class='alert alert-warning' role='alert'>%s</p>") % missing
+            self.write({"fired_count": 0, "result": result})
+            return self._action_open()
         fired = self.rule_id._simulate(self.company_id, self.date_from, self.date_to)
         self.write({"fired_count": len(fired), "result": self._render(fired)})
         return self._action_open()
