@@ -1,9 +1,9 @@
 """Every public method of the suite's models is an API (JSON-2): each one is listed
 here with who may call it, so a new one cannot slip in unreviewed."""
 
-from odoo.exceptions import AccessError
-from odoo.service.model import get_public_method
 from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.smart_dairy_base.tests.public_methods import public_methods
 
 MODULES = ("odoo.addons.smart_dairy_base.", "odoo.addons.smart_dairy_bi.")
 USER, FARM, ANALYTICS = "User", "Farm Manager", "Analytics Manager"
@@ -81,20 +81,7 @@ GUARDED = {
 @tagged("post_install", "-at_install")
 class TestPublicMethods(TransactionCase):
     def test_every_public_method_of_the_suite_is_audited(self):
-        found = {}
-        for name in self.env.registry:
-            model = self.env[name]
-            for cls in type(model).mro():
-                if not cls.__module__.startswith(MODULES):
-                    continue
-                for method in vars(cls):
-                    if method.startswith("_") or not callable(getattr(cls, method)):
-                        continue
-                    try:
-                        get_public_method(model, method)
-                    except AccessError:
-                        continue  # @api.private
-                    found.setdefault(name, set()).add(method)
+        found = public_methods(self.env, MODULES)
         found.pop("smart.dairy.access.mixin", None)
         expected = {
             model: set(methods) | (set(MIXIN) if model in GUARDED else set())
