@@ -15,6 +15,7 @@
         "wizard/smart_dairy_iot_token_views.xml",
         "views/smart_dairy_iot_device_views.xml",
         "views/smart_dairy_iot_quarantine_views.xml",
+        "views/smart_dairy_milking_views.xml",
         "views/res_config_settings_views.xml",
         "views/smart_dairy_iot_menus.xml",
     ],

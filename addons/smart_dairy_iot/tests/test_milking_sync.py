@@ -120,6 +120,14 @@ class TestMilkingSync(IotFleetMixin, IotHttpMixin, HttpCase):
         )
         self.assertEqual(self.records(self.meter_a).mapped("meter_session_id"), ["G-1"])
         self.assertIn("Protein", result["reasons"][(self.meter_a.id, "G-2")])
+        # one session a page: the skipped one does not hold the pages up
+        again = self.env["smart.dairy.milking"]._cron_sync_meter_sessions(
+            batch_size=1, commit=False
+        )
+        self.assertEqual(again["created"], 0)
+        self.assertIn((self.meter_a.id, "G-2"), again["reasons"])
+        cron = self.env.ref("smart_dairy_iot.ir_cron_milking_sync")
+        self.assertEqual(cron.code, "model._cron_sync_meter_sessions()")
 
     def test_plain_users_cannot_run_the_sync_or_forge_the_links(self):
         Milking = self.env["smart.dairy.milking"]
