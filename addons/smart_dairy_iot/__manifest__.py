@@ -11,9 +11,11 @@
     "data": [
         "security/ir.model.access.csv",
         "security/smart_dairy_iot_rules.xml",
+        "data/smart_dairy_milking_sync_cron.xml",
         "wizard/smart_dairy_iot_token_views.xml",
         "views/smart_dairy_iot_device_views.xml",
         "views/smart_dairy_iot_quarantine_views.xml",
+        "views/smart_dairy_milking_views.xml",
         "views/res_config_settings_views.xml",
         "views/smart_dairy_iot_menus.xml",
     ],

@@ -4,4 +4,5 @@ from . import (
     smart_dairy_iot_device,
     smart_dairy_iot_metric,
     smart_dairy_iot_quarantine,
+    smart_dairy_milking,
 )
