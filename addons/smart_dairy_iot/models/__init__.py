@@ -5,3 +5,4 @@ from . import (
     smart_dairy_iot_metric,
     smart_dairy_iot_quarantine,
 )
+from . import smart_dairy_iot_cron  # extends the device model

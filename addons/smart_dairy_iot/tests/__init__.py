@@ -1,1 +1,2 @@
 from . import test_device, test_intake, test_intake_unavailable, test_public_methods, test_ui
+from . import test_cron
