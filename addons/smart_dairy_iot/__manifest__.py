@@ -19,6 +19,7 @@
         "views/smart_dairy_iot_device_views.xml",
         "views/smart_dairy_iot_quarantine_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_config_settings_storage_views.xml",
         "views/smart_dairy_iot_menus.xml",
     ],
     "assets": {

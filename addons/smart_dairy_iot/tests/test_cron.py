@@ -3,7 +3,7 @@ import datetime as dt
 from smart_dairy import db, timeseries
 from smart_dairy.iot import events, intake
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.service.model import get_public_method
 from odoo.tests import TransactionCase, tagged
 
@@ -121,3 +121,21 @@ class TestCron(IotFleetMixin, TransactionCase):
         for method in ("_cron_storage_maintenance", "_cron_raise_alerts"):
             with self.assertRaises(AccessError):
                 get_public_method(devices, method)
+
+    def test_storage_settings_feed_the_maintenance(self):
+        self.env["res.config.settings"].create(
+            {"smart_dairy_iot_compress_after_days": 3, "smart_dairy_iot_raw_retention_days": 30}
+        ).execute()
+        settings = self.Device._storage_settings()
+        self.assertEqual(settings.compress_after, dt.timedelta(days=3))
+        self.assertEqual(settings.raw_retention, dt.timedelta(days=30))
+        self.assertEqual(settings.retention_1d, dt.timedelta(days=730))
+        self.assertFalse(settings.background_jobs)
+        # Daily aggregates are kept at least two years; hourly no shorter than raw.
+        for vals in (
+            {"smart_dairy_iot_retention_1d_days": 400},
+            {"smart_dairy_iot_raw_retention_days": 500},
+            {"smart_dairy_iot_compress_after_days": 0},
+        ):
+            with self.assertRaises(ValidationError):
+                self.env["res.config.settings"].create(vals)
