@@ -6,4 +6,3 @@ from . import (
     smart_dairy_iot_quarantine,
 )
 from . import smart_dairy_iot_cron  # extends the device model
-from . import res_config_settings_storage
