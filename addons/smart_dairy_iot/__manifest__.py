@@ -6,17 +6,22 @@
     "author": "Smart Dairy Analytics",
     "website": "https://github.com/smart-dairy/smart-dairy-odoo",
     "license": "LGPL-3",
-    "depends": ["smart_dairy_base"],
+    "depends": [
+        "smart_dairy_base",
+        "smart_dairy_bi",
+    ],
     "external_dependencies": {"python": ["smart-dairy"]},
     "data": [
         "security/ir.model.access.csv",
         "security/smart_dairy_iot_rules.xml",
         "data/smart_dairy_milking_sync_cron.xml",
+        "data/smart_dairy_iot_maintenance_cron.xml",
         "wizard/smart_dairy_iot_token_views.xml",
         "views/smart_dairy_iot_device_views.xml",
         "views/smart_dairy_iot_quarantine_views.xml",
         "views/smart_dairy_milking_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_config_settings_storage_views.xml",
         "views/smart_dairy_iot_menus.xml",
     ],
     "assets": {

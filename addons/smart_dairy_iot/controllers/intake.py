@@ -12,7 +12,7 @@ import logging
 import psycopg2
 from psycopg2 import errors as pg_errors
 from smart_dairy import db
-from smart_dairy.iot import intake, validation
+from smart_dairy.iot import events, intake, validation
 
 from odoo import SUPERUSER_ID, fields, http
 from odoo.http import request
@@ -123,6 +123,7 @@ class SmartDairyIotIntake(http.Controller):
         result = intake.take(
             cr, kind, [(sender, payload)], registry, now, plain, policy=policy, source="http"
         )
+        events.record(cr, result, now)  # findings, turned into alerts by a cron
         self._record_seen(env, result.seen)
         env.flush_all()
         return result

@@ -6,3 +6,4 @@ from . import (
     smart_dairy_iot_quarantine,
     smart_dairy_milking,
 )
+from . import smart_dairy_iot_cron  # extends the device model

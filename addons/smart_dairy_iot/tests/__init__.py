@@ -1,2 +1,3 @@
 from . import test_device, test_intake, test_intake_unavailable, test_public_methods, test_ui
 from . import test_milking_sync
+from . import test_cron
