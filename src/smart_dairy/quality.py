@@ -8,6 +8,10 @@ only when fat and protein were measured too and reach the Premium minimums.
 
 from dataclasses import dataclass
 
+# Density of raw milk: litres to kilograms (meters weigh, records hold litres; yields of
+# fat and protein are mass).
+MILK_KG_PER_LITRE = 1.03
+
 PREMIUM = "premium"
 GRADE_A = "a"
 GRADE_B = "b"

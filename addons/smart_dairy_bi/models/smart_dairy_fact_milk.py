@@ -1,11 +1,10 @@
+from smart_dairy.quality import MILK_KG_PER_LITRE
+
 from odoo import fields, models
 from odoo.tools import SQL
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_animal import BREEDS
 from odoo.addons.smart_dairy_base.models.smart_dairy_milking import GRADES, SESSIONS
-
-# Density of raw milk: litres to kilograms for fat and protein yields.
-MILK_KG_PER_LITRE = 1.03
 
 
 class SmartDairyFactMilk(models.Model):

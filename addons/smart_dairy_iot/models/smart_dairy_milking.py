@@ -4,6 +4,7 @@ from collections import Counter
 from zoneinfo import ZoneInfo
 
 from psycopg2 import IntegrityError
+from smart_dairy.quality import MILK_KG_PER_LITRE
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -11,8 +12,6 @@ from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
-# Density of raw milk (as smart_dairy_bi's fact milk): meters weigh, records hold litres.
-MILK_KG_PER_LITRE = 1.03
 SYNC_BATCH = 500
 
 
