@@ -95,13 +95,16 @@ def mqtt_store(scratch_dsn):
     conn.close()
 
 
-def _subscriber(tmp_path, dsn, port, client_id="ingest-1", batch_rows=500, delay=0.3, auth=""):
+def _subscriber(
+    tmp_path, dsn, port, client_id="ingest-1", batch_rows=500, delay=0.3, auth="", group=None
+):
     conf = tmp_path / f"odoo-{client_id}.conf"
     conf.write_text(
         "[options]\n"
         f"smart_dairy_mqtt_url = mqtt://{auth}127.0.0.1:{port}\n"
         "smart_dairy_mqtt_topic = dairy/+/+/+\n"
-        f"smart_dairy_timescale_dsn = {dsn}\n"
+        + (f"smart_dairy_mqtt_group = {group}\n" if group else "")
+        + f"smart_dairy_timescale_dsn = {dsn}\n"
     )
     return subprocess.Popen(
         [
@@ -293,31 +296,10 @@ def test_database_unavailable_for_seconds_loses_and_duplicates_nothing(
 
 def test_shared_subscription_splits_messages_between_subscribers(tmp_path, broker, mqtt_store):
     dsn, conn = mqtt_store
-    subs = []
-    for client_id in ("ingest-a", "ingest-b"):
-        conf = tmp_path / f"{client_id}.conf"
-        conf.write_text(
-            "[options]\n"
-            f"smart_dairy_mqtt_url = mqtt://127.0.0.1:{broker.port}\n"
-            "smart_dairy_mqtt_group = ingest\n"
-            f"smart_dairy_timescale_dsn = {dsn}\n"
-        )
-        subs.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "smart_dairy.iot.cli",
-                    "-c",
-                    str(conf),
-                    "--client-id",
-                    client_id,
-                    "--batch-delay",
-                    "0.1",
-                ],
-                stderr=open(tmp_path / f"{client_id}.log", "a"),  # noqa: SIM115
-            )
-        )
+    subs = [
+        _subscriber(tmp_path, dsn, broker.port, client_id, delay=0.1, group="ingest")
+        for client_id in ("ingest-a", "ingest-b")
+    ]
     for client_id in ("ingest-a", "ingest-b"):
         _subscribed(tmp_path, client_id)
     publisher = Publisher(broker.port)
