@@ -1,3 +1,4 @@
+from . import smart_dairy_iot_registry_sync  # mixed into the models below
 from . import (
     res_config_settings,
     smart_dairy_animal,

@@ -41,7 +41,8 @@ def default_metric_lines(device_type):
 
 class SmartDairyIotDevice(models.Model):
     _name = "smart.dairy.iot.device"
-    _inherit = ["smart.dairy.access.mixin"]
+    _inherit = ["smart.dairy.access.mixin", "smart.dairy.iot.registry.sync"]
+    _registry_fields = REGISTRY_FIELDS
     _description = "IoT Device"
     _order = "farm_id, identifier"
     _rec_name = "identifier"
@@ -156,20 +157,7 @@ class SmartDairyIotDevice(models.Model):
         for vals in vals_list:
             if "metric_ids" not in vals:
                 vals["metric_ids"] = default_metric_lines(vals.get("type") or "temp_sensor")
-        devices_ = super().create(vals_list)
-        self._sync_registry()
-        return devices_
-
-    def write(self, vals):
-        result = super().write(vals)
-        if REGISTRY_FIELDS & set(vals):
-            self._sync_registry()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self._sync_registry()
-        return result
+        return super().create(vals_list)
 
     # Intake, registry snapshot and tokens
 

@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 
 class SmartDairyIotMetric(models.Model):
     _name = "smart.dairy.iot.metric"
-    _inherit = ["smart.dairy.access.mixin"]
+    _inherit = ["smart.dairy.access.mixin", "smart.dairy.iot.registry.sync"]
     _description = "Device Metric Limit"
     _order = "device_id, metric"
 
@@ -31,19 +31,3 @@ class SmartDairyIotMetric(models.Model):
                         metric=line.metric,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        self.env["smart.dairy.iot.device"]._sync_registry()
-        return lines
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env["smart.dairy.iot.device"]._sync_registry()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env["smart.dairy.iot.device"]._sync_registry()
-        return result
