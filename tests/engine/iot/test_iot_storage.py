@@ -353,6 +353,15 @@ def test_maintenance_is_repeatable_and_reports_progress(store, maintenance_conn,
     )
 
 
+def _run_job(cur, job):
+    """CALL TimescaleDB's own job (autocommit). On PostgreSQL 15.20 its compression job
+    now and then fails to convert a chunk, as its background runs do: one retry."""
+    try:
+        cur.execute("CALL run_job(%s)", [job])
+    except psycopg2.errors.DataException:
+        cur.execute("CALL run_job(%s)", [job])
+
+
 def test_maintenance_and_timescaledb_jobs_agree_whichever_runs_first(scratch_dsn, registry):
     conn = db.connect(scratch_dsn)
     with conn.cursor() as cur:
@@ -372,7 +381,7 @@ def test_maintenance_and_timescaledb_jobs_agree_whichever_runs_first(scratch_dsn
                     AND proc_name = 'policy_compression'"""
             )
             job = cur.fetchone()[0]
-            cur.execute("CALL run_job(%s)", [job])  # TimescaleDB's job first
+            _run_job(cur, job)  # TimescaleDB's job first
         assert maintenance.run(auto, storage.StorageSettings(), now).compressed == 0
         _fill(
             conn,
@@ -383,7 +392,7 @@ def test_maintenance_and_timescaledb_jobs_agree_whichever_runs_first(scratch_dsn
         )
         assert maintenance.run(auto, storage.StorageSettings(), now).compressed >= 1  # cron first
         with auto.cursor() as cur:
-            cur.execute("CALL run_job(%s)", [job])
+            _run_job(cur, job)
             cur.execute(
                 "SELECT count(*) FROM timescaledb_information.chunks "
                 "WHERE hypertable_name = 'reading' AND NOT is_compressed"
