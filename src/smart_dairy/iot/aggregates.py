@@ -10,7 +10,9 @@ from them at query time, which is what lets one level be rolled into the next.
 
 import dataclasses
 import datetime as dt
+import time
 
+import psycopg2.errors
 from psycopg2 import sql
 from smart_dairy import db, timeseries
 
@@ -20,6 +22,7 @@ READING_KEYS = ("device_id", "metric", "company_id", "farm_id", "device_type", "
 MILKING_KEYS = ("company_id", "farm_id", "animal_id")
 DIRTY = "rollup_dirty"
 STATE = "storage_state"
+BUSY_WAITS = (0.5, 1, 2, 4, 8)  # seconds between tries while another refresh holds a window
 
 
 @dataclasses.dataclass(frozen=True)
@@ -242,13 +245,27 @@ def watermarks(cursor, hyper):
     return {level.name: found.get(level.name) for level in LEVELS}
 
 
+def _refresh_continuous(cur, name, start, end):
+    for wait in (*BUSY_WAITS, None):
+        try:
+            cur.execute(
+                "CALL refresh_continuous_aggregate(%s, %s, %s)", [f"{SCHEMA}.{name}", start, end]
+            )
+            return
+        except psycopg2.errors.LockNotAvailable:
+            if wait is None:
+                raise
+            time.sleep(wait)
+
+
 def refresh(conn, hyper, end, start=None, progress=None):
     """Bring every aggregate up to ``end`` (buckets ending by then); lower levels first.
 
     TimescaleDB: ``refresh_continuous_aggregate`` over ``[start, end)`` (needs an
     autocommit connection; ``start`` None means from the beginning, and only
-    invalidated ranges are recomputed). Plain: the dirty buckets, under an
-    advisory lock so two runs never overlap. Both are safe to repeat, and
+    invalidated ranges are recomputed); while TimescaleDB's own policy job
+    refreshes an overlapping window, waits for it and tries again. Plain: the
+    dirty buckets, under an advisory lock so two runs never overlap. Both are safe to repeat, and
     TimescaleDB's own jobs may run before or after. Returns buckets recomputed
     per aggregate (-1 where TimescaleDB does not say).
     """
@@ -258,10 +275,7 @@ def refresh(conn, hyper, end, start=None, progress=None):
             raise ValueError("refreshing continuous aggregates needs an autocommit connection")
         with conn.cursor() as cur:
             for index, level in enumerate(LEVELS):
-                cur.execute(
-                    "CALL refresh_continuous_aggregate(%s, %s, %s)",
-                    [f"{SCHEMA}.{level.name}", start, end],
-                )
+                _refresh_continuous(cur, level.name, start, end)
                 set_watermark(cur, level.name, _floor(end, level.width))
                 done[level.name] = -1
                 if progress:

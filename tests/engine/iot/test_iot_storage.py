@@ -7,6 +7,8 @@ import io
 import json
 import math
 import statistics
+import threading
+import time
 import uuid
 
 import numpy as np
@@ -401,6 +403,68 @@ def test_maintenance_and_timescaledb_jobs_agree_whichever_runs_first(scratch_dsn
     finally:
         auto.close()
         conn.close()
+
+
+def _hold_refresh_window(dsn, seconds):
+    """Register a live refresh over every window of reading_15m, as TimescaleDB's policy job
+    does while it runs, and withdraw it after ``seconds`` (None: keep it)."""
+    other = db.connect(dsn, autocommit=True)
+    with other.cursor() as cur:
+        cur.execute(
+            """INSERT INTO _timescaledb_catalog.continuous_aggs_jobs_refresh_ranges
+                      (materialization_id, start_range, end_range, pid, job_id, created_at)
+               SELECT mat_hypertable_id, -(2::bigint ^ 62)::bigint, (2::bigint ^ 62)::bigint,
+                      pg_backend_pid(), 0, now()
+                 FROM _timescaledb_catalog.continuous_agg WHERE user_view_name = 'reading_15m'"""
+        )
+
+    def withdraw():
+        time.sleep(seconds)
+        with other.cursor() as cur:
+            cur.execute("DELETE FROM _timescaledb_catalog.continuous_aggs_jobs_refresh_ranges")
+        other.close()
+
+    if seconds is not None:
+        threading.Thread(target=withdraw).start()
+    return other
+
+
+def test_refresh_waits_for_a_concurrent_timescaledb_refresh(store, maintenance_conn, registry):
+    conn, plain = store
+    if plain:
+        pytest.skip("concurrent refresh windows are TimescaleDB's")
+    _fill(conn, plain, _telemetry(days=1), registry)
+    dsn = conn.dsn
+    _hold_refresh_window(dsn, 1.5)
+    started = time.monotonic()
+    aggregates.refresh(maintenance_conn, True, NOW)
+    assert time.monotonic() - started >= 1.5
+    raw = _raw(conn, "device_id = 2 AND metric = 'temperature'")
+    _, points = query.series(
+        conn.cursor(),
+        NOW - dt.timedelta(days=2),
+        NOW,
+        "temperature",
+        device_id=2,
+        resolution="15m",
+    )
+    _same_points(points, _expected(raw, dt.timedelta(minutes=15), NOW))
+
+
+def test_refresh_gives_up_on_a_window_that_stays_busy(
+    store, maintenance_conn, registry, monkeypatch
+):
+    conn, plain = store
+    if plain:
+        pytest.skip("concurrent refresh windows are TimescaleDB's")
+    _fill(conn, plain, _telemetry(days=1), registry)
+    monkeypatch.setattr(aggregates, "BUSY_WAITS", (0.1, 0.1))
+    other = _hold_refresh_window(conn.dsn, None)
+    try:
+        with pytest.raises(psycopg2.errors.LockNotAvailable, match="concurrent refresh"):
+            aggregates.refresh(maintenance_conn, True, NOW)
+    finally:
+        other.close()
 
 
 def test_latest_status_and_automatic_resolution(store, registry):
