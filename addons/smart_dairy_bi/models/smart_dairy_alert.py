@@ -18,15 +18,15 @@ CHART_PERIODS = 30
 
 
 class SmartDairyAlert(models.Model):
-    """An alert raised by a rule, a device or a forecast, followed up like any
-    Odoo record: responsible person's activity, messages, acknowledgement.
+    """An alert raised by a rule or by another addon (devices, forecasts), followed
+    up like any Odoo record: responsible person's activity, messages, acknowledgement.
 
     Other addons raise their alerts through this API, deduplicated by a key of
     their choosing (at most one unresolved alert per key)::
 
         alert = env["smart.dairy.alert"]._raise("iot:sensor:42:offline", {
             "name": "Milk tank sensor offline",
-            "source": "device",            # kpi, device, forecast or other
+            "source": "device",            # kpi, other, or one an addon adds
             "company_id": company.id,
             "severity": "critical",        # info, warning, critical
             "message": "Tank 2 sent nothing since 06:10.",
@@ -58,7 +58,7 @@ class SmartDairyAlert(models.Model):
     )  # fmt: skip
     rule_id = fields.Many2one("smart.dairy.alert.rule", readonly=True, ondelete="set null")
     source = fields.Selection(
-        [("kpi", "KPI"), ("device", "Device"), ("forecast", "Forecast"), ("other", "Other")],
+        [("kpi", "KPI"), ("other", "Other")],
         required=True,
         default="other",
         readonly=True,

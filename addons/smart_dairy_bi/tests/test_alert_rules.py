@@ -163,7 +163,7 @@ class TestAlertRules(KpiCase):
             alert_b.with_user(self.user).read(["name"])
 
     def test_api_deduplicates_by_key(self):
-        values = {"name": "Tank sensor offline", "source": "device", "severity": "warning",
+        values = {"name": "Tank sensor offline", "source": "other", "severity": "warning",
                   "company_id": self.company_a.id, "user_id": self.user.id}  # fmt: skip
         alert = self.Alert._raise("iot:42", values)
         again = self.Alert._raise("iot:42", {**values, "severity": "critical", "value": 3.0})

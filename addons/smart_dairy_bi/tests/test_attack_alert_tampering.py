@@ -24,7 +24,7 @@ class TestAlertTampering(AttackCase):
             "attack:tank:1",
             {
                 "name": "Tank 1 too warm",
-                "source": "device",
+                "source": "other",
                 "company_id": cls.company_a.id,
                 "severity": "critical",
                 "message": "Tank 1 read 9 °C at 06:10.",

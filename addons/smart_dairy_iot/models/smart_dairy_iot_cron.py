@@ -100,6 +100,8 @@ class SmartDairyIotDevice(models.Model):
                 "%(device)s: %(condition)s", device=self.identifier, condition=condition
             ),
             "source": "device",
+            "device_id": self.id,
+            "animal_id": self.animal_id.id,
             "company_id": self.company_id.id,
             "severity": "critical" if condition == "offline" else "warning",
             "message": message,

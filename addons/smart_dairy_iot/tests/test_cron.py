@@ -82,6 +82,14 @@ class TestCron(IotFleetMixin, TransactionCase):
         self.assertEqual(alert.source, "device")
         self.assertEqual(alert.company_id, self.company_a)
         self.assertEqual(alert.value, 9)
+        # The cow wearing the collar shows it on her form.
+        self.assertEqual((alert.device_id, alert.animal_id), (self.collar_a, self.cow_a))
+        cow = self.cow_a.with_user(self.user_a)
+        self.assertEqual((cow.open_alert_count, cow.open_alert_ids), (1, alert))
+        self.assertEqual(
+            self.Alert.with_user(self.user_a).search(cow.action_open_alerts()["domain"]), alert
+        )
+        self.assertEqual(self.cow_a2.open_alert_count, 0)
         # A repeat of the condition updates the same alert.
         self._take(self.collar_a, battery=8, minutes_ago=5)
         self.Device._cron_raise_alerts(commit=False)
@@ -96,6 +104,8 @@ class TestCron(IotFleetMixin, TransactionCase):
         self.Device._cron_raise_alerts(commit=False)
         self.assertEqual(alert.state, "resolved")
         self.assertFalse(self._open_alerts(self.collar_a, "battery"))
+        self.cow_a.invalidate_recordset()
+        self.assertEqual(self.cow_a.open_alert_count, 0)
         self.assertFalse(events.take_findings(self.env.cr))
 
     def test_offline_device_raises_an_alert_resolved_when_back(self):
@@ -139,3 +149,12 @@ class TestCron(IotFleetMixin, TransactionCase):
         ):
             with self.assertRaises(ValidationError):
                 self.env["res.config.settings"].create(vals)
+
+    def test_settings_show_what_the_store_holds(self):
+        self._take(self.collar_a, battery=80, minutes_ago=10)
+        html = str(self.env["res.config.settings"].create({}).smart_dairy_iot_storage_figures)
+        backend = "plain" if self.Device._store_is_plain() else "timescaledb"
+        self.assertIn(f"Backend: <strong>{backend}</strong>", html)
+        for relation in ("reading", "milking", "reading_15m", "reading_1h", "reading_1d"):
+            self.assertIn(f"<td>{relation}</td>", html)
+        self.assertIn("Aggregates behind now: reading_15m", html)
