@@ -1,1 +1,1 @@
-from . import intake
+from . import export, intake

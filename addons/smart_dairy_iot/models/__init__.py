@@ -1,7 +1,10 @@
 from . import smart_dairy_iot_registry_sync  # mixed into the models below
+from . import smart_dairy_iot_device_readings  # mixed into the device model
 from . import (
     res_config_settings,
+    smart_dairy_alert,
     smart_dairy_animal,
+    smart_dairy_demo,
     smart_dairy_iot_device,
     smart_dairy_iot_metric,
     smart_dairy_iot_quarantine,

@@ -1,6 +1,7 @@
 import datetime as dt
 
-from smart_dairy.iot import storage
+from markupsafe import Markup, escape
+from smart_dairy.iot import stats, storage
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -112,6 +113,36 @@ class ResConfigSettings(models.TransientModel):
         default=730,
     )
 
+    smart_dairy_iot_storage_figures = fields.Html(
+        string="Sensor Store", compute="_compute_smart_dairy_iot_storage_figures", sanitize=False
+    )
+
+    def _compute_smart_dairy_iot_storage_figures(self):
+        """Backend, chunks or partitions, size and compression of each table, and the lag
+        of each aggregate behind now."""
+        figures = stats.storage_stats(self.env.cr, fields.Datetime.now().replace(tzinfo=dt.UTC))
+        rows = Markup("").join(
+            Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td>"
+                   "<td class='text-end'>%s</td><td class='text-end'>%s</td></tr>")
+            % (
+                name,
+                item["chunks"],
+                f"{item['bytes'] / 1_048_576:,.1f} MB",
+                item["compressed_chunks"],
+                f"{item['compression_ratio']:.1f}:1" if item["compression_ratio"] else "—",
+            )
+            for name, item in figures["relations"].items()
+        )  # fmt: skip
+        lag = ", ".join(f"{name} {_age(value)}" for name, value in figures["aggregate_lag"].items())
+        html = Markup(
+            "<p>Backend: <strong>%s</strong></p><table class='table table-sm'><thead><tr>"
+            "<th>Table</th><th class='text-end'>Chunks</th><th class='text-end'>Size</th>"
+            "<th class='text-end'>Compressed</th><th class='text-end'>Ratio</th></tr></thead>"
+            "<tbody>%s</tbody></table><p>Aggregates behind now: %s</p>"
+        ) % (figures["backend"], rows, escape(lag))
+        for settings in self:
+            settings.smart_dairy_iot_storage_figures = html
+
     @api.constrains(*DAYS.values())
     def _check_smart_dairy_iot_storage(self):
         for settings in self:
@@ -126,3 +157,11 @@ class ResConfigSettings(models.TransientModel):
                         "These storage settings cannot be applied: %(reason)s.", reason=str(exc)
                     )
                 ) from exc
+
+
+def _age(delta):
+    """A lag in words: '2 h 5 min', or 'never refreshed'."""
+    if delta is None:
+        return "never refreshed"
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"

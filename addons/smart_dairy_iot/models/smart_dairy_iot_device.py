@@ -41,7 +41,11 @@ def default_metric_lines(device_type):
 
 class SmartDairyIotDevice(models.Model):
     _name = "smart.dairy.iot.device"
-    _inherit = ["smart.dairy.access.mixin", "smart.dairy.iot.registry.sync"]
+    _inherit = [
+        "smart.dairy.access.mixin",
+        "smart.dairy.iot.registry.sync",
+        "smart.dairy.iot.device.readings",
+    ]
     _registry_fields = REGISTRY_FIELDS
     _description = "IoT Device"
     _order = "farm_id, identifier"

@@ -1,3 +1,4 @@
 from . import test_device, test_intake, test_intake_unavailable, test_public_methods, test_ui
 from . import test_milking_sync
 from . import test_cron
+from . import test_device_readings

@@ -24,6 +24,13 @@ AUTO_SPANS = (
     ("1h", dt.timedelta(days=120)),
 )
 DEFAULT_SETTINGS = StorageSettings()
+# the longest range one request may ask for at each resolution (about 10,000 points a device)
+MAX_SPANS = {
+    "raw": dt.timedelta(days=7),
+    "15m": dt.timedelta(days=100),
+    "1h": dt.timedelta(days=400),
+    "1d": dt.timedelta(days=3660),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +76,21 @@ def choose_resolution(start, end, now, settings=DEFAULT_SETTINGS):
         if (longest is None or span <= longest) and (keep is None or start >= now - keep):
             return resolution
     return "1d"
+
+
+def check_span(start, end, resolution):
+    """``resolution`` (``auto`` allowed) and ``[start, end)`` one request may ask for,
+    else ValueError saying what to change."""
+    if resolution != "auto" and resolution not in RESOLUTIONS:
+        raise ValueError(f"unknown resolution {resolution!r}: use auto or one of {RESOLUTIONS}")
+    if start >= end:
+        raise ValueError(f"the range starts ({start}) at or after its end ({end})")
+    longest = MAX_SPANS["1d" if resolution == "auto" else resolution]
+    if end - start > longest:
+        raise ValueError(
+            f"{end - start} is longer than the {longest.days} days one request may cover"
+            f" at resolution {resolution}: ask for a shorter range or a coarser resolution"
+        )
 
 
 def _filters(device_id, farm_id, company_ids):

@@ -78,23 +78,31 @@ def storage_stats(cursor, now):
     return {"backend": backend, "relations": relations, "aggregate_lag": lag}
 
 
-def ingestion_stats(cursor, now):
-    """Readings stored for the last hour and day, rejected share, active devices, lag."""
+def ingestion_stats(cursor, now, company_ids=None, senders=None):
+    """Readings stored for the last hour and day, rejected share, active devices, lag.
+
+    ``company_ids`` limits the readings to those companies and ``senders`` the
+    rejected rows to those device identifiers (None: all of them).
+    """
     cur = db.raw_cursor(cursor)
+    scope = (
+        sql.SQL("AND company_id = ANY(%(companies)s)") if company_ids is not None else sql.SQL("")
+    )
     cur.execute(
         sql.SQL(
             """SELECT count(*) FILTER (WHERE time >= %(hour)s), count(*),
                       count(DISTINCT device_id) FILTER (WHERE time >= %(hour)s)
-                 FROM {} WHERE time >= %(day)s AND time <= %(now)s"""
-        ).format(sql.Identifier(SCHEMA, timeseries.TABLE)),
-        {"hour": now - _HOUR, "day": now - _DAY, "now": now},
+                 FROM {} WHERE time >= %(day)s AND time <= %(now)s {}"""
+        ).format(sql.Identifier(SCHEMA, timeseries.TABLE), scope),
+        {"hour": now - _HOUR, "day": now - _DAY, "now": now, "companies": list(company_ids or ())},
     )
     last_hour, last_day, active = cur.fetchone()
+    scope = sql.SQL("AND sender = ANY(%(senders)s)") if senders is not None else sql.SQL("")
     cur.execute(
-        sql.SQL("SELECT count(*) FROM {} WHERE received_at >= %s AND received_at <= %s").format(
-            sql.Identifier(SCHEMA, quarantine.TABLE)
-        ),
-        [now - _DAY, now],
+        sql.SQL(
+            "SELECT count(*) FROM {} WHERE received_at >= %(day)s AND received_at <= %(now)s {}"
+        ).format(sql.Identifier(SCHEMA, quarantine.TABLE), scope),
+        {"day": now - _DAY, "now": now, "senders": list(senders or ())},
     )
     rejected = cur.fetchone()[0]
     hyper = storage.backend(cur.connection) == "timescaledb"

@@ -534,6 +534,16 @@ def test_storage_and_ingestion_stats(store, maintenance_conn, registry):
     )
     assert intake_figures["rejected_last_day"] == 1 and 0 < intake_figures["rejected_share"] < 0.01
     assert intake_figures["active_devices"] == 0
+    # a company sees its readings and the rejections its own devices sent
+    with conn.cursor() as cur:
+        tank = registry.devices["tank-1"]
+        intake.readings(cur, [{"metric": "temperature"}], registry, NOW, plain, sender=tank)
+        other = stats.ingestion_stats(cur, NOW, company_ids=[999], senders=["barn-20"])
+        own = stats.ingestion_stats(cur, NOW, company_ids=[1], senders=["tank-1"])
+    conn.rollback()
+    assert (other["readings_last_day"], other["rejected_last_day"]) == (0, 0)
+    assert own["readings_last_day"] == intake_figures["readings_last_day"]
+    assert own["rejected_last_day"] == 1  # the anonymous rows are nobody's
 
 
 def test_rows_bulk_loaded_by_the_scale_generator_reach_the_rollups(store, scratch_dsn):
@@ -563,3 +573,18 @@ def test_rows_bulk_loaded_by_the_scale_generator_reach_the_rollups(store, scratc
         conn.cursor(), NOW - dt.timedelta(days=20), NOW, "activity", farm_id=10, resolution="1h"
     )
     _same_points(points, _expected(raw, dt.timedelta(hours=1), NOW))
+
+
+def test_a_request_may_not_ask_for_more_than_its_resolution_serves():
+    check = query.check_span
+    day = dt.timedelta(days=1)
+    check(NOW - 7 * day, NOW, "raw")
+    check(NOW - 3000 * day, NOW, "auto")
+    with pytest.raises(ValueError, match="longer than the 7 days"):
+        check(NOW - 8 * day, NOW, "raw")
+    with pytest.raises(ValueError, match="coarser resolution"):
+        check(NOW - 101 * day, NOW, "15m")
+    with pytest.raises(ValueError, match="at or after its end"):
+        check(NOW, NOW, "1h")
+    with pytest.raises(ValueError, match="unknown resolution 'minute'"):
+        check(NOW - day, NOW, "minute")
