@@ -18,6 +18,7 @@
         "data/smart_dairy_iot_maintenance_cron.xml",
         "wizard/smart_dairy_iot_token_views.xml",
         "wizard/smart_dairy_iot_export_views.xml",
+        "wizard/smart_dairy_iot_broker_files_views.xml",
         "views/smart_dairy_iot_device_views.xml",
         "views/smart_dairy_iot_quarantine_views.xml",
         "views/smart_dairy_milking_views.xml",

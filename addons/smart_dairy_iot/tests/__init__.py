@@ -2,3 +2,4 @@ from . import test_device, test_intake, test_intake_unavailable, test_public_met
 from . import test_milking_sync
 from . import test_cron
 from . import test_device_readings
+from . import test_broker_files

@@ -23,6 +23,7 @@ AUDITED = {
     "smart.dairy.iot.quarantine": {"action_replay"},  # Farm Manager, rows they may read
     # Smart Dairy User; the download checks the device or farm again (_export_plan)
     "smart.dairy.iot.export": {"default_get", "action_export"},
+    "smart.dairy.iot.broker.files": {"action_generate"},  # Settings (access rights)
     # access rights; resync snapshot; the alerts action opens what the alert rules let read
     "smart.dairy.animal": {"create", "write", "unlink", "action_open_alerts"},
 }

@@ -1,1 +1,1 @@
-from . import smart_dairy_iot_export, smart_dairy_iot_token
+from . import smart_dairy_iot_broker_files, smart_dairy_iot_export, smart_dairy_iot_token
