@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "security/smart_dairy_iot_rules.xml",
         "data/smart_dairy_milking_sync_cron.xml",
+        "data/smart_dairy_feed_sync_cron.xml",
         "data/smart_dairy_iot_maintenance_cron.xml",
         "wizard/smart_dairy_iot_token_views.xml",
         "wizard/smart_dairy_iot_export_views.xml",

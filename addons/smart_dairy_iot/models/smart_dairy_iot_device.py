@@ -84,6 +84,12 @@ class SmartDairyIotDevice(models.Model):
         copy=True,
         help="The metrics the device may send, with unit and valid range.",
     )
+    feed_product_id = fields.Many2one(
+        "product.product",
+        string="Feed",
+        check_company=True,
+        help="The feed a dispenser gives: its readings become feed records of this product.",
+    )
     active = fields.Boolean(default=True)
     last_seen = fields.Datetime(readonly=True)
     battery = fields.Float(string="Battery (%)", readonly=True, digits=(5, 1))
