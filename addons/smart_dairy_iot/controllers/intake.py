@@ -124,21 +124,6 @@ class SmartDairyIotIntake(http.Controller):
             cr, kind, [(sender, payload)], registry, now, plain, policy=policy, source="http"
         )
         events.record(cr, result, now)  # findings, turned into alerts by a cron
-        self._record_seen(env, result.seen)
+        env["smart.dairy.iot.device"]._record_seen(result.seen)
         env.flush_all()
         return result
-
-    def _record_seen(self, env, seen):
-        """Newest time, battery and signal of each device the batch spoke for."""
-        devices = env["smart.dairy.iot.device"].with_context(active_test=False)
-        for device_id, item in seen.items():
-            device = devices.browse(device_id)
-            last = item.last_time.astimezone(dt.timezone.utc).replace(tzinfo=None)
-            if device.last_seen and device.last_seen >= last:
-                continue
-            vals = {"last_seen": last}
-            if item.battery is not None:
-                vals["battery"] = item.battery
-            if item.signal is not None:
-                vals["signal"] = item.signal
-            device.write(vals)

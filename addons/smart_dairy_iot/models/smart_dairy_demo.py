@@ -86,11 +86,7 @@ class SmartDairyDemo(models.AbstractModel):
             source="demo",
         )
         events.record(self.env.cr, result, end)
-        for device in devices:
-            seen = result.seen.get(device.id)
-            if seen:
-                last = seen.last_time.astimezone(dt.timezone.utc).replace(tzinfo=None)
-                device.write({"last_seen": last, "battery": seen.battery})
+        Device._record_seen(result.seen)
         # the gateways relayed it all: seen at the end, on mains power
         newest = max(d.last_seen for d in devices if d.last_seen)
         devices.filtered(lambda d: d.type == "gateway").write(

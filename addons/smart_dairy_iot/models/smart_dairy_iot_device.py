@@ -257,6 +257,31 @@ class SmartDairyIotDevice(models.Model):
             ],
         )
 
+    @api.model
+    def _record_seen(self, seen):
+        """Newest time, battery and signal of each device a batch spoke for
+        ({device_id: validation.DeviceSeen}), in one statement; a device already seen
+        later keeps what it has."""
+        if not seen:
+            return
+        self.flush_model(["last_seen", "battery", "signal"])
+        items = sorted(seen.items())
+        self.env.cr.execute(
+            """UPDATE smart_dairy_iot_device d
+                  SET last_seen = v.seen, battery = coalesce(v.battery, d.battery),
+                      signal = coalesce(v.signal, d.signal)
+                 FROM unnest(%s::integer[], %s::timestamp[], %s::float8[], %s::float8[])
+                      AS v(id, seen, battery, signal)
+                WHERE d.id = v.id AND (d.last_seen IS NULL OR d.last_seen < v.seen)""",
+            [
+                [device_id for device_id, _ in items],
+                [item.last_time.astimezone(dt.UTC).replace(tzinfo=None) for _, item in items],
+                [item.battery for _, item in items],
+                [item.signal for _, item in items],
+            ],
+        )
+        self.invalidate_model(["last_seen", "battery", "signal"])
+
     def _issue_token(self):
         """A new secret for each device; only its hashes are kept (Odoo's API key hash
         for HTTP, mosquitto's for the broker). Returns {device: token}."""
