@@ -173,9 +173,11 @@ class SmartDairyIotDevice(models.Model):
 
     @api.model
     def _intake_policy(self):
-        """The engine's validation policy with the limits of Settings."""
+        """The engine's validation policy with the limits of Settings (readings older
+        than the raw retention are refused: the store would drop them)."""
         return validation.IntakePolicy(
             future_tolerance=dt.timedelta(minutes=get_setting(self.env, "future_minutes")),
+            raw_retention=self._storage_settings().raw_retention,
             max_batch=get_setting(self.env, "max_batch"),
         )
 

@@ -137,6 +137,7 @@ class TestCron(IotFleetMixin, TransactionCase):
             {"smart_dairy_iot_compress_after_days": 3, "smart_dairy_iot_raw_retention_days": 30}
         ).execute()
         settings = self.Device._storage_settings()
+        self.assertEqual(self.Device._intake_policy().raw_retention, dt.timedelta(days=30))
         self.assertEqual(settings.compress_after, dt.timedelta(days=3))
         self.assertEqual(settings.raw_retention, dt.timedelta(days=30))
         self.assertEqual(settings.retention_1d, dt.timedelta(days=730))
