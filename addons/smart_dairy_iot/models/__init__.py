@@ -5,6 +5,7 @@ from . import (
     smart_dairy_alert,
     smart_dairy_animal,
     smart_dairy_demo,
+    smart_dairy_fact_sensor,
     smart_dairy_feed,
     smart_dairy_iot_device,
     smart_dairy_iot_metric,

@@ -22,6 +22,15 @@ STORAGE_PARAMS = {
 ALERT_PREFIX = "iot:device"
 
 
+def store_dsn(dbname):
+    """``smart_dairy_timescale_dsn`` of odoo.conf, or the DSN of Odoo's database."""
+    dsn = config.get("smart_dairy_timescale_dsn")
+    if dsn:
+        return dsn
+    _name, params = connection_info_for(dbname)
+    return make_dsn(**{k: v for k, v in params.items() if v not in (None, "")})
+
+
 def alert_key(device_id, condition):
     """The alert's dedup key: one unresolved alert per device and condition."""
     return f"{ALERT_PREFIX}:{device_id}:{condition}"
@@ -54,12 +63,7 @@ class SmartDairyIotDevice(models.Model):
 
     @api.model
     def _store_dsn(self):
-        """``smart_dairy_timescale_dsn`` of odoo.conf, or Odoo's own database."""
-        dsn = config.get("smart_dairy_timescale_dsn")
-        if dsn:
-            return dsn
-        _name, params = connection_info_for(self.env.cr.dbname)
-        return make_dsn(**{k: v for k, v in params.items() if v not in (None, "")})
+        return store_dsn(self.env.cr.dbname)
 
     @api.model
     def _cron_storage_maintenance(self, commit=True):
