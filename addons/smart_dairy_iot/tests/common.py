@@ -2,6 +2,7 @@ import datetime as dt
 import json
 
 from psycopg2 import sql
+from smart_dairy.iot import intake
 
 from odoo import Command
 from odoo.tests import new_test_user
@@ -69,6 +70,21 @@ class IotFleetMixin:
             groups=f"base.group_user,{GROUP}{level}",
             company_ids=[Command.set(company.ids)],
             company_id=company.id,
+        )
+
+    @classmethod
+    def take_readings(cls, device, rows, now):
+        """Take in reading rows sent by ``device`` through the engine's intake, as the
+        controller does; ``now`` is aware."""
+        Device = cls.env["smart.dairy.iot.device"]
+        registry = Device._intake_registry(device.company_id.ids)
+        return intake.take(
+            cls.env.cr,
+            "reading",
+            [(registry.devices[device.identifier], rows)],
+            registry,
+            now,
+            Device._store_is_plain(),
         )
 
     def count_rows(self, table, device):

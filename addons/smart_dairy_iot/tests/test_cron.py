@@ -1,7 +1,7 @@
 import datetime as dt
 
 from smart_dairy import db, timeseries
-from smart_dairy.iot import events, intake
+from smart_dairy.iot import events
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.service.model import get_public_method
@@ -30,21 +30,13 @@ class TestCron(IotFleetMixin, TransactionCase):
     def _take(self, device, battery, minutes_ago):
         """Take in one collar reading through the engine's intake, as the controller does."""
         now = NOW.replace(tzinfo=dt.timezone.utc)
-        registry = self.Device._intake_registry(device.company_id.ids)
         row = {
             "metric": "activity",
             "value": 100,
             "time": (now - dt.timedelta(minutes=minutes_ago)).isoformat(),
             "battery": battery,
         }
-        result = intake.take(
-            self.env.cr,
-            "reading",
-            [(registry.devices[device.identifier], row)],
-            registry,
-            now,
-            self.Device._store_is_plain(),
-        )
+        result = self.take_readings(device, row, now)
         self.assertEqual(result.accepted, 1, result.summary())
         events.record(self.env.cr, result, now)
 

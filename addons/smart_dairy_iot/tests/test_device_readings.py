@@ -3,8 +3,6 @@ import datetime as dt
 import io
 import urllib.parse
 
-from smart_dairy.iot import intake
-
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
@@ -29,7 +27,6 @@ class ReadingsMixin(IotFleetMixin):
         cls.Device = cls.env["smart.dairy.iot.device"].with_context(smart_dairy_iot_now=NOW)
         now = NOW.replace(tzinfo=UTC)
         for device, values in ((cls.tank_a, (4.0, 5.0, 9.0)), (cls.tank_b, (3.0,))):
-            registry = cls.Device._intake_registry(device.company_id.ids)
             rows = [
                 {
                     "metric": "temperature",
@@ -39,14 +36,7 @@ class ReadingsMixin(IotFleetMixin):
                 for i, value in enumerate(values)
             ]
             rows.append({"metric": "temperature", "value": "warm", "time": now.isoformat()})
-            result = intake.take(
-                cls.env.cr,
-                "reading",
-                [(registry.devices[device.identifier], rows)],
-                registry,
-                now,
-                cls.Device._store_is_plain(),
-            )
+            result = cls.take_readings(device, rows, now)
             assert result.accepted == len(values) and len(result.rejected) == 1
         cls.window = ("2026-03-10 11:00:00", "2026-03-10 12:00:00")
 

@@ -1,7 +1,5 @@
 import datetime as dt
 
-from smart_dairy.iot import intake
-
 from odoo.tests import TransactionCase, tagged
 
 from .common import IotFleetMixin
@@ -40,16 +38,8 @@ class TestDispenserFeed(IotFleetMixin, TransactionCase):
 
     def _feed(self, device, *readings):
         """Take in ``(UTC time text, kg)`` feed readings of ``device``."""
-        registry = self.env["smart.dairy.iot.device"]._intake_registry(device.company_id.ids)
-        rows = [
-            {"device": device.identifier, "metric": "feed", "value": kg, "time": at}
-            for at, kg in readings
-        ]
-        result = intake.take(
-            self.env.cr, "reading", [(None, rows)], registry, NOW,
-            self.env["smart.dairy.iot.device"]._store_is_plain(),
-        )  # fmt: skip
-        return result
+        rows = [{"metric": "feed", "value": kg, "time": at} for at, kg in readings]
+        return self.take_readings(device, rows, NOW)
 
     def _records(self, device):
         return self.Feed.search([("iot_device_id", "=", device.id)], order="date")
