@@ -17,6 +17,7 @@ from .res_config_settings import get_setting
 
 TOKEN_BYTES = 20
 TOKEN_INDEX = 8  # leading characters of a token kept in clear to find its device
+LATEST_MARGIN = dt.timedelta(days=1)  # the newest reading is searched from last seen less this
 DEVICE_TYPES = [
     ("milk_meter", "Milk Meter"),
     ("collar", "Collar"),
@@ -151,9 +152,19 @@ class SmartDairyIotDevice(models.Model):
         domain = Domain.OR(by_status[status] for status in value if status in by_status)
         return domain if operator == "in" else ~domain
 
-    def _compute_last_reading(self):
+    def _latest_readings(self):
+        """query.latest of these devices, each searched from a day before it was last
+        seen, so the store reads recent chunks only."""
         ids = [device.id for device in self if isinstance(device.id, int)]
-        latest = query.latest(self.env.cr, ids)
+        since = {
+            device.id: (device.last_seen - LATEST_MARGIN).replace(tzinfo=dt.UTC)
+            for device in self
+            if isinstance(device.id, int) and device.last_seen
+        }
+        return query.latest(self.env.cr, ids, since)
+
+    def _compute_last_reading(self):
+        latest = self._latest_readings()
         for device in self:
             reading = latest.get(device.id)
             device.last_reading = f"{reading[1]} {reading[2]:g}" if reading else False

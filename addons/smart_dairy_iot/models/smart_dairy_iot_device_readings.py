@@ -83,7 +83,7 @@ class SmartDairyIotDeviceReadings(models.AbstractModel):
     def get_latest(self):
         """The newest reading of each device: [{id, identifier, time, metric, value, status}]."""
         self._check_caller(USER_GROUP)
-        latest = query.latest(self.env.cr, self.ids)
+        latest = self._latest_readings()
         answer = []
         for device in self:
             time, metric, value = latest.get(device.id, (None, None, None))

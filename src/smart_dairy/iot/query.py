@@ -45,19 +45,27 @@ class Point:
     valid_count: int
 
 
-def latest(cursor, device_ids):
-    """The newest reading of each device: {device_id: (time, metric, value)}."""
+def latest(cursor, device_ids, since=None):
+    """The newest reading of each device: {device_id: (time, metric, value)}.
+
+    ``since`` ({device_id: aware datetime}) bounds each device's search to readings
+    from then on, so only recent (uncompressed) chunks are read: give each device's
+    last-seen time less a margin. Devices not in it are searched without bound.
+    """
     if not device_ids:
         return {}
+    since = since or {}
     cur = db.raw_cursor(cursor)
     cur.execute(
         sql.SQL(
-            """SELECT d.id, r.time, r.metric, r.value FROM unnest(%s::integer[]) AS d(id)
+            """SELECT d.id, r.time, r.metric, r.value
+                 FROM unnest(%s::integer[], %s::timestamptz[]) AS d(id, since)
                 CROSS JOIN LATERAL (SELECT time, metric, value FROM {} r
                                      WHERE r.device_id = d.id
+                                       AND r.time >= coalesce(d.since, '-infinity')
                                      ORDER BY r.time DESC LIMIT 1) r"""
         ).format(sql.Identifier(SCHEMA, timeseries.TABLE)),
-        [list(device_ids)],
+        [list(device_ids), [since.get(d) for d in device_ids]],
     )
     return {d: (t, m, v) for d, t, m, v in cur.fetchall()}
 

@@ -479,6 +479,12 @@ def test_latest_status_and_automatic_resolution(store, registry):
         newest = query.latest(cur, [1, 2, 3])
         assert set(newest) == {1, 2}
         assert newest[2][1] == "temperature"
+        # bounded by a time before each newest reading: the same answer
+        margin = {d: newest[d][0] - dt.timedelta(hours=1) for d in newest}
+        assert query.latest(cur, [1, 2, 3], since=margin) == newest
+        # a bound after a device's newest reading finds nothing for it
+        late = {1: newest[1][0] + dt.timedelta(seconds=1)}
+        assert set(query.latest(cur, [1, 2], since=late)) == {2}
         status = query.device_status(cur, [1, 3], NOW)
     assert status[0][2] == "offline" and status[1] == (3, None, "offline")
     assert (
