@@ -291,6 +291,11 @@ def mqtt_intake(dsn, conn, seconds, folder):
     return figures
 
 
+def _ms(seconds):
+    """Seconds as whole milliseconds, or n/a (too few samples for the figure)."""
+    return "n/a" if seconds is None else f"{seconds * 1000:,.0f} ms"
+
+
 def _timed(function, repeat=20):
     times = []
     for _ in range(repeat):
@@ -414,8 +419,7 @@ def main():
         pace, published, stored, p50, p95, samples = m["latency"]
         print(
             f"MQTT at {pace:,.0f} readings/s (published {published:,}, stored {stored:,}): "
-            f"publish-to-queryable p50 {p50 * 1000:,.0f} ms, p95 {p95 * 1000:,.0f} ms "
-            f"({samples} samples)"
+            f"publish-to-queryable p50 {_ms(p50)}, p95 {_ms(p95)} ({samples} samples)"
         )
         conn.close()
         # a fresh database for the generated telemetry
