@@ -158,6 +158,34 @@ def run_aggregates(
     return result
 
 
+def distinct_range_query(fact, aggregate, zones, date_from, date_end, dimension="", values=None):
+    """SQL counting ``aggregate`` (a count_distinct) over one [date_from, date_end)
+    range of local days, across companies: ``zones`` maps each time zone to its
+    company ids. Returns (distinct count, matching rows); with ``dimension`` only
+    rows whose dimension value (as text) is in ``values`` count."""
+    numerator, _denominator = aggregate_columns(fact, aggregate)
+    condition = domain_to_sql(aggregate.domain, fact) if aggregate.domain else sql.SQL("TRUE")
+    company = sql.Identifier(fact.company_column)
+    within = sql.SQL(" OR ").join(
+        sql.SQL("({} = ANY({}) AND {})").format(
+            company,
+            sql.Literal(sorted(ids)),
+            sql_date_range(fact.date_column, date_from, date_end, tz, fact.date_is_timestamp),
+        )
+        for tz, ids in sorted(zones.items())
+    )
+    where = [sql.SQL("({})").format(within)]
+    if dimension and values is not None:
+        where.append(
+            sql.SQL("({})::text = ANY({}::text[])").format(
+                sql.Identifier(fact.dimensions[dimension]), sql.Literal(sorted(values))
+            )
+        )
+    return sql.SQL("SELECT {}, count(*) FILTER (WHERE {}) FROM {} WHERE {}").format(
+        numerator, condition, fact.table, sql.SQL(" AND ").join(where)
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class Changes:
     """Local dates per company with rows changed since a watermark."""
