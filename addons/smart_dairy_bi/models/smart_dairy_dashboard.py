@@ -357,6 +357,7 @@ class _Context:
         everything = list(self.library.values())
         targets = {}
         companies = self.env.companies
+        distinct = self.env["smart.dairy.kpi"]._distinct_counter(companies)
         for key, codes in self.requests.items():
             mode, grain, breakdown, values = key
             if grain not in targets:
@@ -389,6 +390,7 @@ class _Context:
                 dimension_values=values,
                 targets=targets[grain],
                 library=everything,
+                distinct=distinct,
             )
 
     # rendering
@@ -400,7 +402,7 @@ class _Context:
         kind = widget.widget_type
         note = plan["note"]
         if kind == "kpi_card":
-            data, empty, note = self._card(kpis, series[kpis.code], note)
+            data, empty = self._card(series[kpis.code])
         elif kind == "gauge":
             data, empty = self._gauge(kpis, series[kpis.code])
         elif kind == "heatmap":
@@ -442,37 +444,13 @@ class _Context:
             "empty": empty,
         }
 
-    def _card(self, kpi, series, note):
-        current = series.current
-        if current.value is None and self.library[kpi.code].rollup == "distinct":
-            # Distinct counts (e.g. active customers) do not add up over periods:
-            # show the last period that has a value, and say so. Any other value
-            # missing over the range is undefined (e.g. a ratio over zero): "—".
-            last = next((p for p in reversed(series.points) if p.value is not None), None)
-            if last is not None and len(series.points) > 1:
-                current = last
-                note = " ".join(
-                    filter(
-                        None,
-                        [
-                            self.env._(
-                                "%(name)s of %(period)s: this count does not add up over "
-                                "several periods.",
-                                name=kpi.name,
-                                period=last.label,
-                            ),
-                            note,
-                        ],
-                    )
-                )
+    def _card(self, series):
         data = {
-            "current": _point(current),
+            "current": _point(series.current),
             "series": series.series,
             "labels": [p.label for p in series.points],
-            # The period a drill-down opens when the card shows one period, not the range.
-            "drill_period": None if current is series.current else current.period_start.isoformat(),
         }
-        return data, current.value is None, note
+        return data, series.current.value is None
 
     def _gauge(self, kpi, series):
         value, target = series.current.value, series.current.target

@@ -128,12 +128,33 @@ class TestDashboardData(DashboardCase):
         self.assertAlmostEqual(gauge["value"], 100.0)  # all of company A's milk is premium
         self.assertEqual(gauge["max"], 100.0)
 
-    def test_distinct_count_card_shows_its_last_period(self):
+    def test_distinct_count_card_counts_the_range(self):
+        # In the week: the corner shop today (setUp) and again 3 days ago, a farm shop
+        # 2 days ago. Counted by hand: 2 customers, though the days' counts add up to 3.
+        farm_shop = self.env["res.partner"].create({"name": "Farm Shop", "is_company": True})
+        again = self._order(self.company_a, quantity=1, price=2.0)
+        other = self._order(self.company_a, quantity=1, price=2.0, partner=farm_shop)
+        now = datetime.datetime.now()
+        again.date_order = now - datetime.timedelta(days=3)
+        other.date_order = now - datetime.timedelta(days=2)
+        self.env["smart.dairy.kpi.run"]._run(
+            self.Kpi.search([("code", "=", "ACTIVE_CUSTOMERS")]),
+            "manual",
+            commit=False,
+            date_from=self.today - datetime.timedelta(days=20),
+            date_to=self.today,
+        )
         widgets, _result = self.data(filters=self.week)
         card = widgets["Customers"]
-        self.assertEqual(card["data"]["current"]["period_start"], self.today.isoformat())
-        self.assertEqual(card["data"]["current"]["value"], 1.0)
-        self.assertIn("does not add up", card["note"])
+        self.assertEqual(card["data"]["current"]["value"], 2.0)
+        self.assertEqual(sum(v for v in card["data"]["series"] if v), 3.0)
+        self.assertIsNone(card["data"]["current"]["previous"])  # no order the week before
+        api = self.Kpi.with_user(self.user).get_values(
+            ["ACTIVE_CUSTOMERS"], "day", self.week["date_from"], self.today
+        )["ACTIVE_CUSTOMERS"]["current"]
+        self.assertEqual(api, card["data"]["current"])
+        # Each day alone still reads its stored count.
+        self.assertEqual(card["data"]["series"][-1], 1.0)
 
     def test_breakdown_widgets_rank_dimension_values(self):
         widgets, _result = self.data(filters=self.week, model=self.both_companies())
