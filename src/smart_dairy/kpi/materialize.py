@@ -138,6 +138,11 @@ def compute(cursor, kpis, facts, grain, date_from, date_to, company_ids, tz=None
     return _compute(cursor, kpis, facts, grain, [(first, end)], company_ids, tz)
 
 
+def compute_ranges(cursor, kpis, facts, grain, ranges, company_ids, tz=None):
+    """Like ``compute`` over several [start, end) ranges of whole periods at once."""
+    return _compute(cursor, kpis, facts, as_grain(grain), ranges, company_ids, tz)
+
+
 def _compute(cursor, kpis, facts, grain, ranges, company_ids, tz):
     ordered = validate_all(kpis, facts)
     requests = defaultdict(dict)

@@ -26,7 +26,7 @@ from smart_dairy.db import raw_cursor
 from . import formula as formulas
 from . import sqlgen
 from .errors import KpiDefinitionError
-from .materialize import ValueTable
+from .materialize import ValueTable, compute_ranges
 from .periods import (
     as_date,
     as_grain,
@@ -424,5 +424,69 @@ def fetch_breakdown(
             )
             for value in sorted(values)
         }
+        for kpi in kpis
+    }
+
+
+def _with_filters(kpi, filters):
+    """``kpi`` reading only the rows of ``filters`` ({dimension: values}) among its
+    own dimensions, without breakdowns; formulas are left as they are."""
+    conditions = tuple(
+        (kpi_dimension, "in", list(values))
+        for kpi_dimension, values in filters.items()
+        if kpi_dimension in kpi.dimensions
+    )
+    if kpi.formula is not None or not conditions:
+        return dataclasses.replace(kpi, dimensions=())
+
+    def narrowed(aggregate):
+        if aggregate is None:
+            return None
+        return dataclasses.replace(aggregate, domain=(*aggregate.domain, *conditions))
+
+    return dataclasses.replace(
+        kpi,
+        aggregate=narrowed(kpi.aggregate),
+        numerator=narrowed(kpi.numerator),
+        denominator=narrowed(kpi.denominator),
+        dimensions=(),
+    )
+
+
+def fetch_filtered(
+    cursor,
+    kpis: Sequence,
+    facts,
+    zones,
+    grain,
+    date_from,
+    date_to,
+    filters,
+    library: Sequence | None = None,
+    distinct: DistinctCounter | None = None,
+):
+    """Like ``fetch`` with several dimension filters at once ({dimension: values},
+    e.g. a region and a product category), which stored values do not hold: the
+    KPIs are computed from their facts for the range, the range before and the
+    same periods a year earlier, each KPI filtered on the dimensions it has.
+    ``zones`` maps each time zone to its company ids. Targets (set for the total
+    or one dimension value) are left out."""
+    grain, calendar, by_code = _prepare(kpis, grain, date_from, date_to, library)
+    by_code = {code: _with_filters(kpi, filters) for code, kpi in by_code.items()}
+    starts = sorted(calendar.needed)
+    ranges, first = [], starts[0]
+    for before, after in itertools.pairwise([*starts, None]):
+        if after is None or after != shift(before, grain, 1):
+            ranges.append((first, period_end(before, grain)))
+            first = after
+    computed = [kpi for kpi in by_code.values() if kpi.formula is None]
+    data = defaultdict(lambda: defaultdict(list))
+    for tz, company_ids in zones.items():
+        for row in compute_ranges(cursor, computed, facts, grain, ranges, company_ids, tz):
+            if row.breakdown == "":
+                data[row.kpi_id][row.period_start].append(("", row.numerator, row.denominator))
+    combiner = _Combiner(by_code, data, grain, distinct)
+    return {
+        kpi.code: _series(combiner, by_code[kpi.code], grain, calendar, None, None, {})
         for kpi in kpis
     }
