@@ -134,7 +134,7 @@ class DistinctCounter:
         return sql.SQL(
             "SELECT count(DISTINCT {value}) FILTER (WHERE {value} <> ''), count(*) FROM {table} "
             "WHERE {kpi} = {kpi_id} AND {grain} = {grain_value} AND {breakdown} = {measure} "
-            "AND {start} = ANY({starts}::date[]) AND {company} = ANY({companies})"
+            "AND {start} BETWEEN {first} AND {last} AND {company} = ANY({companies})"
         ).format(
             value=table.col("dimension_value"),
             table=table.table,
@@ -145,7 +145,8 @@ class DistinctCounter:
             breakdown=table.col("breakdown"),
             measure=sql.Literal(measure),
             start=table.col("period_start"),
-            starts=sql.Literal(list(starts)),
+            first=sql.Literal(starts[0]),
+            last=sql.Literal(starts[-1]),
             company=table.col("company_id"),
             companies=sql.Literal(companies),
         )
