@@ -158,7 +158,7 @@ class TestDashboardData(DashboardCase):
 
     def test_region_and_category_filters_combine(self):
         Region = self.env["smart.dairy.region"]
-        north, south = Region.create([{"name": "N", "code": "N"}, {"name": "S", "code": "S"}])
+        north, south = Region.create([{"name": "N", "code": "T-N"}, {"name": "S", "code": "T-S"}])
         cheese, butter = self.env["product.category"].create([{"name": "C"}, {"name": "B"}])
         Product = self.env["product.product"]
         brie = Product.create({"name": "Brie", "categ_id": cheese.id, "type": "consu"})
