@@ -270,8 +270,10 @@ class SmartDairyKpi(models.Model):
 
     @api.model
     def _distinct_counter(self, companies):
-        """Counts distinct-count KPIs over a range of several periods from their facts,
-        for ``companies``, each in the time zone its values are kept in."""
+        """Counts distinct-count KPIs over a range of several periods (from the values
+        stored by the counted column, else from their facts) for ``companies``, each
+        in the time zone its values are kept in; it also carries the facts and zones
+        that dashboards compute combined filters with."""
         zones = {}
         for company in companies.sudo():
             zones.setdefault(company.partner_id.tz or "UTC", []).append(company.id)
