@@ -429,15 +429,22 @@ def fetch_breakdown(
     }
 
 
+def _filter_conditions(kpi, filters):
+    """The conditions of ``filters`` ({dimension: values}) on the KPI's own dimensions."""
+    if kpi.formula is not None:
+        return ()
+    return tuple(
+        (dimension, "in", tuple(values))
+        for dimension, values in filters.items()
+        if dimension in kpi.dimensions
+    )
+
+
 def _with_filters(kpi, filters):
     """``kpi`` reading only the rows of ``filters`` ({dimension: values}) among its
     own dimensions, without breakdowns; formulas are left as they are."""
-    conditions = tuple(
-        (kpi_dimension, "in", list(values))
-        for kpi_dimension, values in filters.items()
-        if kpi_dimension in kpi.dimensions
-    )
-    if kpi.formula is not None or not conditions:
+    conditions = _filter_conditions(kpi, filters)
+    if not conditions:
         return dataclasses.replace(kpi, dimensions=())
 
     def narrowed(aggregate):
@@ -473,6 +480,11 @@ def fetch_filtered(
     ``zones`` maps each time zone to its company ids. Targets (set for the total
     or one dimension value) are left out."""
     grain, calendar, by_code = _prepare(kpis, grain, date_from, date_to, library)
+    # KPIs under the same conditions are computed together, reading only their rows.
+    groups = defaultdict(list)
+    for kpi in by_code.values():
+        if kpi.formula is None:
+            groups[_filter_conditions(kpi, filters)].append(_with_filters(kpi, filters))
     by_code = {code: _with_filters(kpi, filters) for code, kpi in by_code.items()}
     starts = sorted(calendar.needed)
     ranges, first = [], starts[0]
@@ -480,10 +492,9 @@ def fetch_filtered(
         if after is None or after != shift(before, grain, 1):
             ranges.append((first, period_end(before, grain)))
             first = after
-    computed = [kpi for kpi in by_code.values() if kpi.formula is None]
     data = defaultdict(lambda: defaultdict(list))
-    for tz, company_ids in zones.items():
-        for row in compute_ranges(cursor, computed, facts, grain, ranges, company_ids, tz):
+    for (tz, company_ids), (where, computed) in itertools.product(zones.items(), groups.items()):
+        for row in compute_ranges(cursor, computed, facts, grain, ranges, company_ids, tz, where):
             if row.breakdown == "":
                 data[row.kpi_id][row.period_start].append(("", row.numerator, row.denominator))
     combiner = _Combiner(by_code, data, grain, distinct)

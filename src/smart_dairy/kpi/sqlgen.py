@@ -77,10 +77,13 @@ def aggregate_query(
     company_ids: Sequence[int],
     ranges: Sequence[tuple[dt.date, dt.date]],
     tz=None,
+    where=(),
 ):
     """One query computing ``aggregates`` (a sequence of Aggregate) over ``fact``.
 
-    ``ranges`` are [start, end) local-date ranges (normally whole periods).
+    ``ranges`` are [start, end) local-date ranges (normally whole periods);
+    ``where`` a domain every row must match (conditions all aggregates share, so
+    that an index or a join can skip the other rows early).
     Columns: company, period, one GROUPING() flag and one text value per
     dimension, then numerator and denominator of each aggregate in order.
     """
@@ -99,6 +102,8 @@ def aggregate_query(
         sql_date_range(fact.date_column, start, end, tz, fact.date_is_timestamp)
         for start, end in ranges
     )
+    if where:
+        within = sql.SQL("({}) AND {}").format(within, domain_to_sql(where, fact))
     return sql.SQL(
         "SELECT {select} FROM {table} WHERE {company} = ANY({companies}) AND ({within}) "
         "GROUP BY GROUPING SETS ({sets})"
@@ -121,6 +126,7 @@ def run_aggregates(
     company_ids: Sequence[int],
     ranges: Sequence[tuple[dt.date, dt.date]],
     tz=None,
+    where=(),
 ):
     """Run the batched query for ``aggregates`` ({key: Aggregate}); list AggregateRow."""
     company_ids = list(company_ids)
@@ -129,7 +135,7 @@ def run_aggregates(
     dimensions = list(dimensions)
     keys = list(aggregates)
     query = aggregate_query(
-        fact, grain, [aggregates[k] for k in keys], dimensions, company_ids, ranges, tz
+        fact, grain, [aggregates[k] for k in keys], dimensions, company_ids, ranges, tz, where
     )
     cur = raw_cursor(cursor)
     cur.execute(query)
