@@ -45,6 +45,7 @@
         "views/smart_dairy_fact_sales_views.xml",
         "views/smart_dairy_fact_order_views.xml",
         "views/smart_dairy_fact_finance_views.xml",
+        "views/smart_dairy_fact_cost_views.xml",
         "views/smart_dairy_fact_balance_views.xml",
         "views/smart_dairy_fact_inventory_views.xml",
         "views/smart_dairy_fact_milk_views.xml",

@@ -2,6 +2,7 @@ from . import smart_dairy_fact
 from . import smart_dairy_fact_sales
 from . import smart_dairy_fact_order
 from . import smart_dairy_fact_finance
+from . import smart_dairy_fact_cost
 from . import smart_dairy_fact_inventory
 from . import smart_dairy_fact_milk
 from . import smart_dairy_fact_feed

@@ -230,9 +230,9 @@ class SmartDairyDashboard(models.Model):
         breakdown = widget.breakdown_id.field_name
         if breakdown and dimension_value is not None and breakdown in Fact._fields:
             facet.append((breakdown, "=", _field_value(Fact._fields[breakdown], dimension_value)))
-        column, ids = context.applied_filter(kpi, breakdown)
-        if column and column in Fact._fields and not (breakdown and dimension_value is not None):
-            facet.append((column, "in", ids))
+        for column, ids in context.applied_filters(kpi, breakdown):
+            if column in Fact._fields and not (breakdown and dimension_value is not None):
+                facet.append((column, "in", ids))
         action_context = {"create": False}
         if kpi.kind != "formula" and kpi.aggregation == "count_distinct" and kpi.measure:
             # A distinct count is the number of groups: one per counted value.
@@ -291,16 +291,16 @@ class _Context:
 
     # planning
 
-    def applied_filter(self, kpi, breakdown=""):
-        """(column, ids) of the dashboard filter a KPI's values are filtered by, if any:
-        the breakdown's own filter for breakdown widgets, else the first filter set
-        that the KPI is computed by."""
+    def applied_filters(self, kpi, breakdown=""):
+        """[(column, ids)] of the dashboard filters a KPI's values are filtered by: the
+        breakdown's own filter for breakdown widgets, else every filter set that the
+        KPI is computed by (several at once are computed from the facts)."""
         columns = set(kpi.dimension_ids.mapped("field_name"))
-        for key, column in DIMENSION_FILTERS:
-            ids = self.filters[key]
-            if ids and (column == breakdown if breakdown else column in columns):
-                return column, ids
-        return None, None
+        return [
+            (column, self.filters[key])
+            for key, column in DIMENSION_FILTERS
+            if self.filters[key] and (column == breakdown if breakdown else column in columns)
+        ]
 
     def plan(self, widget):
         """Register the engine requests of a widget; returns what rendering needs."""
@@ -308,18 +308,21 @@ class _Context:
         breakdown = widget.breakdown_id.field_name or ""
         keys, applied = {}, set()
         for kpi in widget.kpi_ids:
-            column, ids = self.applied_filter(kpi, breakdown)
+            filters = self.applied_filters(kpi, breakdown)
+            column, ids = filters[0] if filters else ("", ())
             values = tuple(str(i) for i in ids) if column else None
             if breakdown:
                 # Rankings need range totals only; heatmaps need the daily points.
                 mode = "breakdown" if widget.widget_type == "heatmap" else "totals"
                 key = (mode, grain, breakdown, values)
+            elif len(filters) > 1:
+                # Stored values hold one dimension at a time: computed from the facts.
+                key = ("filtered", grain, "", tuple((c, tuple(v)) for c, v in filters))
             else:
-                key = ("fetch", grain, column or "", values)
+                key = ("fetch", grain, column, values)
             self.requests.setdefault(key, set()).add(kpi.code)
             keys[kpi.code] = key
-            if column:
-                applied.add(column)
+            applied.update(c for c, _ids in filters)
         return {"grain": grain, "keys": keys, "note": self._note(applied)}
 
     def _note(self, applied):
@@ -357,11 +360,26 @@ class _Context:
         everything = list(self.library.values())
         targets = {}
         companies = self.env.companies
+        distinct = self.env["smart.dairy.kpi"]._distinct_counter(companies)
         for key, codes in self.requests.items():
             mode, grain, breakdown, values = key
             if grain not in targets:
                 periods = engine.periods(self.date_from, self.date_to, grain)
                 targets[grain] = self.catalogue.target_ids._expand(grain, periods, companies)
+            if mode == "filtered":
+                self.results[key] = engine.fetch_filtered(
+                    self.env.cr,
+                    [self.library[code] for code in sorted(codes)],
+                    distinct.facts,
+                    distinct.zones,
+                    grain,
+                    self.date_from,
+                    self.date_to,
+                    dict(values),
+                    library=everything,
+                    distinct=distinct,
+                )
+                continue
             if mode == "totals":
                 self.results[key] = layout.breakdown_totals(
                     self.env.cr,
@@ -389,6 +407,7 @@ class _Context:
                 dimension_values=values,
                 targets=targets[grain],
                 library=everything,
+                distinct=distinct,
             )
 
     # rendering
@@ -400,7 +419,7 @@ class _Context:
         kind = widget.widget_type
         note = plan["note"]
         if kind == "kpi_card":
-            data, empty, note = self._card(kpis, series[kpis.code], note)
+            data, empty = self._card(series[kpis.code])
         elif kind == "gauge":
             data, empty = self._gauge(kpis, series[kpis.code])
         elif kind == "heatmap":
@@ -442,37 +461,13 @@ class _Context:
             "empty": empty,
         }
 
-    def _card(self, kpi, series, note):
-        current = series.current
-        if current.value is None and self.library[kpi.code].rollup == "distinct":
-            # Distinct counts (e.g. active customers) do not add up over periods:
-            # show the last period that has a value, and say so. Any other value
-            # missing over the range is undefined (e.g. a ratio over zero): "—".
-            last = next((p for p in reversed(series.points) if p.value is not None), None)
-            if last is not None and len(series.points) > 1:
-                current = last
-                note = " ".join(
-                    filter(
-                        None,
-                        [
-                            self.env._(
-                                "%(name)s of %(period)s: this count does not add up over "
-                                "several periods.",
-                                name=kpi.name,
-                                period=last.label,
-                            ),
-                            note,
-                        ],
-                    )
-                )
+    def _card(self, series):
         data = {
-            "current": _point(current),
+            "current": _point(series.current),
             "series": series.series,
             "labels": [p.label for p in series.points],
-            # The period a drill-down opens when the card shows one period, not the range.
-            "drill_period": None if current is series.current else current.period_start.isoformat(),
         }
-        return data, current.value is None, note
+        return data, series.current.value is None
 
     def _gauge(self, kpi, series):
         value, target = series.current.value, series.current.target

@@ -11,6 +11,8 @@ from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import (
     USER_GROUP,
 )
 
+from .smart_dairy_kpi_run import VALUE_TABLE
+
 CATEGORIES = [
     ("financial", "Financial"),
     ("sales", "Sales"),
@@ -257,9 +259,25 @@ class SmartDairyKpi(models.Model):
                 measures={column: column for column in model._fact_measures},
                 changed_column="changed_at",
                 extra_columns=model._fact_filter_columns,
+                boolean_columns={
+                    name
+                    for name in model._fact_filter_columns
+                    if model._fields[name].type == "boolean"
+                },
             )
             for model in self.env["smart.dairy.fact"]._fact_models()
         }
+
+    @api.model
+    def _distinct_counter(self, companies):
+        """Counts distinct-count KPIs over a range of several periods (from the values
+        stored by the counted column, else from their facts) for ``companies``, each
+        in the time zone its values are kept in; it also carries the facts and zones
+        that dashboards compute combined filters with."""
+        zones = {}
+        for company in companies.sudo():
+            zones.setdefault(company.partner_id.tz or "UTC", []).append(company.id)
+        return engine.DistinctCounter(self.env.cr, VALUE_TABLE, self._engine_facts(), zones)
 
     def _fact_table(self, model_name):
         """Facts are named for the engine by their view (KPIs name them by model)."""

@@ -87,5 +87,6 @@ class SmartDairyKpiValue(models.Model):
             dimension_values=query.dimension_values,
             targets=catalogue.target_ids._expand(grain, periods, self.env.companies),
             library=list(library.values()),
+            distinct=self.env["smart.dairy.kpi"]._distinct_counter(self.env.companies),
         )
         return {code: by_code[code]._describe(series[code]) for code in codes}

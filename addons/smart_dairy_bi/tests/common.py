@@ -85,13 +85,13 @@ class KpiCase(TransactionCase):
         )
 
     @classmethod
-    def _order(cls, company, quantity, price):
+    def _order(cls, company, quantity, price, partner=None):
         order = (
             cls.env["sale.order"]
             .with_company(company)
             .create(
                 {
-                    "partner_id": cls.customer.id,
+                    "partner_id": (partner or cls.customer).id,
                     "company_id": company.id,
                     "order_line": [
                         Command.create(

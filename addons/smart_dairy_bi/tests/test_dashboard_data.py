@@ -128,12 +128,85 @@ class TestDashboardData(DashboardCase):
         self.assertAlmostEqual(gauge["value"], 100.0)  # all of company A's milk is premium
         self.assertEqual(gauge["max"], 100.0)
 
-    def test_distinct_count_card_shows_its_last_period(self):
+    def test_distinct_count_card_counts_the_range(self):
+        # In the week: the corner shop today (setUp) and again 3 days ago, a farm shop
+        # 2 days ago. Counted by hand: 2 customers, though the days' counts add up to 3.
+        farm_shop = self.env["res.partner"].create({"name": "Farm Shop", "is_company": True})
+        again = self._order(self.company_a, quantity=1, price=2.0)
+        other = self._order(self.company_a, quantity=1, price=2.0, partner=farm_shop)
+        now = datetime.datetime.now()
+        again.date_order = now - datetime.timedelta(days=3)
+        other.date_order = now - datetime.timedelta(days=2)
+        self.env["smart.dairy.kpi.run"]._run(
+            self.Kpi.search([("code", "=", "ACTIVE_CUSTOMERS")]),
+            "manual",
+            commit=False,
+            date_from=self.today - datetime.timedelta(days=20),
+            date_to=self.today,
+        )
         widgets, _result = self.data(filters=self.week)
         card = widgets["Customers"]
-        self.assertEqual(card["data"]["current"]["period_start"], self.today.isoformat())
-        self.assertEqual(card["data"]["current"]["value"], 1.0)
-        self.assertIn("does not add up", card["note"])
+        self.assertEqual(card["data"]["current"]["value"], 2.0)
+        self.assertEqual(sum(v for v in card["data"]["series"] if v), 3.0)
+        self.assertIsNone(card["data"]["current"]["previous"])  # no order the week before
+        api = self.Kpi.with_user(self.user).get_values(
+            ["ACTIVE_CUSTOMERS"], "day", self.week["date_from"], self.today
+        )["ACTIVE_CUSTOMERS"]["current"]
+        self.assertEqual(api, card["data"]["current"])
+        # Each day alone still reads its stored count.
+        self.assertEqual(card["data"]["series"][-1], 1.0)
+
+    def test_region_and_category_filters_combine(self):
+        Region = self.env["smart.dairy.region"]
+        north, south = Region.create([{"name": "N", "code": "T-N"}, {"name": "S", "code": "T-S"}])
+        cheese, butter = self.env["product.category"].create([{"name": "C"}, {"name": "B"}])
+        Product = self.env["product.product"]
+        brie = Product.create({"name": "Brie", "categ_id": cheese.id, "type": "consu"})
+        ghee = Product.create({"name": "Ghee", "categ_id": butter.id, "type": "consu"})
+        Partner = self.env["res.partner"]
+        up = Partner.create({"name": "Up", "is_company": True, "dairy_region_id": north.id})
+        down = Partner.create({"name": "Down", "is_company": True, "dairy_region_id": south.id})
+        for partner, lines in ((up, [(brie, 3, 5.0), (ghee, 2, 7.0)]), (down, [(brie, 4, 5.0)])):
+            self.env["sale.order"].with_company(self.company_a).create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company_a.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": qty,
+                                        "price_unit": price, "tax_ids": [Command.clear()]})
+                        for product, qty, price in lines
+                    ],
+                }
+            ).action_confirm()  # fmt: skip
+        self.env["smart.dairy.kpi.run"]._run(
+            self.Kpi.search([("code", "in", ["REVENUE", "ACTIVE_CUSTOMERS"])]),
+            "manual",
+            commit=False,
+            date_from=self.today - datetime.timedelta(days=20),
+            date_to=self.today,
+        )
+        dashboard = self._dashboard(
+            [
+                self._widget("Sales", "kpi_card", ["REVENUE"]),
+                self._widget("Buyers", "kpi_card", ["ACTIVE_CUSTOMERS"]),
+                self._widget("Trend", "line", ["REVENUE"]),
+            ]
+        )
+        filters = {**self.week, "region_ids": north.ids, "categ_ids": cheese.ids}
+        widgets, _result = self.data(dashboard, filters)
+        # By hand: the north buyer's cheese, 3 x 5.00 = 15.00; not its butter (2 x 7.00),
+        # not the south buyer's cheese (4 x 5.00), not the corner shop (no region).
+        self.assertEqual(widgets["Sales"]["data"]["current"]["value"], 15.0)
+        self.assertEqual(widgets["Sales"]["note"], "")
+        self.assertEqual(widgets["Buyers"]["data"]["current"]["value"], 1.0)
+        self.assertEqual(widgets["Trend"]["data"]["datasets"][0]["values"][-1], 15.0)
+        only_north, _result = self.data(dashboard, {**self.week, "region_ids": north.ids})
+        self.assertEqual(only_north["Sales"]["data"]["current"]["value"], 29.0)  # 15 + 14
+        action = self.Dashboard.with_user(self.user).action_drilldown(
+            widgets["Sales"]["id"], "REVENUE", filters, None, None
+        )
+        lines = self.env[action["res_model"]].search(self.drilled(action))
+        self.assertEqual(sum(lines.mapped("gross_amount")), 15.0)
 
     def test_breakdown_widgets_rank_dimension_values(self):
         widgets, _result = self.data(filters=self.week, model=self.both_companies())

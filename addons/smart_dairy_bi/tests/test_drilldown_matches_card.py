@@ -93,9 +93,7 @@ class TestDrilldownMatchesCard(TransactionCase):
         data = widget["data"]
         kind = widget["type"]
         if kind == "kpi_card":
-            self.check(
-                widget, widget["kpis"][0]["code"], data["current"]["value"], data["drill_period"]
-            )
+            self.check(widget, widget["kpis"][0]["code"], data["current"]["value"])
         elif kind == "gauge":
             self.check(widget, widget["kpis"][0]["code"], data["value"])
         elif kind == "heatmap":

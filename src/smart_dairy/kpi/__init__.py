@@ -32,7 +32,7 @@ from .periods import (
     shift,
     sql_period,
 )
-from .query import KpiSeries, Point, fetch, fetch_breakdown
+from .query import DistinctCounter, KpiSeries, Point, fetch, fetch_breakdown, fetch_filtered
 from .requests import Limits, Query, check_filters, check_query
 from .sqlgen import AggregateRow, changed_dates, run_aggregates
 
@@ -41,6 +41,7 @@ __all__ = [
     "GRAINS",
     "Aggregate",
     "AggregateRow",
+    "DistinctCounter",
     "Fact",
     "Formula",
     "Grain",
@@ -66,6 +67,7 @@ __all__ = [
     "evaluate",
     "fetch",
     "fetch_breakdown",
+    "fetch_filtered",
     "label",
     "order",
     "parse",

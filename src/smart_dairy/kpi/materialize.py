@@ -138,7 +138,13 @@ def compute(cursor, kpis, facts, grain, date_from, date_to, company_ids, tz=None
     return _compute(cursor, kpis, facts, grain, [(first, end)], company_ids, tz)
 
 
-def _compute(cursor, kpis, facts, grain, ranges, company_ids, tz):
+def compute_ranges(cursor, kpis, facts, grain, ranges, company_ids, tz=None, where=()):
+    """Like ``compute`` over several [start, end) ranges of whole periods at once,
+    reading only the fact rows that match the domain ``where``."""
+    return _compute(cursor, kpis, facts, as_grain(grain), ranges, company_ids, tz, where)
+
+
+def _compute(cursor, kpis, facts, grain, ranges, company_ids, tz, where=()):
     ordered = validate_all(kpis, facts)
     requests = defaultdict(dict)
     dimensions = defaultdict(dict)
@@ -157,6 +163,7 @@ def _compute(cursor, kpis, facts, grain, ranges, company_ids, tz):
             company_ids,
             ranges,
             tz,
+            where,
         )
         for row in rows:
             results[row.key][row[1:5]] = (row.numerator, row.denominator)

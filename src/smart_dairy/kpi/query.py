@@ -6,14 +6,17 @@ Values combine (over companies, dimension values and, for the card, periods)
 from their components: sums of numerators over sums of denominators, never an
 average of ratios; min/max KPIs take the min/max; formula KPIs are evaluated
 again on the combined values of their inputs. A count_distinct KPI cannot be
-added up over periods (the same customer may buy on two days), so its card
-value over several periods is None; over companies or dimension values it is
-summed (exact when those sets do not share members, e.g. one company's
-customers). Missing periods are None ("no data"), not zero.
+added up over periods (the same customer may buy on two days): over several
+periods it is counted from its fact for the range when the caller passes a
+``DistinctCounter``, and is None otherwise; a single period's stored counts are
+summed over companies or dimension values (exact when those sets do not share
+members, e.g. one company's customers). Missing periods are None ("no data"),
+not zero.
 """
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -21,8 +24,9 @@ from psycopg2 import sql
 from smart_dairy.db import raw_cursor
 
 from . import formula as formulas
+from . import sqlgen
 from .errors import KpiDefinitionError
-from .materialize import ValueTable
+from .materialize import ValueTable, compute_ranges
 from .periods import (
     as_date,
     as_grain,
@@ -87,13 +91,76 @@ def make_point(start, text, value, previous, last_year, target):
     )  # fmt: skip
 
 
+class DistinctCounter:
+    """Counts a count_distinct KPI over a range of several periods, since stored
+    per-period counts do not add up (a customer buying in two months is one
+    customer). When the KPI is broken down by the very column it counts (active
+    customers by customer), the count is that of the distinct values stored for
+    the range's periods; otherwise it is counted from the fact. ``facts`` maps fact
+    names to Fact; ``zones`` maps each time zone to its company ids (the local days
+    each company's values are kept in)."""
+
+    def __init__(self, cursor, table: ValueTable, facts, zones):
+        self.cursor = cursor
+        self.table = table
+        self.facts = facts
+        self.zones = {tz: sorted(ids) for tz, ids in zones.items() if ids}
+
+    def count(self, kpi, grain, starts, breakdown="", dimension_values=None):
+        """The count over the periods ``starts`` (one unbroken range), None without rows."""
+        if not self.zones:
+            return None
+        measure = kpi.aggregate.measure
+        if not breakdown and measure in kpi.dimensions and kpi.id is not None:
+            query = self._stored_query(kpi, grain, starts, measure)
+        else:
+            query = sqlgen.distinct_range_query(
+                self.facts[kpi.aggregate.fact],
+                kpi.aggregate,
+                self.zones,
+                starts[0],
+                period_end(starts[-1], grain),
+                breakdown,
+                dimension_values,
+            )
+        cur = raw_cursor(self.cursor)
+        cur.execute(query)
+        count, rows = cur.fetchone()
+        return float(count) * kpi.scale if rows else None
+
+    def _stored_query(self, kpi, grain, starts, measure):
+        table = self.table
+        companies = [i for ids in self.zones.values() for i in ids]
+        return sql.SQL(
+            "SELECT count(DISTINCT {value}) FILTER (WHERE {value} <> ''), count(*) FROM {table} "
+            "WHERE {kpi} = {kpi_id} AND {grain} = {grain_value} AND {breakdown} = {measure} "
+            "AND {start} BETWEEN {first} AND {last} AND {company} = ANY({companies})"
+        ).format(
+            value=table.col("dimension_value"),
+            table=table.table,
+            kpi=table.col("kpi_id"),
+            kpi_id=sql.Literal(kpi.id),
+            grain=table.col("grain"),
+            grain_value=sql.Literal(grain),
+            breakdown=table.col("breakdown"),
+            measure=sql.Literal(measure),
+            start=table.col("period_start"),
+            first=sql.Literal(starts[0]),
+            last=sql.Literal(starts[-1]),
+            company=table.col("company_id"),
+            companies=sql.Literal(companies),
+        )
+
+
 class _Combiner:
     """Combines loaded rows of a KPI over a set of periods and dimension values."""
 
-    def __init__(self, by_code, data, grain):
+    def __init__(self, by_code, data, grain, distinct=None, breakdown=""):
         self.by_code = by_code
         self.grain = grain
         self.data = data
+        self.distinct = distinct
+        self.breakdown = breakdown
         self.memo = {}
         self.parsed = {
             code: formulas.parse(kpi.formula, code)
@@ -118,7 +185,11 @@ class _Combiner:
             return None if result is None else result * kpi.scale
         rule = kpi.rollup
         if rule == "distinct" and len(starts) > 1:
-            return None
+            if self.distinct is None:
+                return None
+            if any(b != shift(a, self.grain, 1) for a, b in itertools.pairwise(starts)):
+                return None  # not one unbroken range
+            return self.distinct.count(kpi, self.grain, starts, self.breakdown, dims)
         per_period = self.data.get(kpi.id, {})
         rows = [
             row
@@ -290,6 +361,7 @@ def fetch(
     dimension_values: Iterable[str] | None = None,
     targets: Iterable[tuple] | None = None,
     library: Sequence | None = None,
+    distinct: DistinctCounter | None = None,
 ):
     """The series of each KPI in ``kpis`` (Kpi objects with ids), keyed by code.
 
@@ -298,7 +370,9 @@ def fetch(
     filter such as "regions North and South"). ``targets`` are tuples (kpi code
     or id, grain, period_start, dimension_value, target); they apply to the
     total ('' dimension value) or to a single selected dimension value. The KPIs
-    formulas use are read too: pass their definitions in ``library``.
+    formulas use are read too: pass their definitions in ``library``. With
+    ``distinct``, count_distinct KPIs over several periods are counted from their
+    fact for the whole range (otherwise None).
     """
     grain, calendar, by_code = _prepare(kpis, grain, date_from, date_to, library)
     dims = None if dimension_values is None else frozenset(dimension_values)
@@ -309,7 +383,7 @@ def fetch(
         dim_key = next(iter(dims)) if dims is not None and len(dims) == 1 else None
     ids = {k.id for k in by_code.values() if k.formula is None}
     data = _load(cursor, table, ids, grain, calendar.needed, company_ids, breakdown, dims)
-    combiner = _Combiner(by_code, data, grain)
+    combiner = _Combiner(by_code, data, grain, distinct, breakdown)
     wanted = _targets(targets, by_code, grain)
     return {
         kpi.code: _series(combiner, by_code[kpi.code], grain, calendar, dims, dim_key, wanted)
@@ -329,6 +403,7 @@ def fetch_breakdown(
     dimension_values: Iterable[str] | None = None,
     targets: Iterable[tuple] | None = None,
     library: Sequence | None = None,
+    distinct: DistinctCounter | None = None,
 ):
     """Like ``fetch``, one series per dimension value: {code: {value: KpiSeries}}."""
     if not breakdown:
@@ -341,7 +416,7 @@ def fetch_breakdown(
     if values is None:
         values = {row[0] for per_period in data.values() for rows in per_period.values()
                   for row in rows}  # fmt: skip
-    combiner = _Combiner(by_code, data, grain)
+    combiner = _Combiner(by_code, data, grain, distinct, breakdown)
     wanted = _targets(targets, by_code, grain)
     return {
         kpi.code: {
@@ -350,5 +425,80 @@ def fetch_breakdown(
             )
             for value in sorted(values)
         }
+        for kpi in kpis
+    }
+
+
+def _filter_conditions(kpi, filters):
+    """The conditions of ``filters`` ({dimension: values}) on the KPI's own dimensions."""
+    if kpi.formula is not None:
+        return ()
+    return tuple(
+        (dimension, "in", tuple(values))
+        for dimension, values in filters.items()
+        if dimension in kpi.dimensions
+    )
+
+
+def _with_filters(kpi, filters):
+    """``kpi`` reading only the rows of ``filters`` ({dimension: values}) among its
+    own dimensions, without breakdowns; formulas are left as they are."""
+    conditions = _filter_conditions(kpi, filters)
+    if not conditions:
+        return dataclasses.replace(kpi, dimensions=())
+
+    def narrowed(aggregate):
+        if aggregate is None:
+            return None
+        return dataclasses.replace(aggregate, domain=(*aggregate.domain, *conditions))
+
+    return dataclasses.replace(
+        kpi,
+        aggregate=narrowed(kpi.aggregate),
+        numerator=narrowed(kpi.numerator),
+        denominator=narrowed(kpi.denominator),
+        dimensions=(),
+    )
+
+
+def fetch_filtered(
+    cursor,
+    kpis: Sequence,
+    facts,
+    zones,
+    grain,
+    date_from,
+    date_to,
+    filters,
+    library: Sequence | None = None,
+    distinct: DistinctCounter | None = None,
+):
+    """Like ``fetch`` with several dimension filters at once ({dimension: values},
+    e.g. a region and a product category), which stored values do not hold: the
+    KPIs are computed from their facts for the range, the range before and the
+    same periods a year earlier, each KPI filtered on the dimensions it has.
+    ``zones`` maps each time zone to its company ids. Targets (set for the total
+    or one dimension value) are left out."""
+    grain, calendar, by_code = _prepare(kpis, grain, date_from, date_to, library)
+    # KPIs under the same conditions are computed together, reading only their rows.
+    groups = defaultdict(list)
+    for kpi in by_code.values():
+        if kpi.formula is None:
+            groups[_filter_conditions(kpi, filters)].append(_with_filters(kpi, filters))
+    by_code = {code: _with_filters(kpi, filters) for code, kpi in by_code.items()}
+    starts = sorted(calendar.needed)
+    ranges, first = [], starts[0]
+    for before, after in itertools.pairwise([*starts, None]):
+        if after is None or after != shift(before, grain, 1):
+            ranges.append((first, period_end(before, grain)))
+            first = after
+    data = defaultdict(lambda: defaultdict(list))
+    for (tz, company_ids), (where, computed) in itertools.product(zones.items(), groups.items()):
+        for row in compute_ranges(cursor, computed, facts, grain, ranges, company_ids, tz, where):
+            if row.breakdown == "":
+                data[row.kpi_id][row.period_start].append(("", row.numerator, row.denominator))
+    combiner = _Combiner(by_code, data, grain, distinct)
+    return {
+        kpi.code: _series(combiner, by_code[kpi.code], grain, calendar, None, None, {})
         for kpi in kpis
     }

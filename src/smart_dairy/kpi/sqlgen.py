@@ -77,10 +77,13 @@ def aggregate_query(
     company_ids: Sequence[int],
     ranges: Sequence[tuple[dt.date, dt.date]],
     tz=None,
+    where=(),
 ):
     """One query computing ``aggregates`` (a sequence of Aggregate) over ``fact``.
 
-    ``ranges`` are [start, end) local-date ranges (normally whole periods).
+    ``ranges`` are [start, end) local-date ranges (normally whole periods);
+    ``where`` a domain every row must match (conditions all aggregates share, so
+    that an index or a join can skip the other rows early).
     Columns: company, period, one GROUPING() flag and one text value per
     dimension, then numerator and denominator of each aggregate in order.
     """
@@ -99,6 +102,8 @@ def aggregate_query(
         sql_date_range(fact.date_column, start, end, tz, fact.date_is_timestamp)
         for start, end in ranges
     )
+    if where:
+        within = sql.SQL("({}) AND {}").format(within, domain_to_sql(where, fact))
     return sql.SQL(
         "SELECT {select} FROM {table} WHERE {company} = ANY({companies}) AND ({within}) "
         "GROUP BY GROUPING SETS ({sets})"
@@ -121,6 +126,7 @@ def run_aggregates(
     company_ids: Sequence[int],
     ranges: Sequence[tuple[dt.date, dt.date]],
     tz=None,
+    where=(),
 ):
     """Run the batched query for ``aggregates`` ({key: Aggregate}); list AggregateRow."""
     company_ids = list(company_ids)
@@ -129,7 +135,7 @@ def run_aggregates(
     dimensions = list(dimensions)
     keys = list(aggregates)
     query = aggregate_query(
-        fact, grain, [aggregates[k] for k in keys], dimensions, company_ids, ranges, tz
+        fact, grain, [aggregates[k] for k in keys], dimensions, company_ids, ranges, tz, where
     )
     cur = raw_cursor(cursor)
     cur.execute(query)
@@ -156,6 +162,34 @@ def run_aggregates(
                 )
             )
     return result
+
+
+def distinct_range_query(fact, aggregate, zones, date_from, date_end, dimension="", values=None):
+    """SQL counting ``aggregate`` (a count_distinct) over one [date_from, date_end)
+    range of local days, across companies: ``zones`` maps each time zone to its
+    company ids. Returns (distinct count, matching rows); with ``dimension`` only
+    rows whose dimension value (as text) is in ``values`` count."""
+    numerator, _denominator = aggregate_columns(fact, aggregate)
+    condition = domain_to_sql(aggregate.domain, fact) if aggregate.domain else sql.SQL("TRUE")
+    company = sql.Identifier(fact.company_column)
+    within = sql.SQL(" OR ").join(
+        sql.SQL("({} = ANY({}) AND {})").format(
+            company,
+            sql.Literal(sorted(ids)),
+            sql_date_range(fact.date_column, date_from, date_end, tz, fact.date_is_timestamp),
+        )
+        for tz, ids in sorted(zones.items())
+    )
+    where = [sql.SQL("({})").format(within)]
+    if dimension and values is not None:
+        where.append(
+            sql.SQL("({})::text = ANY({}::text[])").format(
+                sql.Identifier(fact.dimensions[dimension]), sql.Literal(sorted(values))
+            )
+        )
+    return sql.SQL("SELECT {}, count(*) FILTER (WHERE {}) FROM {} WHERE {}").format(
+        numerator, condition, fact.table, sql.SQL(" AND ").join(where)
+    )
 
 
 @dataclasses.dataclass(frozen=True)

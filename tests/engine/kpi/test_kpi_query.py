@@ -1,9 +1,11 @@
+import dataclasses
 import datetime as dt
 
 import psycopg2.extensions
 import pytest
 from smart_dairy.kpi import (
     Aggregate,
+    DistinctCounter,
     Kpi,
     KpiValueRow,
     Scope,
@@ -12,6 +14,7 @@ from smart_dairy.kpi import (
     create_value_table,
     fetch,
     fetch_breakdown,
+    fetch_filtered,
     refresh_range,
     write,
 )
@@ -210,3 +213,97 @@ def test_days_in_a_formula_card_counts_the_whole_range(cur):
     series = result["REV_PER_DAY"]
     assert series.current.value == pytest.approx(total(rev, CURRENT) / 3)
     assert series.points[0].value == pytest.approx(total(rev, CURRENT[:1]))
+
+
+def test_distinct_counts_over_a_range_come_from_the_fact(sales, sales_fact):
+    """Buyers over a month: counted once each from the fact, not summed over days."""
+    cur, rows = sales
+    create_value_table(cur, TABLE)
+    facts = {"sales": sales_fact}
+    buyers = Kpi(
+        "BUYERS", aggregate=Aggregate("sales", "customer_id", "count_distinct"),
+        dimensions=("region",), id=4,
+    )  # fmt: skip
+    refresh_range(cur, TABLE, [buyers], facts, ["day"], D(2024, 1, 1), D(2024, 3, 31), [1, 2])
+    rows = [r for r in rows if r["company_id"] in (1, 2)]
+    march = [r for r in rows if D(2024, 3, 1) <= r["date"] <= D(2024, 3, 31)]
+    north = {r["customer_id"] for r in march if r["region"] == "north" and r["company_id"] == 1}
+    counter = DistinctCounter(cur, TABLE, facts, {"UTC": [1, 2]})
+    card = fetch(cur, TABLE, [buyers], "day", D(2024, 3, 1), D(2024, 3, 31), [1, 2],
+                 distinct=counter)["BUYERS"]  # fmt: skip
+    assert card.current.value == len({r["customer_id"] for r in march})
+    assert card.current.value < sum(p.value or 0 for p in card.points)
+    february = {r["customer_id"] for r in rows if D(2024, 1, 31) <= r["date"] < D(2024, 3, 1)}
+    assert card.current.previous == len(february)  # the 31 days before March
+    assert card.points[4].value == len({r["customer_id"] for r in march if r["date"].day == 5})
+    only_a = DistinctCounter(cur, TABLE, facts, {"UTC": [1]})
+    split = fetch(cur, TABLE, [buyers], "day", D(2024, 3, 1), D(2024, 3, 31), [1], "region",
+                  ["north"], distinct=only_a)["BUYERS"]  # fmt: skip
+    assert split.current.value == len(north)
+    without = fetch(cur, TABLE, [buyers], "day", D(2024, 3, 1), D(2024, 3, 31), [1, 2])
+    assert without["BUYERS"].current.value is None
+    # Broken down by the customer it counts, the range is counted from the stored
+    # values alone: the same figure with the fact emptied.
+    by_customer = dataclasses.replace(
+        sales_fact, dimensions={"region": "region", "customer_id": "customer_id"}
+    )
+    stored = dataclasses.replace(buyers, code="BUYERS_STORED", dimensions=("customer_id",), id=9)
+    facts = {"sales": by_customer}
+    refresh_range(cur, TABLE, [stored], facts, ["day"], D(2024, 3, 1), D(2024, 3, 31), [1, 2])
+    cur.execute("DELETE FROM fact_sales")
+    counter = DistinctCounter(cur, TABLE, facts, {"UTC": [1, 2]})
+    card = fetch(cur, TABLE, [stored], "day", D(2024, 3, 1), D(2024, 3, 31), [1, 2],
+                 distinct=counter)["BUYERS_STORED"]  # fmt: skip
+    assert card.current.value == len({r["customer_id"] for r in march})
+
+
+def test_several_filters_at_once_are_computed_from_the_fact(sales, sales_fact):
+    """Revenue of the north region and milk together, as the rows add up."""
+    cur, rows = sales
+    facts = {"sales": sales_fact}
+    revenue = Kpi(
+        "REV2", aggregate=Aggregate("sales", "amount"), dimensions=("region", "product"), id=11
+    )
+    cost = Kpi("COST2", aggregate=Aggregate("sales", "cost"), dimensions=("region",), id=12)
+    profit = Kpi("PROFIT2", "formula", formula="REV2 - COST2", id=13)
+    buyers = Kpi(
+        "BUYERS2", aggregate=Aggregate("sales", "customer_id", "count_distinct"),
+        dimensions=("region", "product"), id=14,
+    )  # fmt: skip
+    filters = {"region": ["north"], "product": ["milk", "cheese"]}
+    counter = DistinctCounter(cur, TABLE, facts, {"UTC": [1, 2]})
+    result = fetch_filtered(
+        cur, [revenue, profit, buyers], facts, {"UTC": [1, 2]}, "day", D(2024, 3, 1),
+        D(2024, 3, 31), filters, library=[cost], distinct=counter,
+    )  # fmt: skip
+
+    def rows_in(first, last, product=True):
+        return [
+            r for r in rows
+            if r["company_id"] in (1, 2) and first <= r["date"] <= last
+            and r["region"] == "north" and (not product or r["product"] in ("milk", "cheese"))
+        ]  # fmt: skip
+
+    march = rows_in(D(2024, 3, 1), D(2024, 3, 31))
+    assert result["REV2"].current.value == pytest.approx(sum(float(r["amount"]) for r in march))
+    february = rows_in(D(2024, 1, 31), D(2024, 2, 29))
+    assert result["REV2"].current.previous == pytest.approx(
+        sum(float(r["amount"]) for r in february)
+    )
+    last_year = rows_in(D(2023, 3, 1), D(2023, 3, 31))
+    assert result["REV2"].current.last_year == pytest.approx(
+        sum(float(r["amount"]) for r in last_year)
+    )
+    # COST2 has no product dimension: the formula takes it filtered by region only.
+    north_cost = sum(r["cost"] for r in rows_in(D(2024, 3, 1), D(2024, 3, 31), product=False))
+    assert result["PROFIT2"].current.value == pytest.approx(
+        sum(float(r["amount"]) for r in march) - north_cost
+    )
+    assert result["BUYERS2"].current.value == len({r["customer_id"] for r in march})
+    day = min(r["date"] for r in march)
+    point = result["REV2"].points[(day - D(2024, 3, 1)).days]
+    assert point.value == pytest.approx(sum(float(r["amount"]) for r in march if r["date"] == day))
+    sold = {r["date"] for r in march}
+    assert [p.period_start for p in result["REV2"].points if p.value is None] == [
+        p.period_start for p in result["REV2"].points if p.period_start not in sold
+    ]  # a day without such sales has no value, not zero

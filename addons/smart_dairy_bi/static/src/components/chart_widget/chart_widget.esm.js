@@ -60,9 +60,10 @@ export class ChartWidget extends Component {
 
     get gauge() {
         const { value, target, max, polarity } = this.data;
-        const top = max || Math.max(value || 0, target || 0) || 1;
-        const ratio = Math.max(0, Math.min(1, (value || 0) / top));
-        let good = true;
+        // A value below zero (a loss) draws its size in red rather than an empty arc.
+        const top = max || Math.max(Math.abs(value || 0), target || 0) || 1;
+        const ratio = Math.min(1, Math.abs(value || 0) / top);
+        let good = !(typeof value === "number" && value < 0 && polarity !== "lower");
         if (typeof target === "number" && typeof value === "number") {
             good = polarity === "lower" ? value <= target : value >= target;
         }

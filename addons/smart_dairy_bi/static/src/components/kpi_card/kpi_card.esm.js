@@ -123,7 +123,7 @@ export class KpiCard extends Component {
     open() {
         this.props.onDrilldown(this.props.widget, {
             kpiCode: this.kpi.code,
-            periodStart: this.props.widget.data?.drill_period || null,
+            periodStart: null,
         });
     }
 
