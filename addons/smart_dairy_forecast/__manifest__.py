@@ -1,11 +1,24 @@
 {
     "name": "Smart Dairy Forecast",
-    "summary": "Demand and milk production forecasts, customer segments and churn scores",
+    "summary": "Customer segments, churn scores and value; demand and milk forecasts",
     "version": "19.0.1.0.0",
     "category": "Smart Dairy",
     "author": "Smart Dairy Analytics",
     "website": "https://github.com/smart-dairy/smart-dairy-odoo",
     "license": "LGPL-3",
     "depends": ["smart_dairy_bi"],
-    "external_dependencies": {"python": ["smart-dairy", "pandas", "statsmodels", "scikit-learn"]},
+    "external_dependencies": {
+        "python": ["smart-dairy", "pandas", "numpy", "scipy", "statsmodels", "scikit-learn"]
+    },
+    "data": [
+        "security/ir.model.access.csv",
+        "security/smart_dairy_forecast_rules.xml",
+        "data/mail_activity_type_data.xml",
+        "data/smart_dairy_customer_crons.xml",
+        "views/smart_dairy_customer_score_views.xml",
+        "views/smart_dairy_churn_model_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/smart_dairy_forecast_menus.xml",
+    ],
 }

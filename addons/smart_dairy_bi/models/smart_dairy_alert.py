@@ -26,7 +26,7 @@ class SmartDairyAlert(models.Model):
 
         alert = env["smart.dairy.alert"]._raise("iot:sensor:42:offline", {
             "name": "Milk tank sensor offline",
-            "source": "device",            # kpi, device, forecast or other
+            "source": "device",            # kpi, device or other (addons add theirs)
             "company_id": company.id,
             "severity": "critical",        # info, warning, critical
             "message": "Tank 2 sent nothing since 06:10.",
@@ -58,7 +58,7 @@ class SmartDairyAlert(models.Model):
     )  # fmt: skip
     rule_id = fields.Many2one("smart.dairy.alert.rule", readonly=True, ondelete="set null")
     source = fields.Selection(
-        [("kpi", "KPI"), ("device", "Device"), ("forecast", "Forecast"), ("other", "Other")],
+        [("kpi", "KPI"), ("device", "Device"), ("other", "Other")],
         required=True,
         default="other",
         readonly=True,
