@@ -4,3 +4,9 @@ from . import smart_dairy_alert
 from . import smart_dairy_churn_model
 from . import smart_dairy_customer_score
 from . import res_partner
+from . import smart_dairy_forecast_method
+from . import smart_dairy_forecast_config
+from . import smart_dairy_forecast_run
+from . import smart_dairy_forecast_line
+from . import product_product
+from . import smart_dairy_farm

@@ -82,7 +82,6 @@ class TestCustomerAccess(CustomerHistoryMixin, TransactionCase):
         self.assertFalse(self.scores(score_date=AS_OF, is_current=True))
 
 
-
 @tagged("post_install", "-at_install")
 class TestCustomerApi(AttackCase):
     """The addon's public methods over JSON-2, as each role calls them."""
