@@ -62,9 +62,7 @@ class SmartDairyForecastConfig(models.Model):
         default=100, help="Series forecast per batch; progress is saved after each batch."
     )
     run_ids = fields.One2many("smart.dairy.forecast.run", "config_id", string="Runs")
-    last_run_id = fields.Many2one(
-        "smart.dairy.forecast.run", compute="_compute_last_run", string="Last Run"
-    )
+    last_run_id = fields.Many2one("smart.dairy.forecast.run", compute="_compute_last_run")
     line_count = fields.Integer(compute="_compute_last_run", string="Forecast Lines")
 
     @api.constrains("horizon", "history_days", "n_windows", "batch_size")

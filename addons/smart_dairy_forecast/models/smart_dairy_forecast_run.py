@@ -43,7 +43,7 @@ class SmartDairyForecastRun(models.Model):
     duration = fields.Float("Duration (s)", digits=(10, 1), readonly=True)
     series_keys = fields.Text(readonly=True, help="The run's series, in processing order.")
     series_count = fields.Integer("Series", readonly=True)
-    series_done = fields.Integer("Series Done", readonly=True)
+    series_done = fields.Integer(readonly=True)
     line_count = fields.Integer("Lines", readonly=True)
     models_chosen = fields.Text(readonly=True, help="Series per chosen model.")
     mase = fields.Float("Mean Backtest MASE", digits=(6, 3), readonly=True)
