@@ -303,6 +303,8 @@ class SmartDairyForecastRun(models.Model):
         )
         if self.config_id.target == "farm_milk":
             self._check_milk_targets(lines)
+        else:
+            self.env["smart.dairy.replenishment"]._suggest(self, lines)
 
     def _check_intervals(self, previous, history):
         """Alert once per series when actual demand of the periods now known left the

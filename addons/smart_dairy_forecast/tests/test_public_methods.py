@@ -15,6 +15,7 @@ AUDITED = {
     },
     "product.product": {"action_open_dairy_forecast"},  # Smart Dairy User, products they read
     "smart.dairy.farm": {"action_open_forecast"},  # Smart Dairy User, farms they may read
+    "smart.dairy.replenishment": {"action_apply"},  # Inventory User, suggestions they may read
 }
 
 
