@@ -25,6 +25,7 @@
         "views/smart_dairy_forecast_run_views.xml",
         "views/smart_dairy_forecast_config_views.xml",
         "views/smart_dairy_replenishment_views.xml",
+        "views/smart_dairy_expiry_projection_views.xml",
         "views/product_views.xml",
         "views/smart_dairy_farm_views.xml",
         "views/smart_dairy_forecast_menus.xml",

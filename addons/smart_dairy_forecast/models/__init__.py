@@ -11,3 +11,4 @@ from . import smart_dairy_forecast_line
 from . import product_product
 from . import smart_dairy_farm
 from . import smart_dairy_replenishment
+from . import smart_dairy_expiry_projection

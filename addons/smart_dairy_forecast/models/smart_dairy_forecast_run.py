@@ -305,6 +305,7 @@ class SmartDairyForecastRun(models.Model):
             self._check_milk_targets(lines)
         else:
             self.env["smart.dairy.replenishment"]._suggest(self, lines)
+            self.env["smart.dairy.expiry.projection"]._project(self, lines)
 
     def _check_intervals(self, previous, history):
         """Alert once per series when actual demand of the periods now known left the
