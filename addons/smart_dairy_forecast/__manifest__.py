@@ -30,4 +30,5 @@
         "views/smart_dairy_farm_views.xml",
         "views/smart_dairy_forecast_menus.xml",
     ],
+    "demo": ["demo/smart_dairy_forecast_demo.xml"],
 }
