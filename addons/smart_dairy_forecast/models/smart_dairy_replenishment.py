@@ -73,7 +73,9 @@ class SmartDairyReplenishment(models.Model):
     def _suggest(self, run, lines):
         """Replace the configuration's proposed suggestions with new ones for every
         active reordering rule whose product and warehouse the run forecast; a rule
-        without lead time counts one day. Returns the suggestions."""
+        without lead time counts one day. A rule whose warehouse holds less than the
+        forecast demand over the lead time gets a stock-out alert (resolved once the
+        stock covers it). Returns the suggestions."""
         config = run.config_id
         self.search([("config_id", "=", config.id), ("state", "=", "proposed")]).unlink()
         orderpoints = self.env["stock.warehouse.orderpoint"].search(
@@ -83,6 +85,7 @@ class SmartDairyReplenishment(models.Model):
                 ("trigger", "=", "auto"),
             ]
         )
+        Alert = self.env["smart.dairy.alert"]
         series = {}
         for line in lines.sorted("date"):
             series.setdefault((line.product_id, line.warehouse_id), []).append(line)
@@ -104,6 +107,14 @@ class SmartDairyReplenishment(models.Model):
                 )
             except engine.ForecastInputError:
                 continue  # the horizon is shorter than the lead time
+            key = f"forecast:run:{config.id}:stockout:{orderpoint.id}"
+            on_hand = orderpoint.product_id.with_context(
+                warehouse_id=orderpoint.warehouse_id.id
+            ).qty_available
+            if on_hand < levels.lead_time_demand:
+                Alert._raise(key, self._stockout_alert(orderpoint, on_hand, levels, lead_days))
+            else:
+                Alert._resolve(key, self.env._("The stock covers the lead time again."))
             values.append(
                 {
                     "orderpoint_id": orderpoint.id,
@@ -119,3 +130,26 @@ class SmartDairyReplenishment(models.Model):
                 }
             )
         return self.create(values)
+
+    def _stockout_alert(self, orderpoint, on_hand, levels, lead_days):
+        return {
+            "name": self.env._(
+                "Stock-out within the lead time: %(product)s",
+                product=orderpoint.product_id.display_name,
+            ),
+            "source": "forecast",
+            "company_id": orderpoint.company_id.id,
+            "severity": "critical" if on_hand <= 0 else "warning",
+            "value": on_hand,
+            "expected": f">= {levels.lead_time_demand:.2f}",
+            "message": self.env._(
+                "%(warehouse)s holds %(on_hand).2f of %(product)s while forecast demand over "
+                "the %(days)g-day lead time is %(demand).2f: it runs out before a "
+                "replenishment can arrive.",
+                warehouse=orderpoint.warehouse_id.name,
+                on_hand=on_hand,
+                product=orderpoint.product_id.display_name,
+                days=lead_days,
+                demand=levels.lead_time_demand,
+            ),
+        }

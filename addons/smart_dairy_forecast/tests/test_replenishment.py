@@ -118,3 +118,17 @@ class TestReplenishment(TransactionCase):
                 suggestion.with_user(user).action_apply()
         self.assertEqual(self.orderpoint.product_min_qty, 5.0)
         self.assertEqual(suggestion.state, "proposed")
+
+    def test_stock_out_within_the_lead_time_raises_an_alert_until_stock_covers_it(self):
+        self.suggest()
+        key = f"forecast:run:{self.config.id}:stockout:{self.orderpoint.id}"
+        Alert = self.env["smart.dairy.alert"]
+        alert = Alert.search([("dedup_key", "=", key), ("state", "!=", "resolved")])
+        # Nothing on hand against 10 units of demand over the one-day lead time.
+        self.assertEqual((alert.source, alert.severity, alert.value), ("forecast", "critical", 0.0))
+        self.assertEqual(alert.company_id, self.company)
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, self.warehouse.lot_stock_id, 12.0
+        )
+        self.suggest()
+        self.assertEqual(alert.state, "resolved")
