@@ -21,6 +21,8 @@ STATES = [
     ("failed", "Failed"),
 ]
 ALERT_PREFIX = "forecast:run"
+# Drift: the realised error of a run's forecasts exceeds its backtest error by half.
+DRIFT_FACTOR = 1.5
 
 
 class SmartDairyForecastRun(models.Model):
@@ -48,6 +50,15 @@ class SmartDairyForecastRun(models.Model):
     models_chosen = fields.Text(readonly=True, help="Series per chosen model.")
     mase = fields.Float("Mean Backtest MASE", digits=(6, 3), readonly=True)
     wape = fields.Float("Mean Backtest WAPE", digits=(6, 3), readonly=True)
+    realised_wape = fields.Float(
+        "Realised WAPE",
+        digits=(6, 3),
+        readonly=True,
+        help="Error of this run's forecasts against the actuals known at the next run.",
+    )
+    realised_periods = fields.Integer(
+        "Periods Checked", readonly=True, help="Forecast periods whose actuals were known."
+    )
     error_count = fields.Integer("Series in Error", readonly=True)
     errors = fields.Text(readonly=True, help="Series that could not be forecast, and why.")
     line_ids = fields.One2many("smart.dairy.forecast.line", "run_id", string="Forecast Lines")
@@ -284,6 +295,7 @@ class SmartDairyForecastRun(models.Model):
         Line = self.env["smart.dairy.forecast.line"]
         lines = Line.search([("run_id", "=", self.id)])
         previous = Line.search([("config_id", "=", self.config_id.id), ("run_id", "!=", self.id)])
+        self._record_accuracy(previous, history)
         self._check_intervals(previous, history)
         previous.unlink()
         firsts = {}
@@ -306,6 +318,55 @@ class SmartDairyForecastRun(models.Model):
         else:
             self.env["smart.dairy.replenishment"]._suggest(self, lines)
             self.env["smart.dairy.expiry.projection"]._project(self, lines)
+
+    def _record_accuracy(self, previous, history):
+        """Keep on the previous runs the realised WAPE of their forecasts over the
+        periods now known; a drift beyond the backtest error raises an alert (resolved
+        when a later check is back within it)."""
+        if not previous or history.empty:
+            return
+        end = history["ds"].max().date()
+        actual = history.set_index(["unique_id", "ds"])["y"]
+        Alert = self.env["smart.dairy.alert"]
+        key = f"{ALERT_PREFIX}:{self.config_id.id}:drift"
+        for run in previous.run_id:
+            known = previous.filtered(lambda lin, r=run: lin.run_id == r and lin.date <= end)
+            values = [
+                float(actual.get((line.series_key, pd.Timestamp(line.date)), 0.0)) for line in known
+            ]
+            total = sum(abs(value) for value in values)
+            if not known or total <= 0:
+                continue
+            realised = (
+                sum(abs(value - line.forecast) for value, line in zip(values, known, strict=True))
+                / total
+            )
+            run.write(
+                {"realised_wape": realised, "realised_periods": len(set(known.mapped("date")))}
+            )
+            if run.wape > 0 and realised > DRIFT_FACTOR * run.wape:
+                Alert._raise(
+                    key,
+                    {
+                        "name": self.env._(
+                            "Forecast drift: %(config)s", config=self.config_id.name
+                        ),
+                        "source": "forecast",
+                        "company_id": self.company_id.id,
+                        "severity": "warning",
+                        "value": realised,
+                        "expected": f"<= {DRIFT_FACTOR * run.wape:.3f}",
+                        "message": self.env._(
+                            "The forecasts of %(day)s missed the actuals by a WAPE of "
+                            "%(realised).3f against %(backtest).3f in their backtest.",
+                            day=run.as_of,
+                            realised=realised,
+                            backtest=run.wape,
+                        ),
+                    },
+                )
+            else:
+                Alert._resolve(key, self.env._("The forecast error is back within its backtest."))
 
     def _check_intervals(self, previous, history):
         """Alert once per series when actual demand of the periods now known left the

@@ -124,6 +124,23 @@ class TestForecastRuns(TransactionCase):
         self.assertFalse(self.milk._queue_runs(), "one run at a time per configuration")
         return run._process(self.day, commit=False)
 
+    def test_realised_error_of_the_last_run_is_kept_and_judged(self):
+        first = self.run_config(self.milk, self.day - dt.timedelta(days=14))
+        past = {(line.series_key, line.date): line.forecast for line in first.line_ids}
+        self.assertGreater(first.wape, 0, "daily milk has a backtest")
+        second = self.run_config(self.milk)
+        history = second._history(self.day).set_index(["unique_id", "ds"])["y"]
+        actual = {
+            k: float(history.get((k[0], fields.Datetime.to_datetime(k[1])), 0.0)) for k in past
+        }
+        wape = sum(abs(actual[k] - f) for k, f in past.items()) / sum(actual.values())
+        self.assertEqual(first.realised_periods, 7)
+        self.assertAlmostEqual(first.realised_wape, wape, places=3)
+        drift = self.env["smart.dairy.alert"].search(
+            [("dedup_key", "=", f"forecast:run:{self.milk.id}:drift"), ("state", "!=", "resolved")]
+        )
+        self.assertEqual(bool(drift), wape > 1.5 * first.wape)
+
     def test_milk_below_target_alerts_the_farms_forecast_short(self):
         run = self.run_config(self.milk)
         targets = run._farm_targets()
@@ -174,18 +191,37 @@ class TestForecastRuns(TransactionCase):
     def test_demand_outside_the_interval_raises_an_alert_per_series(self):
         earlier = self.day - dt.timedelta(days=35)
         first = self.run_config(self.demand, earlier)
-        past = {(line.series_key, line.date): (line.lo_95, line.hi_95) for line in first.line_ids}
+        past = {
+            (line.series_key, line.date): (line.lo_95, line.hi_95, line.forecast)
+            for line in first.line_ids
+        }
         self.assertTrue(past)
         second = self.run_config(self.demand)
         history = second._history(self.day).set_index(["unique_id", "ds"])["y"]
         last_known = history.index.get_level_values("ds").max().date()
         missed = set()
-        for (key, day), (low, high) in past.items():
+        error = total = 0.0
+        periods = set()
+        for (key, day), (low, high, forecast) in past.items():
             if day > last_known:
                 continue
             actual = float(history.get((key, fields.Datetime.to_datetime(day)), 0.0))
             if not low - 1e-9 <= actual <= high + 1e-9:
                 missed.add(key)
+            error += abs(actual - forecast)
+            total += abs(actual)
+            periods.add(day)
+        # The realised WAPE of the first run, kept on it; drift alert past 1.5 x backtest.
+        self.assertEqual(first.realised_periods, len(periods))
+        self.assertAlmostEqual(first.realised_wape, error / total, places=3)
+        drift = self.env["smart.dairy.alert"].search(
+            [
+                ("dedup_key", "=", f"forecast:run:{self.demand.id}:drift"),
+                ("state", "!=", "resolved"),
+            ]
+        )
+        # Weekly series with a year of history have no backtest: no drift to judge.
+        self.assertEqual(bool(drift), 0 < 1.5 * first.wape < error / total)
         alerts = self.env["smart.dairy.alert"].search(
             [("dedup_key", "=like", f"forecast:run:{self.demand.id}:interval:%")]
         )
