@@ -62,6 +62,8 @@ AUDITED = {
     "smart.dairy.iot.device": {},
     "smart.dairy.iot.metric": {},
     "smart.dairy.iot.quarantine": {},
+    # smart_dairy_forecast, when installed: audited in its own test
+    "smart.dairy.forecast.config": {},
 }
 
 
@@ -75,6 +77,7 @@ GUARDED = {
     "smart.dairy.alert", "smart.dairy.alert.rule", "smart.dairy.alert.rule.test",
     "smart.dairy.report.schedule", "smart.dairy.dashboard", "smart.dairy.dashboard.widget",
     "smart.dairy.iot.device", "smart.dairy.iot.metric", "smart.dairy.iot.quarantine",
+    "smart.dairy.forecast.config",
 }  # fmt: skip
 
 

@@ -1,0 +1,134 @@
+import datetime as dt
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+DAY = dt.date(2025, 6, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestReplenishment(TransactionCase):
+    """Suggested minimum and maximum of a reordering rule from forecast lines whose
+    mean and 95 % bound are known, worked out by hand; applied by an Inventory user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env["res.company"].create({"name": "Replenish Dairy"})
+        cls.other = cls.env["res.company"].create({"name": "Other Replenish Dairy"})
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Replenish Yoghurt", "is_storable": True}
+        )
+        cls.orderpoint = cls.env["stock.warehouse.orderpoint"].create(
+            {
+                "product_id": cls.product.id,
+                "warehouse_id": cls.warehouse.id,
+                "location_id": cls.warehouse.lot_stock_id.id,
+                "company_id": cls.company.id,
+                "product_min_qty": 5.0,
+                "product_max_qty": 20.0,
+            }
+        )
+        cls.config = cls.env["smart.dairy.forecast.config"].create(
+            {
+                "name": "Daily demand",
+                "company_id": cls.company.id,
+                "target": "product_demand",
+                "horizon": 7,
+            }
+        )
+        cls.forecast_run = cls.config._queue_runs()
+        key = f"{cls.product.id}:{cls.warehouse.id}"
+        # 10 a day, 95 % bound 1.96 standard deviations (2 units) above.
+        cls.lines = cls.env["smart.dairy.forecast.line"].create(
+            [
+                {
+                    "run_id": cls.forecast_run.id,
+                    "config_id": cls.config.id,
+                    "series_key": key,
+                    "product_id": cls.product.id,
+                    "warehouse_id": cls.warehouse.id,
+                    "date": DAY + dt.timedelta(days=i),
+                    "forecast": 10.0,
+                    "lo_95": 10.0 - 3.92,
+                    "hi_95": 10.0 + 3.92,
+                }
+                for i in range(7)
+            ]
+        )
+        cls.stock_user = cls._user(
+            "rep_stock", "base.group_user,stock.group_stock_user", cls.company
+        )
+        cls.other_stock_user = cls._user(
+            "rep_stock_other", "base.group_user,stock.group_stock_user", cls.other
+        )
+        cls.plain = cls._user("rep_plain", "base.group_user", cls.company)
+
+    @classmethod
+    def _user(cls, login, groups, company):
+        return new_test_user(
+            cls.env, login, groups=groups, company_ids=[Command.set(company.ids)],
+            company_id=company.id,
+        )  # fmt: skip
+
+    def suggest(self):
+        # The rule's lead time comes from its routes: none here, so it counts one day.
+        self.assertEqual(self.orderpoint.lead_days, 0.0)
+        return self.env["smart.dairy.replenishment"]._suggest(self.forecast_run, self.lines)
+
+    def test_levels_by_hand(self):
+        suggestion = self.suggest()
+        self.assertEqual(suggestion.orderpoint_id, self.orderpoint)
+        # Lead time 1 day (no route delay): demand 10; sigma 2, safety 1.96 * 2 = 3.92;
+        # minimum 13.92; maximum adds one day of demand: 23.92.
+        self.assertEqual(suggestion.lead_time_days, 1.0)
+        self.assertAlmostEqual(suggestion.lead_time_demand, 10.0, places=2)
+        self.assertAlmostEqual(suggestion.safety_stock, 3.92, places=2)
+        self.assertAlmostEqual(suggestion.suggested_min, 13.92, places=2)
+        self.assertAlmostEqual(suggestion.suggested_max, 23.92, places=2)
+        self.assertEqual((suggestion.current_min, suggestion.current_max), (5.0, 20.0))
+
+    def test_a_new_run_replaces_proposed_suggestions_but_keeps_applied_ones(self):
+        first = self.suggest()
+        second = self.suggest()
+        self.assertFalse(first.exists())
+        second.with_user(self.stock_user).action_apply()
+        third = self.suggest()
+        self.assertTrue(second.exists())
+        self.assertEqual(second.state, "applied")
+        self.assertEqual(third.state, "proposed")
+
+    def test_an_inventory_user_applies_in_one_click(self):
+        suggestion = self.suggest()
+        suggestion.with_user(self.stock_user).action_apply()
+        self.assertEqual(
+            (self.orderpoint.product_min_qty, self.orderpoint.product_max_qty),
+            (suggestion.suggested_min, suggestion.suggested_max),
+        )
+        self.assertEqual((suggestion.state, suggestion.applied_by), ("applied", self.stock_user))
+
+    def test_others_cannot_apply(self):
+        suggestion = self.suggest()
+        for user in (self.plain, self.other_stock_user):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                suggestion.with_user(user).action_apply()
+        self.assertEqual(self.orderpoint.product_min_qty, 5.0)
+        self.assertEqual(suggestion.state, "proposed")
+
+    def test_stock_out_within_the_lead_time_raises_an_alert_until_stock_covers_it(self):
+        self.suggest()
+        key = f"forecast:run:{self.config.id}:stockout:{self.orderpoint.id}"
+        Alert = self.env["smart.dairy.alert"]
+        alert = Alert.search([("dedup_key", "=", key), ("state", "!=", "resolved")])
+        # Nothing on hand against 10 units of demand over the one-day lead time.
+        self.assertEqual((alert.source, alert.severity, alert.value), ("forecast", "critical", 0.0))
+        self.assertEqual(alert.company_id, self.company)
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, self.warehouse.lot_stock_id, 12.0
+        )
+        self.suggest()
+        self.assertEqual(alert.state, "resolved")
