@@ -7,6 +7,7 @@ from statistics import mean
 
 import pytest
 from smart_dairy.demo import generate_erp_demo, generate_farm_demo, load_settings
+from smart_dairy.demo.erp import stopped
 from smart_dairy.quality import grade
 
 TODAY = date(2025, 6, 15)
@@ -372,11 +373,28 @@ def test_every_customer_orders_every_full_month_until_lost(dated):
     for order in erp.orders:
         ordered[(order.date_order.year, order.date_order.month)].add(order.customer_ref)
     customers = {c.ref for c in erp.customers}
-    lost = set(erp.lost_customers)
+    gone = stopped(erp)
     for year, month in months:
-        expected = customers - lost if date(year, month, 1) >= erp.lost_since else customers
-        assert ordered[(year, month)] == expected, (year, month)
-    assert len(erp.orders) >= len(customers) * len(months) - len(lost) * 2
+        left = {ref for ref, day in gone.items() if date(year, month, 1) >= day}
+        assert ordered[(year, month)] == customers - left, (year, month)
+    missing = sum(len(_full_months(day, today)) for day in gone.values())
+    assert len(erp.orders) >= len(customers) * len(months) - missing
+
+
+def test_churned_customers_leave_one_at_a_time_outside_the_dip(dated):
+    today, _farm, erp = dated
+    incidents = load_settings()["incidents"]
+    region = {c.ref: c.region for c in erp.customers}
+    assert len(erp.churned) == len(incidents["churn"]["months_ago"])
+    assert incidents["sales_dip"]["region"] not in {region[ref] for ref in erp.churned}
+    assert not set(erp.churned) & set(erp.lost_customers)
+    index = today.year * 12 + today.month - 1
+    assert sorted(erp.churned.values()) == sorted(
+        date((index - m) // 12, (index - m) % 12 + 1, 1) for m in incidents["churn"]["months_ago"]
+    )
+    for ref, day in erp.churned.items():
+        dates = [o.date_order.date() for o in erp.orders if o.customer_ref == ref]
+        assert dates and max(dates) < day  # ordered before leaving, never after
 
 
 def test_sales_dip_trips_the_shipped_rule_on_any_date(dated):

@@ -5,7 +5,8 @@ quantities follow a growth trend and a yearly cycle with a December boost; some
 categories have their own season and a few promotion weeks discount one category
 and lift its sales. Every customer
 orders at least once in every full month, except the largest customers of one
-region, lost to a competitor since the start of last month (a sales dip).
+region, lost to a competitor since the start of last month (a sales dip), and a
+few small customers who left one at a time over the past months (churn).
 Invoices are paid according to each customer's payment habit, so some stay open
 or overdue.
 """
@@ -124,6 +125,7 @@ class ErpDemo:
     invoices: list[InvoiceRow] = field(default_factory=list)
     lost_customers: list[str] = field(default_factory=list)
     lost_since: date | None = None
+    churned: dict[str, date] = field(default_factory=dict)  # customer ref -> last day left
     supply_category: str = ""
     supplies: list[SupplyRow] = field(default_factory=list)
     vendors: list[VendorRow] = field(default_factory=list)
@@ -175,11 +177,18 @@ def _month_start(day, months_back=0):
     return date(index // 12, index % 12 + 1, 1)
 
 
+def stopped(demo):
+    """{customer ref: first day without orders} of the customers who left: the
+    sales-dip customers and the churned ones."""
+    return {**dict.fromkeys(demo.lost_customers, demo.lost_since), **demo.churned}
+
+
 def _standing_orders(rng, demo, drafts):
     """One order for each customer and full month of the history without one:
-    every customer buys every month (on a working day) until lost, whatever the draw."""
+    every customer buys every month (on a working day) until they leave, whatever
+    the draw."""
     ordered = {(customer.ref, day.year, day.month) for day, customer in drafts}
-    lost = set(demo.lost_customers)
+    gone = stopped(demo)
     extra = []
     month = _month_start(demo.start)
     if month < demo.start:
@@ -194,7 +203,7 @@ def _standing_orders(rng, demo, drafts):
             if (month + timedelta(days=offset)).weekday() != 6
         ]
         for customer in demo.customers:
-            if month >= demo.lost_since and customer.ref in lost:
+            if customer.ref in gone and month >= gone[customer.ref]:
                 continue
             if (customer.ref, month.year, month.month) not in ordered:
                 extra.append((rng.choice(workdays), customer))
@@ -215,12 +224,32 @@ def _sales_dip(settings, demo, habits):
     demo.lost_since = _month_start(demo.end, dip["months"] - 1)
 
 
+def _churn(settings, demo, habits):
+    """Customers who stopped ordering over the past months, one at a time (what a
+    churn model learns from): the smallest customer (by expected volume) of each
+    region but the sales dip's, leaving on the first day of the month that many
+    months back."""
+    churn = settings["incidents"]["churn"]
+    channels = settings["erp"]["channels"]
+    dip_region = settings["incidents"]["sales_dip"]["region"]
+    regions = sorted({c.region for c in demo.customers} - {dip_region})
+    picked = []
+    for region in regions:
+        members = [c for c in demo.customers if c.region == region]
+        members.sort(
+            key=lambda c: habits[c.ref][0] * habits[c.ref][1] * channels[c.channel]["qty_factor"]
+        )
+        picked.append(members[0])
+    for customer, months in zip(picked, churn["months_ago"], strict=False):
+        demo.churned[customer.ref] = _month_start(demo.end, months)
+
+
 def _schedule(rng, cfg, demo, habits):
     """(day, customer) of every order: each customer orders at a regular cadence
     with a day or two of jitter. No order falls on a Sunday (moved to Monday) and
     most Saturday orders move to Friday, following the weekly pattern."""
     keep_saturday = cfg["weekly"][5] / cfg["weekly"][4]
-    lost = set(demo.lost_customers)
+    gone = stopped(demo)
     drafts = []
     for customer in demo.customers:
         interval = 7.0 / habits[customer.ref][0]
@@ -231,7 +260,7 @@ def _schedule(rng, cfg, demo, habits):
                 placed += timedelta(days=1)
             elif placed.weekday() == 5 and rng.random() > keep_saturday:
                 placed -= timedelta(days=1)
-            if customer.ref in lost and placed >= demo.lost_since:
+            if customer.ref in gone and placed >= gone[customer.ref]:
                 break
             if demo.start <= placed <= demo.end:
                 drafts.append((placed, customer))
@@ -341,6 +370,7 @@ def generate_erp_demo(today: date, seed: int | None = None, settings: dict | Non
 
     promos = _promotions_by_week(cfg)
     _sales_dip(settings, demo, habits)
+    _churn(settings, demo, habits)
     drafts = _schedule(rng, cfg, demo, habits)
     drafts.extend(_standing_orders(rng, demo, drafts))
     drafts.sort(key=lambda draft: (draft[0], draft[1].ref))
