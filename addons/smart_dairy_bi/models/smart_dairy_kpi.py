@@ -221,10 +221,16 @@ class SmartDairyKpi(models.Model):
                         code=kpi.code,
                     )
                 )
-        # Formulas are checked against the whole catalogue: unknown codes, cycles.
+        # Formulas are checked against the whole catalogue: unknown codes, cycles. KPIs
+        # over the facts of an addon not loaded yet (an upgrade loads one module after
+        # the other), and the formulas using them, are checked when it is.
         catalogue = self.with_context(active_test=False).search([])
+        waiting = catalogue.filtered(lambda kpi: not kpi._facts_loaded()) - self
+        definitions = [kpi._to_engine() for kpi in catalogue - waiting]
         try:
-            engine.validate_all([kpi._to_engine() for kpi in catalogue], facts)
+            engine.validate_all(
+                engine.without_dependents(definitions, waiting.mapped("code")), facts
+            )
         except engine.KpiDefinitionError as error:
             raise ValidationError(str(error)) from error
 
@@ -278,6 +284,13 @@ class SmartDairyKpi(models.Model):
         for company in companies.sudo():
             zones.setdefault(company.partner_id.tz or "UTC", []).append(company.id)
         return engine.DistinctCounter(self.env.cr, VALUE_TABLE, self._engine_facts(), zones)
+
+    def _facts_loaded(self):
+        """Whether the facts this KPI reads are in the registry."""
+        self.ensure_one()
+        return all(
+            not name or name in self.env for name in (self.fact_model, self.denominator_fact_model)
+        )
 
     def _fact_table(self, model_name):
         """Facts are named for the engine by their view (KPIs name them by model)."""

@@ -81,7 +81,7 @@ class TestDrilldownMatchesCard(TransactionCase):
             if shown is None:
                 self.assertFalse(figure and denominator, label)
                 return
-            figure = figure / denominator * (kpi.scale or 1.0)
+            figure = (figure or 0.0) / denominator * (kpi.scale or 1.0)  # no numerator rows: 0
         elif shown is None:
             self.assertFalse(figure, label)
             return

@@ -25,6 +25,24 @@ class TestKpiDefinition(KpiCase):
         expected |= {"CAPACITY_UTILISATION", "AVG_SCC", "OTIF"}
         self.assertLessEqual(expected, codes)
 
+    def test_kpis_of_an_addon_not_loaded_yet_wait_for_it(self):
+        # As during an upgrade of this addon, before a later addon's facts are loaded:
+        # a KPI over such a fact, and a formula on it, do not block other definitions.
+        later = self._aggregate(code="LATER_KPI")
+        on_later = self.Kpi.create(
+            {"code": "ON_LATER", "name": "On later", "kind": "formula", "formula": "LATER_KPI * 2"}
+        )
+        self.env.cr.execute(
+            "UPDATE smart_dairy_kpi SET fact_model = 'smart.dairy.fact.not.loaded' WHERE id = %s",
+            [later.id],
+        )
+        self.Kpi.invalidate_model(["fact_model"])
+        self.assertFalse(later._facts_loaded())
+        self.assertTrue(on_later._facts_loaded())
+        self._aggregate(code="OTHER_KPI", name="Other")  # checked against the rest
+        with self.assertRefused("needs a fact"):
+            later.write({"measure": "volume"})  # itself, it is still refused
+
     def test_unknown_measure_is_refused_in_plain_words(self):
         with self.assertRefused("volum"):
             self._aggregate(measure="volum")

@@ -1,3 +1,5 @@
+from smart_dairy.demo import generate_erp_demo
+
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
@@ -54,7 +56,14 @@ class TestCustomerDemo(TransactionCase):
             [("company_id", "=", self.company.id), ("trained_on", "=", self.day)]
         )
         self.assertEqual(len(training), 1, "scoring trains a missing model once")
-        self.assertTrue(training.state == "done" or training.error)
+        # The demo's churned customers give the training both classes, whatever the day.
+        self.assertEqual(training.state, "done", training.error)
+        churned = set(generate_erp_demo(self.day).churned)
+        left = scores.filtered(lambda s: s.partner_id.ref in churned)
+        stayed = scores - left
+        self.assertTrue(left, "a customer who left within the window is scored")
+        median = sorted(stayed.mapped("churn_probability"))[len(stayed) // 2]
+        self.assertTrue(all(s.churn_probability > median for s in left))
 
     def test_weekly_training_replaces_the_days_training(self):
         first = self.Score._cron_train_churn(as_of=self.day, commit=False)

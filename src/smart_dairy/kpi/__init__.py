@@ -4,7 +4,15 @@ Framework-free: everything takes a psycopg2 cursor (or an Odoo cursor, unwrapped
 with ``smart_dairy.db.raw_cursor``) and plain data.
 """
 
-from .definitions import FUNCTIONS, Aggregate, Kind, Kpi, validate, validate_all
+from .definitions import (
+    FUNCTIONS,
+    Aggregate,
+    Kind,
+    Kpi,
+    validate,
+    validate_all,
+    without_dependents,
+)
 from .domain import domain_to_sql
 from .errors import KpiDefinitionError, RequestError
 from .facts import Fact
@@ -83,5 +91,6 @@ __all__ = [
     "sql_period",
     "validate",
     "validate_all",
+    "without_dependents",
     "write",
 ]

@@ -207,3 +207,20 @@ def validate_all(kpis, facts: Mapping):
     for kpi in kpis:
         validate(kpi, facts, by_code)
     return formulas.order(kpis)
+
+
+def without_dependents(kpis, missing):
+    """``kpis`` less the formulas that use a code of ``missing``, directly or through
+    other formulas: what can be checked while those KPIs cannot (yet)."""
+    missing = set(missing)
+    kept = list(kpis)
+    while True:
+        dropped = [
+            kpi
+            for kpi in kept
+            if kpi.kind is Kind.FORMULA and formulas.dependencies(kpi.formula) & missing
+        ]
+        if not dropped:
+            return kept
+        missing |= {kpi.code for kpi in dropped}
+        kept = [kpi for kpi in kept if kpi not in dropped]

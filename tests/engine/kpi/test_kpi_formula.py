@@ -10,6 +10,7 @@ from smart_dairy.kpi import (
     parse,
     validate,
     validate_all,
+    without_dependents,
 )
 
 
@@ -62,6 +63,21 @@ def test_none_propagates_and_division_by_zero_gives_none():
 def test_unsafe_or_malformed_formulas_are_refused(text, message):
     with pytest.raises(KpiDefinitionError, match=message):
         parse(text, "X")
+
+
+def test_formulas_over_kpis_not_loaded_yet_wait_with_them():
+    # SS is computed from a fact of an addon not loaded yet: the formulas on it, directly
+    # or through another formula, wait; the rest is checked as usual.
+    kpis = [
+        Kpi("AA", "formula", formula="BB + CC"),
+        Kpi("BB", "formula", formula="SS * 2"),
+        Kpi("CC", aggregate=Aggregate("f", "m")),
+        Kpi("DD", "formula", formula="CC / 2"),
+    ]
+    assert [k.code for k in without_dependents(kpis, ["SS"])] == ["CC", "DD"]
+    assert without_dependents(kpis, []) == kpis
+    with pytest.raises(KpiDefinitionError, match="unknown KPI 'SS'"):
+        order(kpis)
 
 
 def test_order_puts_dependencies_first_and_finds_cycles():
