@@ -123,7 +123,7 @@ class SmartDairyIotIntake(http.Controller):
         result = intake.take(
             cr, kind, [(sender, payload)], registry, now, plain, policy=policy, source="http"
         )
-        events.record(cr, result, now)  # findings, turned into alerts by a cron
+        events.record(cr, result, now, seen=False)  # findings, turned into alerts by a cron
         env["smart.dairy.iot.device"]._record_seen(result.seen)
         env.flush_all()
         return result

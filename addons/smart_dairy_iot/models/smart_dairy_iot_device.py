@@ -17,6 +17,7 @@ from .res_config_settings import get_setting
 
 TOKEN_BYTES = 20
 TOKEN_INDEX = 8  # leading characters of a token kept in clear to find its device
+SEEN_STEP = dt.timedelta(seconds=30)  # last seen moves by at least this (see _record_seen)
 LATEST_MARGIN = dt.timedelta(days=1)  # the newest reading is searched from last seen less this
 DEVICE_TYPES = [
     ("milk_meter", "Milk Meter"),
@@ -273,8 +274,10 @@ class SmartDairyIotDevice(models.Model):
     @api.model
     def _record_seen(self, seen):
         """Newest time, battery and signal of each device a batch spoke for
-        ({device_id: validation.DeviceSeen}), in one statement; a device already seen
-        later keeps what it has."""
+        ({device_id: validation.DeviceSeen}), in one statement. A device is updated
+        when the batch is newer by SEEN_STEP: concurrent batches of the same devices
+        then rarely write the same rows (which fails one of them under Odoo's
+        repeatable-read transactions) and statuses, counted in minutes, stay exact."""
         if not seen:
             return
         self.flush_model(["last_seen", "battery", "signal"])
@@ -285,12 +288,13 @@ class SmartDairyIotDevice(models.Model):
                       signal = coalesce(v.signal, d.signal)
                  FROM unnest(%s::integer[], %s::timestamp[], %s::float8[], %s::float8[])
                       AS v(id, seen, battery, signal)
-                WHERE d.id = v.id AND (d.last_seen IS NULL OR d.last_seen < v.seen)""",
+                WHERE d.id = v.id AND (d.last_seen IS NULL OR d.last_seen <= v.seen - %s)""",
             [
                 [device_id for device_id, _ in items],
                 [item.last_time.astimezone(dt.UTC).replace(tzinfo=None) for _, item in items],
                 [item.battery for _, item in items],
                 [item.signal for _, item in items],
+                SEEN_STEP,
             ],
         )
         self.invalidate_model(["last_seen", "battery", "signal"])

@@ -33,8 +33,9 @@ def ensure(cursor):
     )
 
 
-def record(cursor, result, now):
-    """Queue a batch's findings and cleared conditions, and update devices seen."""
+def record(cursor, result, now, seen=True):
+    """Queue a batch's findings and cleared conditions, and (``seen``) update the
+    devices seen; the HTTP intake updates its devices itself and passes False."""
     cur = db.raw_cursor(cursor)
     rows = [
         (f.device_id, f.condition, f.time, f.value, f.limit, f.message, False)
@@ -48,7 +49,7 @@ def record(cursor, result, now):
             rows,
             schema=SCHEMA,
         )
-    if result.seen:
+    if seen and result.seen:
         items = sorted(result.seen.items())
         cur.execute(
             sql.SQL(
