@@ -3,10 +3,9 @@ from collections import defaultdict
 
 from smart_dairy.demo import load_settings
 
-from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.smart_dairy_base.models.smart_dairy_demo import DEMO_DATE_PARAM
+from odoo.addons.smart_dairy_base.tests.demo import demo_company_and_day
 
 DAY = datetime.timedelta(days=1)
 
@@ -19,9 +18,7 @@ class TestAlertDemo(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.ref("smart_dairy_base.demo_company", raise_if_not_found=False)
-        param = cls.env["ir.config_parameter"].sudo().get_param(DEMO_DATE_PARAM)
-        cls.day = fields.Date.to_date(param) if param else None
+        cls.company, cls.day = demo_company_and_day(cls.env)
         cls.farms = cls.env["smart.dairy.farm"].search(
             [("company_id", "=", cls.company.id if cls.company else False)]
         )

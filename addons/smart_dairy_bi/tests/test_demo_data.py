@@ -7,7 +7,7 @@ from smart_dairy.quality import grade
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.smart_dairy_base.models.smart_dairy_demo import DEMO_DATE_PARAM
+from odoo.addons.smart_dairy_base.tests.demo import demo_company_and_day
 
 
 @tagged("post_install", "-at_install")
@@ -19,9 +19,7 @@ class TestDemoData(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.ref("smart_dairy_base.demo_company", raise_if_not_found=False)
-        day = cls.env["ir.config_parameter"].sudo().get_param(DEMO_DATE_PARAM)
-        cls.day = fields.Date.to_date(day) if day else None
+        cls.company, cls.day = demo_company_and_day(cls.env)
         if not cls.company or not cls.day:
             return
         cls.settings = load_settings()

@@ -2,10 +2,9 @@ import datetime
 
 import pytz
 
-from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.smart_dairy_base.models.smart_dairy_demo import DEMO_DATE_PARAM
+from odoo.addons.smart_dairy_base.tests.demo import demo_company_and_day
 
 
 @tagged("post_install", "-at_install")
@@ -15,13 +14,11 @@ class TestKpiCatalogueOnDemoData(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.ref("smart_dairy_base.demo_company", raise_if_not_found=False)
-        param = cls.env["ir.config_parameter"].sudo().get_param(DEMO_DATE_PARAM)
+        cls.company, today = demo_company_and_day(cls.env)
         cls.milkings = cls.env["smart.dairy.milking"]
-        if not cls.company or not param:
+        if not cls.company:
             return
         # The last full month of the demo history, whatever day the tests run.
-        today = fields.Date.to_date(param)
         cls.month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
         cls.month_end = today.replace(day=1) - datetime.timedelta(days=1)
         cls.milkings = cls.env["smart.dairy.milking"].search(

@@ -8,7 +8,22 @@ AS_OF = dt.date(2025, 6, 30)
 START = dt.date(2024, 1, 1)
 
 
-class CustomerHistoryMixin:
+class CompanyUserMixin:
+    @classmethod
+    def _user(cls, login, groups, company=None):
+        """A user of ``company`` only (the class's company by default)."""
+        company = company or cls.company
+        return new_test_user(
+            cls.env,
+            login,
+            groups=groups,
+            email=f"{login}@example.com",
+            company_ids=[Command.set(company.ids)],
+            company_id=company.id,
+        )
+
+
+class CustomerHistoryMixin(CompanyUserMixin):
     """A company of its own with 24 customers ordering at regular cadences since
     January 2024; every third one stops ordering at a date spread over the history,
     so churn has both classes at every cutoff. Two salespeople: the first is set on
@@ -73,18 +88,6 @@ class CustomerHistoryMixin:
         # Confirmed as sales, without the deliveries confirmation would create.
         created.write({"state": "sale"})
         cls.orders = orders
-
-    @classmethod
-    def _user(cls, login, groups, company=None):
-        company = company or cls.company
-        return new_test_user(
-            cls.env,
-            login,
-            groups=groups,
-            email=f"{login}@example.com",
-            company_ids=[Command.set(company.ids)],
-            company_id=company.id,
-        )
 
     def scores(self, company=None, **domain):
         Score = self.env["smart.dairy.customer.score"]

@@ -1,14 +1,13 @@
-from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.smart_dairy_bi.tests.common_attack import AttackCase
 
-GROUP = "smart_dairy_base.group_smart_dairy_"
+from .common import GROUP, CompanyUserMixin
 
 
 @tagged("post_install", "-at_install")
-class TestForecastAccess(TransactionCase):
+class TestForecastAccess(CompanyUserMixin, TransactionCase):
     """Configurations, runs and lines stay in their company and with the suite's roles."""
 
     @classmethod
@@ -41,13 +40,6 @@ class TestForecastAccess(TransactionCase):
         cls.analyst_b = cls._user(
             "fc_analyst_b", f"base.group_user,{GROUP}analytics_manager", cls.company_b
         )
-
-    @classmethod
-    def _user(cls, login, groups, company):
-        return new_test_user(
-            cls.env, login, groups=groups, company_ids=[Command.set(company.ids)],
-            company_id=company.id,
-        )  # fmt: skip
 
     def test_users_outside_the_suite_are_refused(self):
         for model in ("smart.dairy.forecast.config", "smart.dairy.forecast.run",

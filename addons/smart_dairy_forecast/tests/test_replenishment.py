@@ -1,14 +1,15 @@
 import datetime as dt
 
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
+
+from .common import CompanyUserMixin
 
 DAY = dt.date(2025, 6, 30)
 
 
 @tagged("post_install", "-at_install")
-class TestReplenishment(TransactionCase):
+class TestReplenishment(CompanyUserMixin, TransactionCase):
     """Suggested minimum and maximum of a reordering rule from forecast lines whose
     mean and 95 % bound are known, worked out by hand; applied by an Inventory user."""
 
@@ -67,13 +68,6 @@ class TestReplenishment(TransactionCase):
             "rep_stock_other", "base.group_user,stock.group_stock_user", cls.other
         )
         cls.plain = cls._user("rep_plain", "base.group_user", cls.company)
-
-    @classmethod
-    def _user(cls, login, groups, company):
-        return new_test_user(
-            cls.env, login, groups=groups, company_ids=[Command.set(company.ids)],
-            company_id=company.id,
-        )  # fmt: skip
 
     def suggest(self):
         # The rule's lead time comes from its routes: none here, so it counts one day.
