@@ -20,7 +20,7 @@ def _rows(conn, start, end, metric, resolution, device_id, farm_id, company_ids,
     with conn.cursor(name="smart_dairy_iot_export") as cur:
         cur.itersize = page
         cur.execute(statement, params)
-        yield from cur
+        yield from query.points(cur, resolution)
 
 
 def export(
