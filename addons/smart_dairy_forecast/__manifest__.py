@@ -17,6 +17,7 @@
         "data/smart_dairy_customer_crons.xml",
         "data/smart_dairy_forecast_method_data.xml",
         "data/smart_dairy_forecast_cron.xml",
+        "data/smart_dairy_segment_dashboard_data.xml",
         "views/smart_dairy_customer_score_views.xml",
         "views/smart_dairy_churn_model_views.xml",
         "views/res_partner_views.xml",
@@ -31,4 +32,5 @@
         "views/smart_dairy_forecast_menus.xml",
     ],
     "demo": ["demo/smart_dairy_forecast_demo.xml"],
+    "uninstall_hook": "uninstall_hook",
 }

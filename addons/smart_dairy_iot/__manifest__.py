@@ -28,6 +28,7 @@
         "views/smart_dairy_farm_views.xml",
         "views/smart_dairy_animal_views.xml",
         "views/smart_dairy_fact_sensor_views.xml",
+        "views/smart_dairy_fact_iot_health_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_config_settings_storage_views.xml",
         "views/smart_dairy_iot_menus.xml",

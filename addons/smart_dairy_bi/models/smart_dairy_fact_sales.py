@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from odoo.addons.smart_dairy_base.models.res_partner import CUSTOMER_SEGMENTS
+
 
 class SmartDairyFactSales(models.Model):
     """One row per confirmed sale order line, amounts in company currency."""
@@ -10,7 +12,10 @@ class SmartDairyFactSales(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Sales Facts"
-    _fact_dimensions = ("partner_id", "region_id", "product_id", "categ_id", "team_id", "user_id")
+    _fact_dimensions = (
+        "partner_id", "region_id", "product_id", "categ_id", "team_id", "user_id",
+        "customer_segment",
+    )  # fmt: skip
     _fact_change_tables = ("sale_order_line",)
     _fact_timestamp_column = "date_order"
     _fact_measures = (
@@ -25,6 +30,9 @@ class SmartDairyFactSales(models.Model):
     categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Channel", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    customer_segment = fields.Selection(
+        CUSTOMER_SEGMENTS, readonly=True, help="The customer's current segment in the company."
+    )
     currency_id = fields.Many2one("res.currency", readonly=True)
     quantity = fields.Float(readonly=True)
     gross_amount = fields.Monetary("Gross", readonly=True)
@@ -62,6 +70,7 @@ class SmartDairyFactSales(models.Model):
                    tmpl.categ_id AS categ_id,
                    so.team_id AS team_id,
                    so.user_id AS user_id,
+                   commercial.dairy_segment ->> sol.company_id::text AS customer_segment,
                    company.currency_id AS currency_id,
                    sol.product_uom_qty AS quantity,
                    sol.product_uom_qty * sol.price_unit / %(rate)s AS gross_amount,

@@ -34,11 +34,19 @@ class SmartDairyKpiDimension(models.Model):
                     )
                 )
 
+    def _selection_labels(self):
+        """{key: label} of the fact column when it is a selection, else empty."""
+        for model in self.env["smart.dairy.fact"]._fact_models():
+            field = model._fields.get(self.field_name)
+            if self.field_name in model._fact_dimensions and field and field.type == "selection":
+                return dict(field._description_selection(self.env))
+        return {}
+
     def _value_labels(self, values):
         """Display names of dimension values (ids as text, or plain keys)."""
         self.ensure_one()
         if not self.comodel:
-            return {value: value for value in values}
+            return {value: self._selection_labels().get(value, value) for value in values}
         ids = [int(value) for value in values if value and value.isdigit()]
         records = self.env[self.comodel].browse(ids).exists()
         labels = {str(record.id): record.display_name for record in records}

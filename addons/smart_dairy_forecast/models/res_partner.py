@@ -3,11 +3,10 @@ from odoo.exceptions import AccessError
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import USER_GROUP
 
-from .smart_dairy_customer_score import RISKS, SEGMENTS, STAGES
+from .smart_dairy_customer_score import RISKS, STAGES
 
 # Partner field -> score field, for the current company's score shown on the form.
 SCORE_FIELDS = {
-    "dairy_segment": "segment",
     "dairy_segment_action": "action",
     "dairy_rfm_code": "rfm_code",
     "dairy_stage": "stage",
@@ -36,7 +35,6 @@ class ResPartner(models.Model):
         help="The customer's latest score in the current company.",
     )
     dairy_score_count = _score_field(fields.Integer, "Customer Scores")
-    dairy_segment = _score_field(fields.Selection, "Segment", selection=SEGMENTS)
     dairy_segment_action = _score_field(fields.Char, "Recommended Action")
     dairy_rfm_code = _score_field(fields.Char, "RFM")
     dairy_stage = _score_field(fields.Selection, "Lifecycle Stage", selection=STAGES)

@@ -10,20 +10,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from odoo.addons.smart_dairy_base.models.res_partner import CUSTOMER_SEGMENTS
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import ANALYTICS_MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 
-SEGMENTS = [
-    ("champions", "Champions"),
-    ("loyal", "Loyal Customers"),
-    ("potential", "Potential Loyalists"),
-    ("new", "New Customers"),
-    ("at_risk", "At Risk"),
-    ("cannot_lose", "Cannot Lose Them"),
-    ("hibernating", "Hibernating"),
-    ("lost", "Lost"),
-]
+SEGMENTS = CUSTOMER_SEGMENTS
 SEGMENT_KEYS = {label: key for key, label in SEGMENTS}
 STAGES = [("new", "New"), ("recent", "Recent"), ("established", "Established")]
 RISKS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
@@ -250,8 +242,31 @@ class SmartDairyCustomerScore(models.Model):
             )
         self.search([("company_id", "=", company.id), ("is_current", "=", True)]).is_current = False
         scores = self.create(vals_list)
+        scores._set_partner_segments(company)
         scores._notify_churn_risk(company)
         return len(scores)
+
+    def _set_partner_segments(self, company):
+        """Write the scores' segments on their customers in ``company`` (cleared for the
+        customers no longer scored), and have the KPIs broken down by segment
+        recomputed over their history when any segment changed."""
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        changed = Partner.search([("dairy_segment", "!=", False)]) - self.partner_id
+        if changed:
+            changed.dairy_segment = False
+        for segment in set(self.mapped("segment")):
+            partners = Partner.browse(
+                self.filtered(lambda s, seg=segment: s.segment == seg).partner_id.ids
+            )
+            moved = partners.filtered(lambda p, seg=segment: p.dairy_segment != seg)
+            moved.dairy_segment = segment
+            changed |= moved
+        dimension = self.env.ref("smart_dairy_bi.dimension_segment", raise_if_not_found=False)
+        if changed and dimension:
+            kpis = (
+                self.env["smart.dairy.kpi"].sudo().search([("dimension_ids", "in", dimension.ids)])
+            )
+            kpis._schedule_backfill()
 
     @api.model
     def _expected_value(self, orders, as_of):

@@ -6,3 +6,4 @@ from . import test_forecast_runs
 from . import test_forecast_access
 from . import test_replenishment
 from . import test_expiry_projection
+from . import test_customer_segment_dimension

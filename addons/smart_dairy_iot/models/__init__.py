@@ -8,8 +8,10 @@ from . import (
     smart_dairy_fact_sensor,
     smart_dairy_feed,
     smart_dairy_iot_device,
+    smart_dairy_iot_health,
     smart_dairy_iot_metric,
     smart_dairy_iot_quarantine,
     smart_dairy_milking,
 )
+from . import smart_dairy_fact_iot_health  # a view over smart_dairy_iot_health's table
 from . import smart_dairy_iot_cron  # extends the device model

@@ -1,14 +1,16 @@
 import datetime as dt
 import logging
 import time
+from zoneinfo import ZoneInfo
 
-from smart_dairy.demo import telemetry
+from smart_dairy.demo import load_settings, telemetry
 from smart_dairy.iot import events, intake, validation
 
 from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 COLLARS_PER_FARM = 2
+METER_DAYS = 3  # the parlour meter recorded the metered farm's milkings of these last days
 
 
 class SmartDairyDemo(models.AbstractModel):
@@ -18,8 +20,9 @@ class SmartDairyDemo(models.AbstractModel):
     @api.private
     def generate_iot_demo(self):
         """A device fleet on the demo farms (tank and barn sensors, gateway, collars on
-        the first cows) and the last three days of their readings, taken in through
-        the intake as devices would send them. Does nothing when the fleet exists."""
+        the first cows, a parlour milk meter on a farm without incidents) and the last
+        three days of their readings, taken in through the intake as devices would
+        send them. Does nothing when the fleet exists."""
         started = time.perf_counter()
         company = self.env.ref("smart_dairy_base.demo_company")
         Device = self.env["smart.dairy.iot.device"].with_company(company)
@@ -28,6 +31,10 @@ class SmartDairyDemo(models.AbstractModel):
             [("farm_id", "in", farms.ids)]
         ):
             return False
+        incidents = load_settings()["incidents"]
+        metered = farms.filtered(
+            lambda f: f.code not in (incidents["mastitis"]["farm"], incidents["shortfall"]["farm"])
+        )[:1]
         specs, fleet = [], []
         for number, farm in enumerate(farms):
             code = farm.code
@@ -49,6 +56,10 @@ class SmartDairyDemo(models.AbstractModel):
                         "silent": number == 0 and index == 2,
                         "low_battery": number == 1 and index == 1,
                     }
+                )
+            if farm == metered:
+                specs.append(
+                    {"identifier": f"{code}-METER", "type": "milk_meter", "zone": "Parlour"}
                 )
             for spec in specs[len(fleet) :]:
                 spec["farm_id"] = farm.id
@@ -87,15 +98,60 @@ class SmartDairyDemo(models.AbstractModel):
         )
         events.record(self.env.cr, result, end)
         Device._record_seen(result.seen)
-        # the gateways relayed it all: seen at the end, on mains power
+        sessions = self._demo_meter_sessions(
+            devices.filtered(lambda d: d.type == "milk_meter"), end
+        )
+        # the gateways relayed it all, and the meter is on mains power: seen at the end
         newest = max(d.last_seen for d in devices if d.last_seen)
-        devices.filtered(lambda d: d.type == "gateway").write(
+        devices.filtered(lambda d: d.type in ("gateway", "milk_meter")).write(
             {"last_seen": newest, "battery": 100.0}
         )
+        self.env["smart.dairy.iot.health"]._record(end.replace(tzinfo=None))
         _logger.info(
-            "Smart Dairy IoT demo: %d devices, %d readings in %.1f s",
+            "Smart Dairy IoT demo: %d devices, %d readings, %d meter sessions in %.1f s",
             len(devices),
             result.accepted,
+            sessions,
             time.perf_counter() - started,
         )
         return True
+
+    def _demo_meter_sessions(self, meter, end):
+        """The meter's sessions of the last METER_DAYS on its farm, made from the farm
+        demo's milking records of those days (same volume, fat, protein and cells):
+        the records are replaced by the ones the sync cron makes from the sessions,
+        linked to the meter, so production and quality figures do not move."""
+        if not meter:
+            return 0
+        Milking = self.env["smart.dairy.milking"]
+        company = meter.company_id
+        tz = company.partner_id.tz or "UTC"
+        today = end.astimezone(ZoneInfo(tz)).date()
+        records = Milking.search(
+            [
+                ("farm_id", "=", meter.farm_id.id),
+                ("date", ">", today - dt.timedelta(days=METER_DAYS)),
+            ]
+        )
+        by_milking = {
+            telemetry.DemoMilking(
+                r.animal_id.ear_tag, r.date, r.session, r.volume, r.fat_pct, r.protein_pct, r.scc
+            ): r
+            for r in records
+        }
+        sessions = telemetry.meter_sessions(meter.identifier, list(by_milking), tz, until=end)
+        Milking.union(*(by_milking[milking] for milking, _row in sessions)).unlink()
+        rows = [row for _milking, row in sessions]
+        result = intake.take(
+            self.env.cr,
+            "milking",
+            [(None, rows)],
+            meter._intake_registry(company.ids),
+            end,
+            meter._store_is_plain(),
+            policy=validation.IntakePolicy(max_batch=max(len(rows), 1)),
+            source="demo",
+        )
+        events.record(self.env.cr, result, end)
+        Milking._cron_sync_meter_sessions(commit=False)
+        return result.accepted

@@ -119,8 +119,9 @@ class SmartDairyIotDevice(models.Model):
     @api.model
     def _cron_raise_alerts(self, commit=True):
         """Turn the intake's queued findings into alerts (raised once per device and
-        condition, resolved when cleared), and raise or resolve an alert per device
-        gone offline. Returns (findings handled, devices offline)."""
+        condition, resolved when cleared), raise or resolve an alert per device gone
+        offline, and write today's fleet health. Returns (findings handled, devices
+        offline)."""
         Alert = self.env["smart.dairy.alert"]
         devices = self.sudo().with_context(active_test=False)
         handled = 0
@@ -155,6 +156,7 @@ class SmartDairyIotDevice(models.Model):
         for device in seen - offline:
             Alert._resolve(alert_key(device.id, "offline"), self.env._("Back online."))
         _logger.info("IoT alerts: %s findings handled, %s devices offline", handled, len(offline))
+        self.env["smart.dairy.iot.health"]._record(self._now())
         if commit:
             self.env["ir.cron"]._commit_progress(len(seen))
         return handled, len(offline)

@@ -5,3 +5,4 @@ from . import test_device_readings
 from . import test_broker_files
 from . import test_dispenser_feed
 from . import test_iot_dashboard
+from . import test_demo_fleet, test_health

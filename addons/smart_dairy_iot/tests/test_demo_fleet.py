@@ -1,14 +1,18 @@
 import datetime as dt
 
-from smart_dairy.demo import telemetry
+from smart_dairy.demo import generate_farm_demo, load_settings, telemetry
+from smart_dairy.quality import MILK_KG_PER_LITRE
 
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.smart_dairy_base.tests.demo import demo_company_and_day
+
+from ..models.smart_dairy_demo import METER_DAYS
 from ..models.smart_dairy_iot_cron import alert_key
 
 STEPS = int(dt.timedelta(days=3) / telemetry.STEP)  # the demo's three days of readings
 SILENT_STEPS = int(telemetry.SILENT_FOR / telemetry.STEP)
-METRICS = {"temp_sensor": 1, "humidity_sensor": 2, "collar": 3, "gateway": 0}
+METRICS = {"temp_sensor": 1, "humidity_sensor": 2, "collar": 3, "gateway": 0, "milk_meter": 0}
 
 
 @tagged("post_install", "-at_install")
@@ -40,11 +44,15 @@ class TestDemoFleet(TransactionCase):
         return self.env.cr.fetchone()[0]
 
     def test_each_farm_has_its_fleet_with_three_days_of_readings(self):
+        meter = self.devices.filtered(lambda d: d.type == "milk_meter")
+        self.assertEqual(len(meter), 1)
         for farm in self.farms:
             fleet = self.devices.filtered(lambda d, farm=farm: d.farm_id == farm)
+            names = {"TANK", "BARN", "GW", "COLLAR-1", "COLLAR-2"} | (
+                {"METER"} if farm == meter.farm_id else set()
+            )
             self.assertEqual(
-                set(fleet.mapped("identifier")),
-                {f"{farm.code}-{name}" for name in ("TANK", "BARN", "GW", "COLLAR-1", "COLLAR-2")},
+                set(fleet.mapped("identifier")), {f"{farm.code}-{name}" for name in names}
             )
             for collar in fleet.filtered(lambda d: d.type == "collar"):
                 self.assertEqual(collar.animal_id.farm_id, farm)
@@ -72,4 +80,52 @@ class TestDemoFleet(TransactionCase):
             self.assertEqual(alert.source, "device")
         latest = {item["identifier"]: item for item in devices.get_latest()}
         for device in devices:
-            self.assertEqual(latest[device.identifier]["time"] is None, device.type == "gateway")
+            # gateways relay and the meter sends sessions: neither has readings of its own
+            self.assertEqual(
+                latest[device.identifier]["time"] is None,
+                device.type in ("gateway", "milk_meter"),
+            )
+
+    def test_the_parlour_meter_recorded_the_last_days_milkings(self):
+        meter = self.devices.filtered(lambda d: d.type == "milk_meter")
+        incidents = load_settings()["incidents"]
+        self.assertNotIn(
+            meter.farm_id.code, (incidents["mastitis"]["farm"], incidents["shortfall"]["farm"])
+        )
+        self.env.cr.execute(
+            """SELECT session_id, yield_kg, fat, protein, scc FROM smart_dairy_ts.milking
+                WHERE device_id = %s""",
+            [meter.id],
+        )
+        sessions = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        Milking = self.env["smart.dairy.milking"]
+        linked = Milking.search([("iot_device_id", "=", meter.id)])
+        self.assertTrue(sessions)
+        self.assertEqual(sorted(linked.mapped("meter_session_id")), sorted(sessions))
+        for record in linked:
+            yield_kg, fat, protein, scc = sessions[record.meter_session_id]
+            self.assertEqual(record.farm_id, meter.farm_id)
+            self.assertEqual(record.volume, round(yield_kg / MILK_KG_PER_LITRE, 2))
+            self.assertEqual((record.fat_pct, record.protein_pct, record.scc), (fat, protein, scc))
+        # production and quality did not move: the farm's records are the farm demo's
+        _company, day = demo_company_and_day(self.env)
+        first = min(linked.mapped("date"))
+        self.assertGreaterEqual(first, day - dt.timedelta(days=METER_DAYS))
+        expected = {
+            (m.ear_tag, m.date, m.session): (m.volume, m.fat_pct, m.protein_pct, m.scc)
+            for m in generate_farm_demo(day).milkings
+            if m.farm_code == meter.farm_id.code and m.date >= first
+        }
+        records = Milking.search([("farm_id", "=", meter.farm_id.id), ("date", ">=", first)])
+        self.assertEqual(
+            {
+                (r.animal_id.ear_tag, r.date, r.session): (
+                    r.volume,
+                    r.fat_pct,
+                    r.protein_pct,
+                    r.scc,
+                )
+                for r in records
+            },
+            expected,
+        )

@@ -4,17 +4,39 @@ Milk tanks hold about 3.8 °C with a warm spell after each milking; barns follow
 the day's temperature and humidity; collars report activity and rumination with
 a cow's daily rhythm and slowly draining batteries. One collar has stopped
 reporting (an offline device) and one runs low on battery, so the IoT screens
-show what a farm manager must act on. Rows are the intake's JSON rows.
+show what a farm manager must act on. A farm's parlour meter records the last days'
+milkings (:func:`meter_sessions`). Rows are the intake's JSON rows.
 """
 
 import dataclasses
 import datetime as dt
 import math
 import random
+from zoneinfo import ZoneInfo
+
+from smart_dairy.quality import MILK_KG_PER_LITRE
 
 STEP = dt.timedelta(minutes=15)
 SILENT_FOR = dt.timedelta(hours=6)  # the collar that stopped reporting
 LOW_BATTERY = 12.0  # % at the end, below the 15 % alert level
+# local start of each milking session in the parlour, and the cows it milks an hour
+PARLOUR_START = {"morning": dt.time(5, 0), "midday": dt.time(12, 0), "evening": dt.time(17, 0)}
+COWS_PER_HOUR = 40
+CONDUCTIVITY_CAP = 6.8  # mS/cm: demo sessions stay under the 7.0 stream-check limit
+MASTITIS_RISK_CAP = 0.6  # under the 0.7 limit
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoMilking:
+    """A milking the meter records: the farm demo's record of it."""
+
+    ear_tag: str
+    date: dt.date
+    session: str  # morning, midday or evening
+    volume: float  # litres
+    fat: float | None
+    protein: float | None
+    scc: int | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,4 +109,63 @@ def readings(devices, end, days=3, seed=7):
                         "battery": round(battery, 1),
                     }
                 )
+    return rows
+
+
+def meter_sessions(meter, milkings, tz, until=None, seed=7):
+    """Milk-meter sessions recording ``milkings`` (:class:`DemoMilking`) on ``meter``:
+    [(milking, row)], for the sessions started before ``until`` (aware) if given.
+
+    Cows go through the parlour in ear-tag order from the session's local start
+    (``tz``, an IANA name), COWS_PER_HOUR an hour. Each session keeps its milking's
+    yield (volume times MILK_KG_PER_LITRE, so the milking record made from it has
+    the same volume), fat, protein and cell count; conductivity, mastitis risk and
+    lactose follow the cell count, kept under the stream checks' limits. Same
+    arguments, same rows.
+    """
+    rng = random.Random(seed)
+    zone = ZoneInfo(tz)
+    slots = {}
+    for milking in sorted(milkings, key=lambda m: (m.date, m.session, m.ear_tag)):
+        slots.setdefault((milking.date, milking.session), []).append(milking)
+    rows = []
+    for (day, session), group in slots.items():
+        opening = dt.datetime.combine(day, PARLOUR_START[session], zone)
+        for place, milking in enumerate(group):
+            start = opening + dt.timedelta(hours=place / COWS_PER_HOUR)
+            if until is not None and start >= until:
+                break
+            yield_kg = milking.volume * MILK_KG_PER_LITRE
+            flow = rng.uniform(2.2, 3.4)  # kg a minute
+            duration = round(60 * yield_kg / flow) if yield_kg else 60
+            cells = max(milking.scc or 100_000, 20_000)
+            log_cells = math.log10(cells)
+            rows.append(
+                (
+                    milking,
+                    {
+                        "meter": meter,
+                        "animal": milking.ear_tag,
+                        "session": f"{day:%Y%m%d}-{session}-{milking.ear_tag}",
+                        "yield_kg": yield_kg,
+                        "start": start.isoformat(),
+                        "end": (start + dt.timedelta(seconds=duration)).isoformat(),
+                        "duration_s": float(duration),
+                        "flow_rate": round(flow, 2),
+                        "conductivity": round(
+                            min(CONDUCTIVITY_CAP, 4.6 + 0.9 * (log_cells - 5) + rng.gauss(0, 0.1)),
+                            2,
+                        ),
+                        "temperature": round(rng.gauss(37.9, 0.2), 1),
+                        "blood": False,
+                        "fat": milking.fat,
+                        "protein": milking.protein,
+                        "lactose": round(4.85 - 0.15 * max(log_cells - 5, 0), 2),
+                        "scc": float(milking.scc) if milking.scc is not None else None,
+                        "mastitis_risk": round(
+                            min(MASTITIS_RISK_CAP, max(0.0, (log_cells - 5) / 2.5)), 2
+                        ),
+                    },
+                )
+            )
     return rows
