@@ -38,6 +38,7 @@
         "views/res_config_settings_views.xml",
         "views/smart_dairy_dashboard_views.xml",
         "views/smart_dairy_dashboard_menus.xml",
+        "views/res_users_views.xml",
         "views/smart_dairy_report_schedule_views.xml",
         "views/smart_dairy_alert_views.xml",
         "views/smart_dairy_alert_rule_views.xml",

@@ -25,6 +25,11 @@ class SmartDairyFarm(models.Model):
     daily_capacity = fields.Float(
         string="Daily Capacity (L)", help="Litres of milk the farm can hold per day."
     )
+    records_lab_values = fields.Boolean(
+        "Lab Values in Milking Rounds",
+        default=True,
+        help="The milking round asks for fat, protein and cell count beside the volume.",
+    )
     manager_id = fields.Many2one(
         "res.users",
         string="Farm Manager",

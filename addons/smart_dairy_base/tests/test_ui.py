@@ -36,5 +36,6 @@ class TestMilkingRoundTour(HttpCase):
         self.start_tour("/odoo", "smart_dairy_milking_round_tour", login=user.login)
         milkings = self.env["smart.dairy.milking"].search([("farm_id", "=", farm.id)])
         self.assertEqual(sorted(milkings.mapped("volume")), [9.5, 11.25])
+        self.assertEqual(milkings.sorted("volume").mapped("fat_pct"), [0.0, 4.1])
         self.assertEqual(sorted(milkings.animal_id.mapped("ear_tag")), ["TOUR-001", "TOUR-002"])
         self.assertEqual(milkings.create_uid, user)

@@ -9,6 +9,7 @@ class SmartDairyMilkingRound(models.TransientModel):
     _description = "Record Milking Round"
 
     farm_id = fields.Many2one("smart.dairy.farm", required=True)
+    records_lab_values = fields.Boolean(related="farm_id.records_lab_values")
     date = fields.Date(required=True, default=fields.Date.context_today)
     session = fields.Selection(SESSIONS, required=True, default=default_session)
     line_ids = fields.One2many(

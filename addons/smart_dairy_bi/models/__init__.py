@@ -27,3 +27,4 @@ from . import smart_dairy_alert_rule
 from . import smart_dairy_alert
 from . import smart_dairy_bi_demo
 from . import res_config_settings
+from . import res_users

@@ -199,30 +199,35 @@ class SmartDairyAlert(models.Model):
     # ------------------------------------------------------------- dashboards
 
     @api.model
-    def _open_alerts_for_kpis(self, kpis, limit=20):
-        """The unresolved alerts on ``kpis`` the user may see (allowed companies),
-        worst first, as JSON-ready dicts for dashboards."""
-        alerts = self.search(
-            [
-                ("kpi_id", "in", kpis.ids),
-                ("state", "!=", "resolved"),
-                ("company_id", "in", self.env.companies.ids),
-            ]
-        )
-        alerts = alerts.sorted(lambda a: (-SEVERITY_RANK[a.severity], -a.id))[:limit]
-        return [
-            {
-                "id": alert.id,
-                "name": alert.name,
-                "message": alert.message or "",
-                "severity": alert.severity,
-                "state": alert.state,
-                "kpi_code": alert.kpi_id.code,
-                "period_start": alert.period_start and alert.period_start.isoformat(),
-                "value": alert.value,
-            }
-            for alert in alerts
+    def _open_alerts_for_kpis(self, kpis, limit=50):
+        """The unresolved alerts on ``kpis`` the user may see (allowed companies), as
+        JSON-ready data for dashboards: ``counts`` by severity (all of them) and the
+        ``alerts``, worst first (at most ``limit``), each with the rule it came from."""
+        domain = [
+            ("kpi_id", "in", kpis.ids),
+            ("state", "!=", "resolved"),
+            ("company_id", "in", self.env.companies.ids),
         ]
+        counts = dict(self._read_group(domain, ["severity"], ["__count"]))
+        alerts = self.search(domain)
+        alerts = alerts.sorted(lambda a: (-SEVERITY_RANK[a.severity], -a.id))[:limit]
+        return {
+            "counts": {severity: counts.get(severity, 0) for severity in SEVERITY_RANK},
+            "alerts": [
+                {
+                    "id": alert.id,
+                    "name": alert.name,
+                    "rule": alert.rule_id.name or alert.kpi_id.name,
+                    "message": alert.message or "",
+                    "severity": alert.severity,
+                    "state": alert.state,
+                    "kpi_code": alert.kpi_id.code,
+                    "period_start": alert.period_start and alert.period_start.isoformat(),
+                    "value": alert.value,
+                }
+                for alert in alerts
+            ],
+        }
 
     # ------------------------------------------------------------------ chart
 

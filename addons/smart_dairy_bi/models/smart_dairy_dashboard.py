@@ -69,6 +69,16 @@ class SmartDairyDashboard(models.Model):
         string="Companies",
         help="Companies the dashboard is offered in; empty for all.",
     )
+    home_group_ids = fields.Many2many(
+        "res.groups",
+        "smart_dairy_dashboard_home_group_rel",
+        "dashboard_id",
+        "group_id",
+        string="Home For",
+        help="Members of these groups land on this dashboard when they open Smart Dairy "
+        "(the first by sequence when several match); a user's own choice in their "
+        "preferences comes first.",
+    )
     widget_ids = fields.One2many("smart.dairy.dashboard.widget", "dashboard_id", "Widgets")
     default_preset = fields.Selection(
         [preset for preset in PRESETS if preset[0] != "custom"],
@@ -78,6 +88,21 @@ class SmartDairyDashboard(models.Model):
     )
 
     # ------------------------------------------------------------------ access
+
+    @api.model
+    def _home(self):
+        """The dashboard the current user lands on: their own choice, else the first
+        one made home for one of their groups, else the first they may open."""
+        choice = self.env.user.smart_dairy_home_dashboard_id
+        candidates = self.sudo().search([])
+        groups = self.env.user.all_group_ids
+        ordered = choice | candidates.filtered(lambda d: d.home_group_ids & groups) | candidates
+        for dashboard in ordered:
+            try:
+                return self._get_allowed(dashboard.id)
+            except AccessError:
+                continue
+        raise AccessError(self.env._("No dashboard is shared with you: ask an Analytics Manager."))
 
     @api.model
     def _get_allowed(self, dashboard_id):
@@ -153,13 +178,18 @@ class SmartDairyDashboard(models.Model):
     @api.readonly
     def get_dashboard_data(self, dashboard_id, filters=None):
         """A whole dashboard as displayed, from the materialised KPI values, in one call
-        (cached per dashboard, filters, companies and KPI run: see cached_payload)."""
-        dashboard_id = self.env["smart.dairy.request"]._check_id(dashboard_id, "dashboard_id")
-        dashboard = self._get_allowed(dashboard_id)
+        (cached per dashboard, filters, companies and KPI run: see cached_payload).
+        Without ``dashboard_id``, the user's home dashboard (see ``_home``)."""
+        if dashboard_id in (None, False):
+            dashboard = self._home()
+        else:
+            dashboard_id = self.env["smart.dairy.request"]._check_id(dashboard_id, "dashboard_id")
+            dashboard = self._get_allowed(dashboard_id)
         filters = dashboard._effective_filters(filters)
         payload, kpi_ids = cached_payload(dashboard, filters)
         kpis = self.env["smart.dairy.kpi"].browse(kpi_ids)
-        return {**payload, "alerts": self.env["smart.dairy.alert"]._open_alerts_for_kpis(kpis)}
+        alerts = self.env["smart.dairy.alert"]._open_alerts_for_kpis(kpis)
+        return {**payload, "alerts": alerts["alerts"], "alert_counts": alerts["counts"]}
 
     def _payload(self, filters):
         """The dashboard as displayed for ``filters`` (effective), without its alerts."""

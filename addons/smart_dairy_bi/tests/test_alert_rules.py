@@ -180,10 +180,18 @@ class TestAlertRules(KpiCase):
         alert = self.evaluate(self.scc_rule, self.today)
         scc = self.scc_rule.kpi_id
         data = self.Alert.with_user(self.user_b)._open_alerts_for_kpis(scc)
-        self.assertEqual([row["id"] for row in data], alert.ids)
-        self.assertEqual(data[0]["severity"], "critical")
-        self.assertFalse(self.Alert.with_user(self.user)._open_alerts_for_kpis(scc))
-        self.assertFalse(self.Alert.with_user(self.user_b)._open_alerts_for_kpis(self.production))
+        self.assertEqual([row["id"] for row in data["alerts"]], alert.ids)
+        self.assertEqual(data["alerts"][0]["severity"], "critical")
+        self.assertEqual(data["alerts"][0]["rule"], self.scc_rule.name)
+        self.assertEqual(data["counts"], {"info": 0, "warning": 0, "critical": 1})
+        # the counts cover every open alert, also those past the listed ones
+        self.assertEqual(
+            self.Alert.with_user(self.user_b)._open_alerts_for_kpis(scc, limit=0)["counts"],
+            data["counts"],
+        )
+        self.assertFalse(self.Alert.with_user(self.user)._open_alerts_for_kpis(scc)["alerts"])
+        other = self.Alert.with_user(self.user_b)._open_alerts_for_kpis(self.production)
+        self.assertEqual((other["alerts"], sum(other["counts"].values())), ([], 0))
 
     def test_invalid_configurations_are_refused(self):
         with self.assertRefused("upper threshold greater than the lower"):

@@ -164,6 +164,7 @@ function dashboardFixture(overrides = {}) {
             },
         ],
         alerts: [],
+        alert_counts: { info: 0, warning: 0, critical: 0 },
         ...overrides,
     };
 }
@@ -319,6 +320,24 @@ describe("dashboard client action", () => {
         ]);
     });
 
+    test("the home action opens the dashboard the server chose and keeps it", async () => {
+        mockDashboard((args) => {
+            const data = dashboardFixture();
+            data.dashboard = { id: 4, name: "Farm Operations" };
+            data.filters = { ...data.filters, ...(args[1] || {}) };
+            return data;
+        });
+        await mountWithCleanup(SmartDairyDashboard, {
+            props: { action: { params: {} }, actionId: 2 },
+        });
+        await animationFrame();
+        expect(".o_sd_title").toHaveText("Farm Operations");
+        await contains(".o_sd_preset").select("last_90_days");
+        await animationFrame();
+        expect(dataCalls().map(([, args]) => args[0])).toEqual([null, 4]);
+        expect(calls.filter(([m]) => m === "save_filters").map(([, args]) => args[0])).toEqual([4]);
+    });
+
     test("a date preset reloads with one call and saves the filters", async () => {
         mockDashboard((args) => {
             const data = dashboardFixture();
@@ -384,6 +403,65 @@ describe("dashboard client action", () => {
         });
         await openDashboard();
         expect(".o_sd_empty").toHaveText(/No figures for this period yet/);
+    });
+
+    test("bars measure from zero; a flat line of zeros keeps its axis at zero", async () => {
+        mockDashboard(() => {
+            const data = dashboardFixture();
+            const [, , bar, , line] = data.widgets;
+            bar.options = { ...bar.options, horizontal: true };
+            bar.data.datasets[0].values = [60000, 69000];
+            line.empty = false;
+            line.data = {
+                labels: ["Nov 22", "Nov 23"],
+                periods: ["2026-11-22", "2026-11-23"],
+                datasets: [{ code: "REVENUE", label: "Revenue", values: [0, 0] }],
+            };
+            return data;
+        });
+        await openDashboard();
+        const chart = (id) =>
+            window.Chart.getChart(document.querySelector(`[data-widget-id='${id}'] canvas`));
+        expect(chart(13).options.scales.x.beginAtZero).toBe(true);
+        expect(chart(13).scales.x.min).toBe(0);
+        expect(chart(15).scales.y.min).toBe(0);
+    });
+
+    test("open alerts are one line of counts, expanded by rule on demand", async () => {
+        const alert = (id, rule, severity, name) => ({
+            id, rule, severity, name, message: `${name}: details`, state: "open",
+            kpi_code: "REVENUE", period_start: "2026-11-30", value: 1,
+        }); // prettier-ignore
+        mockDashboard(() =>
+            dashboardFixture({
+                alerts: [
+                    alert(7, "Capacity too high", "critical", "Capacity at Farm 9"),
+                    alert(5, "Capacity too high", "critical", "Capacity at Farm 2"),
+                    alert(3, "Revenue drop", "warning", "Revenue in East"),
+                ],
+                // the server lists the worst alerts only; the counts cover them all
+                alert_counts: { info: 0, warning: 9, critical: 2 },
+            })
+        );
+        const opened = [];
+        mockService("action", {
+            doAction(action) {
+                opened.push(action);
+            },
+        });
+        await openDashboard();
+        expect(".o_sd_alerts_toggle").toHaveText(/11 open alerts/);
+        expect(".o_sd_alert_chip").toHaveCount(2);
+        expect(".o_sd_alert_chip_critical").toHaveText("2 critical");
+        expect(".o_sd_alert_chip_warning").toHaveText("9 warning");
+        expect(".o_sd_alert").toHaveCount(0);
+        await contains(".o_sd_alerts_toggle").click();
+        expect(".o_sd_alerts_toggle").toHaveAttribute("aria-expanded", "true");
+        expect(".o_sd_alert_group").toHaveCount(2);
+        expect(".o_sd_alert_group:first div").toHaveText("Capacity too high (2)");
+        expect(".o_sd_alert").toHaveCount(3);
+        await contains(".o_sd_alert:last").click();
+        expect(opened.map((a) => [a.res_model, a.res_id])).toEqual([["smart.dairy.alert", 3]]);
     });
 
     test("the KPI run notification refreshes the open dashboard", async () => {

@@ -3,17 +3,17 @@ import { registry } from "@web/core/registry";
 const APP = "smart_dairy_base.menu_smart_dairy_root";
 const ROUND_MENU = "smart_dairy_base.menu_smart_dairy_farm_milking_round";
 
-function fillVolume(earTag, volume) {
+function fill(earTag, field, value) {
     return [
         {
-            content: `Tap the volume of ${earTag}`,
-            trigger: `.modal .o_data_row:contains(${earTag}) .o_data_cell[name=volume]`,
+            content: `Tap the ${field} of ${earTag}`,
+            trigger: `.modal .o_data_row:contains(${earTag}) .o_data_cell[name=${field}]`,
             run: "click",
         },
         {
-            content: `Enter the volume of ${earTag}`,
-            trigger: ".modal .o_data_row.o_selected_row .o_field_widget[name=volume] input",
-            run: `edit ${volume}`,
+            content: `Enter the ${field} of ${earTag}`,
+            trigger: `.modal .o_data_row.o_selected_row .o_field_widget[name=${field}] input`,
+            run: `edit ${value}`,
         },
     ];
 }
@@ -89,8 +89,22 @@ registry.category("web_tour.tours").add("smart_dairy_milking_round_tour", {
                 }
             },
         },
-        ...fillVolume("TOUR-001", "11.25"),
-        ...fillVolume("TOUR-002", "9.5"),
+        {
+            content: "The farm records lab values: fat, protein and cells are columns already",
+            trigger: ".modal th[data-name=fat_pct] ~ th[data-name=scc]",
+        },
+        ...fill("TOUR-001", "volume", "11.25"),
+        {
+            content: "Tap the fat of the same cow (her row is being edited)",
+            trigger: ".modal .o_data_row.o_selected_row .o_data_cell[name=fat_pct]",
+            run: "click",
+        },
+        {
+            content: "Enter her fat",
+            trigger: ".modal .o_data_row.o_selected_row .o_field_widget[name=fat_pct] input",
+            run: "edit 4.1",
+        },
+        ...fill("TOUR-002", "volume", "9.5"),
         {
             content: "Record the round",
             trigger: ".modal footer button[name=action_record]",

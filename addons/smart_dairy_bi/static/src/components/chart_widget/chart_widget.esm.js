@@ -215,9 +215,17 @@ export class ChartWidget extends Component {
             ? {}
             : {
                   x: { stacked: Boolean(options.stacked), ticks: { maxRotation: 0, autoSkip: true } },
-                  y: { stacked: Boolean(options.stacked), beginAtZero: type !== "line" },
+                  y: { stacked: Boolean(options.stacked) },
               };
         if (!round) {
+            // Bars and areas measure from zero; a line may zoom in, but a flat line of
+            // non-negative values keeps its axis at zero rather than around it.
+            const values = datasets.flatMap((d) => d.data).filter((v) => typeof v === "number");
+            const flat = values.length && Math.min(...values) === Math.max(...values);
+            scales[valueAxis].beginAtZero = type !== "line";
+            if (type === "line" && flat && Math.min(...values) >= 0) {
+                scales[valueAxis].min = 0;
+            }
             scales[valueAxis].ticks = {
                 ...(scales[valueAxis].ticks || {}),
                 callback: (value) =>

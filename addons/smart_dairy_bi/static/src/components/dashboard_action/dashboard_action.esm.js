@@ -28,13 +28,14 @@ export class SmartDairyDashboard extends Component {
         this.busService = useService("bus_service");
         this.notification = useService("notification");
         const params = this.props.action.params || {};
-        this.dashboardId = params.dashboard_id || this.props.action.context?.active_id;
+        this.dashboardId = params.dashboard_id || this.props.action.context?.active_id || null;
         this.state = useState({
             loading: true,
             reloading: false,
             error: null,
             data: null,
             exporting: null,
+            alertsOpen: false,
         });
         this.pendingCharts = new Set();
         this.loadId = 0;
@@ -83,6 +84,8 @@ export class SmartDairyDashboard extends Component {
                 return;
             }
             this.markPending(data.widgets || []);
+            // The home action names no dashboard: the server chose the user's.
+            this.dashboardId ||= data.dashboard?.id;
             this.state.data = data;
             this.env.config?.setDisplayName?.(data.dashboard?.name || _t("Dashboard"));
         } catch (error) {
@@ -152,7 +155,36 @@ export class SmartDairyDashboard extends Component {
     }
 
     alertClass(alert) {
-        return { critical: "alert-danger", warning: "alert-warning" }[alert.severity] || "alert-info";
+        return `o_sd_alert_${alert.severity}`;
+    }
+
+    /** Open alerts by rule, worst rule first (the server lists them worst first). */
+    get alertGroups() {
+        const groups = new Map();
+        for (const alert of this.data?.alerts || []) {
+            const rule = alert.rule || alert.name;
+            if (!groups.has(rule)) {
+                groups.set(rule, { rule, alerts: [] });
+            }
+            groups.get(rule).alerts.push(alert);
+        }
+        return [...groups.values()];
+    }
+
+    get alertTotal() {
+        return Object.values(this.data?.alert_counts || {}).reduce((sum, n) => sum + n, 0);
+    }
+
+    /** One chip per severity present, worst first. */
+    get severityChips() {
+        const counts = this.data?.alert_counts || {};
+        return [
+            { severity: "critical", label: _t("critical"), badge: "text-bg-danger" },
+            { severity: "warning", label: _t("warning"), badge: "text-bg-warning" },
+            { severity: "info", label: _t("info"), badge: "text-bg-info" },
+        ]
+            .map((chip) => ({ ...chip, count: counts[chip.severity] || 0 }))
+            .filter((chip) => chip.count);
     }
 
     openAlert(alert) {
