@@ -81,9 +81,27 @@ tours.add("smart_dairy_bi_dashboard_flow", {
         },
         ...cardsShown(),
         {
+            content: "The period is in sight before the filters open",
+            trigger: ".o_sd_preset:visible",
+        },
+        {
             content: "Open the filters (a panel on phones)",
             trigger: ".o_sd_filters_toggle",
             run: "click",
+        },
+        {
+            content: "On a phone every filter option is at least 44 px high",
+            trigger: ".o_sd_dimension_region_ids label:contains(North)",
+            run() {
+                if (window.innerWidth >= 768) {
+                    return;
+                }
+                const small = [...document.querySelectorAll(".o_sd_dimension_panel .form-check, .o_sd_filters_toggle, .o_sd_preset")]
+                    .filter((el) => el.getBoundingClientRect().height < 44);
+                if (small.length) {
+                    throw new Error(`${small.length} filter controls are under 44 px high`);
+                }
+            },
         },
         {
             content: "Choose the last 90 days",
