@@ -85,9 +85,26 @@ tours.add("smart_dairy_bi_dashboard_flow", {
             trigger: ".o_sd_preset:visible",
         },
         {
+            content: "Note where the first widget stands",
+            trigger: ".o_sd_widget",
+            run() {
+                window.sdFirstWidgetTop = document.querySelector(".o_sd_widget").getBoundingClientRect().top;
+            },
+        },
+        {
             content: "Open the filters (a panel on phones)",
             trigger: ".o_sd_filters_toggle",
             run: "click",
+        },
+        {
+            content: "On a desk the filters open over the dashboard: the widgets do not move",
+            trigger: ".o_sd_dimension_panel",
+            run() {
+                const top = document.querySelector(".o_sd_widget").getBoundingClientRect().top;
+                if (window.innerWidth >= 768 && Math.abs(top - window.sdFirstWidgetTop) > 1) {
+                    throw new Error(`the widgets moved by ${top - window.sdFirstWidgetTop} px`);
+                }
+            },
         },
         {
             content: "On a phone every filter option is at least 44 px high",
