@@ -16,7 +16,8 @@ class DashboardExport(http.Controller):
 
     ``companies`` (ids, comma-separated, the current one first) are the companies
     the figures cover, as ``allowed_company_ids`` does for the screen and JSON-2;
-    without it, every company of the user, as JSON-2 without a context."""
+    without it, every company of the user, as JSON-2 without a context. ``widget``
+    (an id) exports that widget alone (CSV and JSON)."""
 
     @http.route(
         "/smart_dairy/dashboard/<int:dashboard_id>/export/<string:fmt>",
@@ -24,7 +25,7 @@ class DashboardExport(http.Controller):
         auth="user",
         methods=["GET"],
     )
-    def export(self, dashboard_id, fmt, filters=None, companies=None, **unknown):
+    def export(self, dashboard_id, fmt, filters=None, companies=None, widget=None, **unknown):
         unknown.pop("debug", None)
         if unknown:
             return _error(400, request.env._("Unknown parameters: %s", ", ".join(sorted(unknown))))
@@ -46,7 +47,11 @@ class DashboardExport(http.Controller):
         if parsed is not None and not isinstance(parsed, dict):
             return _error(400, request.env._("The filters must be a JSON object."), "filters")
         try:
-            name, mimetype, content = Dashboard._export_file(dashboard_id, parsed, fmt)
+            widget_id = int(widget) if widget else None
+        except ValueError:
+            return _error(400, request.env._("The widget must be an id."), "widget")
+        try:
+            name, mimetype, content = Dashboard._export_file(dashboard_id, parsed, fmt, widget_id)
         except InvalidRequest as error:
             return _error(422, str(error), error.field, error.problem, error.limit)
         except AccessError as error:

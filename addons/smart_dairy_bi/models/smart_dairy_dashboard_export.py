@@ -2,7 +2,13 @@ import json
 import urllib.parse
 
 from markupsafe import Markup
-from smart_dairy.export import dashboard_xlsx, format_delta_pct, format_value
+from smart_dairy.export import (
+    dashboard_csv,
+    dashboard_json,
+    dashboard_xlsx,
+    format_delta_pct,
+    format_value,
+)
 
 from odoo import api, models
 from odoo.exceptions import UserError
@@ -18,9 +24,12 @@ FILTER_MODELS = (
 SVG_WIDTH, SVG_HEIGHT, SVG_PAD = 640, 180, 28
 SVG_COLOURS = ("#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B")
 
+WIDGET_FORMATS = ("csv", "json")  # the formats a single widget exports to
+
 
 class SmartDairyDashboard(models.Model):
-    """Exports of a dashboard as filtered: XLSX and PDF, one ``_render_<fmt>`` each."""
+    """Exports of a dashboard as filtered: XLSX, PDF, CSV and JSON, one ``_render_<fmt>``
+    each; CSV and JSON also of a single widget."""
 
     _inherit = "smart.dairy.dashboard"
 
@@ -35,6 +44,8 @@ class SmartDairyDashboard(models.Model):
                 "xlsx",
             ),
             "pdf": (self.env._("PDF"), "application/pdf", "pdf"),
+            "csv": (self.env._("CSV"), "text/csv; charset=utf-8", "csv"),
+            "json": (self.env._("JSON"), "application/json; charset=utf-8", "json"),
         }
 
     @api.model
@@ -51,19 +62,34 @@ class SmartDairyDashboard(models.Model):
         return formats[fmt]
 
     @api.model
-    def action_export(self, dashboard_id, filters, fmt):
-        """An action downloading the dashboard, as filtered, in format ``fmt``, for
-        the companies of the call (``allowed_company_ids``: those shown on screen)."""
+    def _check_export_widget(self, dashboard, fmt, widget_id):
+        """The widget id of a single-widget export (CSV and JSON only), or None."""
+        if widget_id in (None, False):
+            return None
+        widget_id = self.env["smart.dairy.request"]._check_id(widget_id, "widget_id")
+        if fmt not in WIDGET_FORMATS:
+            raise UserError(self.env._("A single widget exports to CSV or JSON only."))
+        if widget_id not in dashboard.widget_ids.ids:
+            raise UserError(self.env._("The dashboard has no widget %s.", widget_id))
+        return widget_id
+
+    @api.model
+    def action_export(self, dashboard_id, filters, fmt, widget_id=None):
+        """An action downloading the dashboard (or one widget of it), as filtered, in
+        format ``fmt``, for the companies of the call (``allowed_company_ids``: those
+        shown on screen)."""
         self._check_export_format(fmt)
         dashboard_id = self.env["smart.dairy.request"]._check_id(dashboard_id, "dashboard_id")
         dashboard = self._get_allowed(dashboard_id)
+        widget_id = self._check_export_widget(dashboard, fmt, widget_id)
         filters = dashboard._effective_filters(filters)
-        query = urllib.parse.urlencode(
-            {
-                "filters": json.dumps(filters, separators=(",", ":")),
-                "companies": ",".join(str(cid) for cid in self.env.companies.ids),
-            }
-        )
+        params = {
+            "filters": json.dumps(filters, separators=(",", ":")),
+            "companies": ",".join(str(cid) for cid in self.env.companies.ids),
+        }
+        if widget_id:
+            params["widget"] = widget_id
+        query = urllib.parse.urlencode(params)
         return {
             "type": "ir.actions.act_url",
             "url": f"/smart_dairy/dashboard/{dashboard.id}/export/{fmt}?{query}",
@@ -71,14 +97,30 @@ class SmartDairyDashboard(models.Model):
         }
 
     @api.model
-    def _export_file(self, dashboard_id, filters, fmt):
-        """(file name, mimetype, content) of the dashboard exported as the current user."""
+    def _export_file(self, dashboard_id, filters, fmt, widget_id=None):
+        """(file name, mimetype, content) of the dashboard (or of widget ``widget_id``)
+        exported as the current user."""
         _label, mimetype, extension = self._check_export_format(fmt)
         data = self.get_dashboard_data(dashboard_id, filters)
-        content = getattr(self, f"_render_{fmt}")(data)
+        dashboard = self._get_allowed(data["dashboard"]["id"])
+        widget_id = self._check_export_widget(dashboard, fmt, widget_id)
+        if widget_id:
+            content = getattr(self, f"_render_{fmt}")(data, widget_id)
+            title = next(w["title"] for w in data["widgets"] if w["id"] == widget_id)
+        else:
+            content = getattr(self, f"_render_{fmt}")(data)
+            title = data["dashboard"]["name"]
         effective = data["filters"]
-        name = f"{data['dashboard']['name']} {effective['date_from']} {effective['date_to']}"
+        name = f"{title} {effective['date_from']} {effective['date_to']}"
         return f"{name}.{extension}", mimetype, content
+
+    @api.model
+    def _render_csv(self, data, widget_id=None):
+        return dashboard_csv(data, widget_id).encode()
+
+    @api.model
+    def _render_json(self, data, widget_id=None):
+        return dashboard_json(data, widget_id).encode()
 
     @api.model
     def _render_xlsx(self, data):

@@ -67,8 +67,8 @@ class TestDashboardExport(ExportCase):
         self.assertEqual(filters["date_to"], self.today.isoformat())
 
     def test_export_refuses_unknown_formats_and_users_outside_the_dashboard(self):
-        with self.assertRefused("Dashboards export to pdf, xlsx, not csv", UserError):
-            self.Dashboard.with_user(self.user).action_export(self.dashboard.id, None, "csv")
+        with self.assertRefused("Dashboards export to csv, json, pdf, xlsx, not docx", UserError):
+            self.Dashboard.with_user(self.user).action_export(self.dashboard.id, None, "docx")
         with self.assertRaises(AccessError):
             self.Dashboard.with_user(self.outsider).action_export(self.dashboard.id, None, "xlsx")
         self.dashboard.group_ids = self.env.ref("smart_dairy_base.group_smart_dairy_farm_manager")
@@ -151,7 +151,7 @@ class TestDashboardExportRoute(ExportCase, HttpCase):
         self.assertEqual(self.book(response.content)["Summary"]["A1"].value, "Export test")
 
         for url, status, message in [
-            (self.url(self.dashboard.id, "csv"), 400, "export to pdf, xlsx"),
+            (self.url(self.dashboard.id, "docx"), 400, "export to csv, json, pdf, xlsx"),
             (self.url(self.dashboard.id, "xlsx", "{oops"), 400, "not valid JSON"),
             (self.url(self.dashboard.id, "xlsx", "[1]"), 400, "JSON object"),
             (

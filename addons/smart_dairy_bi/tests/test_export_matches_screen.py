@@ -1,5 +1,8 @@
 import base64
+import csv
 import datetime
+import io
+import json
 import urllib.parse
 
 from lxml import html as lxml_html
@@ -7,6 +10,7 @@ from smart_dairy.export import format_delta_pct, format_value
 from smart_dairy.export.formats import excel_scale
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .http_api import Json2Case
@@ -163,6 +167,51 @@ class TestExportMatchesScreen(ExportCase, Json2Case):
         lines = {th.text_content().strip(): th.getnext().text_content().strip()
                  for th in page.xpath("//h2/following-sibling::table[1]//th")}  # fmt: skip
         self.assertEqual(lines["Companies"], "Dairy A")
+
+    def test_csv_and_json_downloads_have_the_screen_figures(self):
+        screen = self.screen(self.company_a)
+        rows = list(csv.DictReader(io.StringIO(self.download("csv").decode())))
+        document = json.loads(self.download("json"))
+        self.assertEqual(document["companies"], ["Dairy A"])
+        for widget in screen["widgets"]:
+            data = widget["data"]
+            if widget["type"] == "kpi_card":
+                expected = [data["current"]["value"]]
+            else:
+                expected = data["datasets"][0]["values"]
+            listed = [r["value"] for r in rows if r["widget"] == widget["title"]]
+            exported = next(w for w in document["widgets"] if w["id"] == widget["id"])
+            with self.subTest(widget=widget["title"]):
+                self.assertEqual(listed, ["" if v is None else str(v) for v in expected])
+                self.assertEqual([row["value"] for row in exported["rows"]], expected)
+        self.assertIn("120.0", [r["value"] for r in rows if r["widget"] == "Milk"])
+
+    def test_one_widget_downloads_alone_in_csv_or_json_only(self):
+        screen = self.screen(self.company_a)
+        by_farm = self.widget(screen, "By farm")
+        Dashboard = self.Dashboard.with_user(self.both).with_context(
+            allowed_company_ids=self.company_a.ids
+        )
+        action = Dashboard.action_export(self.view.id, FILTERS, "csv", by_farm["id"])
+        self.authenticate("sd_both", "sd_both")
+        rows = list(csv.DictReader(io.StringIO(self.url_open(action["url"]).text)))
+        self.assertEqual({r["widget"] for r in rows}, {"By farm"})
+        self.assertEqual(
+            [(r["label"], float(r["value"])) for r in rows],
+            list(
+                zip(
+                    by_farm["data"]["labels"], by_farm["data"]["datasets"][0]["values"], strict=True
+                )
+            ),
+        )
+        with self.assertRaisesRegex(UserError, "CSV or JSON only"):
+            Dashboard.action_export(self.view.id, FILTERS, "xlsx", by_farm["id"])
+        other = self._dashboard([self._widget("Elsewhere", "kpi_card", ["PRODUCTION"])])
+        with self.assertRaisesRegex(UserError, "has no widget"):
+            Dashboard.action_export(self.view.id, FILTERS, "json", other.widget_ids.id)
+        url = action["url"].replace(f"widget={by_farm['id']}", "widget=x")
+        response = self.url_open(url)
+        self.assertEqual((response.status_code, response.json()["field"]), (400, "widget"))
 
     def test_mailed_schedule_has_the_screen_figures(self):
         schedule = self.env["smart.dairy.report.schedule"].create(

@@ -476,16 +476,23 @@ describe("dashboard client action", () => {
     test("export buttons ask the server for the file", async () => {
         mockDashboard();
         await openDashboard();
-        await contains(".o_sd_export_xlsx").click();
-        await contains(".o_sd_export_pdf").click();
+        for (const format of ["xlsx", "pdf", "csv", "json"]) {
+            await contains(`.o_sd_export_${format}`).click();
+        }
+        await contains("[data-widget-id='13'] .o_sd_widget_export_csv").click();
+        await contains("[data-widget-id='14'] .o_sd_widget_export_json").click();
         const filters = dashboardFixture().filters;
         expect(calls.filter(([m]) => m === "action_export")).toEqual([
             ["action_export", [1, filters, "xlsx"]],
             ["action_export", [1, filters, "pdf"]],
+            ["action_export", [1, filters, "csv"]],
+            ["action_export", [1, filters, "json"]],
+            ["action_export", [1, filters, "csv", 13]],
+            ["action_export", [1, filters, "json", 14]],
         ]);
         // The server puts the companies of the call in the file's URL: the selected ones.
         const selected = user.activeCompanies.map((company) => company.id);
         expect(selected.length).toBeGreaterThan(0);
-        expect(exportCompanies).toEqual([selected, selected]);
+        expect(exportCompanies).toEqual(Array(6).fill(selected));
     });
 });

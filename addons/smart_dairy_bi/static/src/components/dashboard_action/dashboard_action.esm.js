@@ -213,14 +213,16 @@ export class SmartDairyDashboard extends Component {
         }
     }
 
-    async export(format) {
+    /** Downloads the dashboard, or one widget of it (CSV and JSON), as filtered. */
+    async export(format, widgetId = null) {
         this.state.exporting = format;
         try {
-            const action = await this.orm.call(MODEL, "action_export", [
-                this.dashboardId,
-                this.data.filters,
-                format,
-            ]);
+            const args = [this.dashboardId, this.data.filters, format];
+            const action = await this.orm.call(
+                MODEL,
+                "action_export",
+                widgetId ? [...args, widgetId] : args
+            );
             await this.actionService.doAction(action);
         } catch (error) {
             this.notification.add(error?.data?.message || _t("The export failed."), {
