@@ -1,12 +1,9 @@
-"""Dashboard helpers over KPI series: date presets, the automatic grain, range
-totals per breakdown value, rankings and the weekday matrix of heatmaps."""
+"""Dashboard helpers over KPI series: date presets, the automatic grain, rankings
+and the weekday matrix of heatmaps."""
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
-from . import query
-from .materialize import ValueTable
 from .periods import Grain, as_date, period_start, shift
 
 PRESETS = (
@@ -74,39 +71,3 @@ def weekday_matrix(series: Mapping[object, Iterable[tuple]]):
                 counts[weekday] += 1
         matrix[key] = [total / n if n else None for total, n in zip(sums, counts, strict=True)]
     return matrix
-
-
-def breakdown_totals(
-    cursor,
-    table: ValueTable,
-    kpis: Sequence,
-    grain,
-    date_from,
-    date_to,
-    company_ids: Sequence[int],
-    breakdown: str,
-    dimension_values: Iterable[str] | None = None,
-    library: Sequence | None = None,
-):
-    """The range value of each KPI per dimension value, {code: {value: float | None}}:
-    the ``current.value`` of ``query.fetch_breakdown`` without its per-period points
-    and comparisons, in time linear in the rows read (rankings of many customers or
-    products). Only the range's own periods are read."""
-    grain, calendar, by_code = query._prepare(kpis, grain, date_from, date_to, library)
-    dims = None if dimension_values is None else frozenset(dimension_values)
-    ids = {k.id for k in by_code.values() if k.formula is None}
-    data = query._load(
-        cursor, table, ids, grain, set(calendar.starts), company_ids, breakdown, dims
-    )
-    per_value = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for kpi_id, per_period in data.items():
-        for start, rows in per_period.items():
-            for row in rows:
-                per_value[row[0]][kpi_id][start].append(row)
-    values = dims if dims is not None else per_value.keys()
-    result = {kpi.code: {} for kpi in kpis}
-    for value in sorted(values, key=lambda v: (v is None, v or "")):
-        combiner = query._Combiner(by_code, per_value.get(value, {}), grain)
-        for kpi in kpis:
-            result[kpi.code][value] = combiner.value(kpi.code, calendar.starts, None)
-    return result
