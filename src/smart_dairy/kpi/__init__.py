@@ -9,7 +9,7 @@ from .definitions import FUNCTIONS, Aggregate, Kind, Kpi, validate
 from .domain import domain_to_sql
 from .errors import KpiDefinitionError, RequestError
 from .facts import Fact
-from .formula import Formula, dependencies, evaluate, parse
+from .formula import Formula, evaluate, parse
 from .materialize import (
     Companies,
     KpiValueRow,
@@ -76,7 +76,6 @@ __all__ = [
     "check_query",
     "compute",
     "create_value_table",
-    "dependencies",
     "domain_to_sql",
     "evaluate",
     "fetch",

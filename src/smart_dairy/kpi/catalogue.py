@@ -36,7 +36,8 @@ class Catalogue:
         for code, kpi in self._by_code.items():
             if kpi.kind is Kind.FORMULA and kpi.formula is not None:
                 self._guard(strict, code, lambda k=kpi: self._parse(k))
-        self._set_aside(dict(excluded or {}))
+        self._excluded = dict(excluded or {})
+        self._set_aside(self._excluded)
         for code, kpi in self._by_code.items():
             if code not in self.problems:
                 self._guard(strict, code, lambda k=kpi: self._validate(k))
@@ -138,7 +139,7 @@ class Catalogue:
         needed = set()
         for code in codes:
             if code not in self._by_code:
-                raise KpiDefinitionError(f"Unknown KPI {code!r}")
+                raise KpiDefinitionError(self._excluded.get(code, f"Unknown KPI {code!r}"))
             needed |= self._needs[code]
         for code in sorted(needed, key=self._position.get):
             if computable and code in self.problems:

@@ -1,22 +1,50 @@
-"""Dashboard helpers over KPI series: date presets, the automatic grain, rankings
-and the weekday matrix of heatmaps."""
+"""Dashboard helpers over KPI series: the date presets and dimension filters (the
+one registry of them), the automatic grain, rankings and the weekday matrix of
+heatmaps."""
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from .periods import Grain, as_date, period_start, shift
 
-PRESETS = (
-    "today",
-    "yesterday",
-    "last_7_days",
-    "last_30_days",
-    "last_90_days",
-    "this_month",
-    "last_month",
-    "this_quarter",
-    "year_to_date",
-    "custom",
+# The date presets of a dashboard's period and their labels; "custom" takes the
+# dates given with it.
+PRESETS = {
+    "today": "Today",
+    "yesterday": "Yesterday",
+    "last_7_days": "Last 7 Days",
+    "last_30_days": "Last 30 Days",
+    "last_90_days": "Last 90 Days",
+    "this_month": "This Month",
+    "last_month": "Last Month",
+    "this_quarter": "This Quarter",
+    "year_to_date": "Year to Date",
+    "custom": "Custom Range",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class DimensionFilter:
+    """A dashboard filter on a KPI dimension: ``key`` in the filters holds ids of
+    the addon's ``model``, which filter the fact ``column``; ``label`` names the
+    filter in the filter panel, ``title`` the selection in exports."""
+
+    key: str
+    column: str
+    model: str
+    label: str
+    title: str
+
+
+# The dimension filters of every dashboard, export, schedule and filter panel.
+DIMENSION_FILTERS = (
+    DimensionFilter("region_ids", "region_id", "smart.dairy.region", "Region", "Regions"),
+    DimensionFilter(
+        "categ_ids", "categ_id", "product.category", "Product Category", "Product categories"
+    ),
+    DimensionFilter("team_ids", "team_id", "crm.team", "Sales Channel", "Sales channels"),
+    DimensionFilter("farm_ids", "farm_id", "smart.dairy.farm", "Farm", "Farms"),
 )
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Ranges up to this many days are shown by day, longer ones by month.
@@ -43,7 +71,8 @@ def preset_range(preset, today):
         return period_start(today, Grain.QUARTER), today
     if preset == "year_to_date":
         return period_start(today, Grain.YEAR), today
-    raise ValueError(f"Unknown date preset {preset!r}; use one of: {', '.join(PRESETS[:-1])}")
+    known = ", ".join(key for key in PRESETS if key != "custom")
+    raise ValueError(f"Unknown date preset {preset!r}; use one of: {known}")
 
 
 def auto_grain(date_from, date_to):

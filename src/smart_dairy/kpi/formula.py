@@ -93,11 +93,6 @@ def _check(node, names, owner):
         )
 
 
-def dependencies(text):
-    """The KPI codes a formula uses."""
-    return set(parse(text).dependencies)
-
-
 def evaluate(formula, values: Mapping[str, float | None]):
     """The formula's value; None if an input is missing/None or on division by zero."""
     if isinstance(formula, str):

@@ -87,6 +87,8 @@ def test_formulas_over_kpis_not_loaded_yet_wait_with_them():
     assert [k.code for k in catalogue.closure(["DD"], computable=True)] == ["CC", "DD"]
     with pytest.raises(KpiDefinitionError, match=r"^SS waits for its addon$"):
         catalogue.closure(["AA"], computable=True)
+    with pytest.raises(KpiDefinitionError, match=r"^SS waits for its addon$"):
+        catalogue.closure(["SS"])
     with pytest.raises(KpiDefinitionError, match="unknown KPI 'SS'"):
         Catalogue(kpis, FACTS)
     with pytest.raises(KpiDefinitionError, match="unknown measure 'x'"):

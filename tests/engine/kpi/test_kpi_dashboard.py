@@ -37,6 +37,20 @@ def test_preset_range(preset, expected):
     assert dashboard.preset_range(preset, TODAY) == expected
 
 
+def test_the_registry_lists_every_preset_with_a_range_and_each_filter_once():
+    """Every listed preset but the custom range has a range; an unknown one says which
+    exist. Each dimension filter has its own key, column and model."""
+    listed = [key for key in dashboard.PRESETS if key != "custom"]
+    for key in listed:
+        start, end = dashboard.preset_range(key, TODAY)
+        assert start <= end == min(end, TODAY)
+    with pytest.raises(ValueError, match=", ".join(listed) + "$"):
+        dashboard.preset_range("custom", TODAY)
+    filters = dashboard.DIMENSION_FILTERS
+    for field in ("key", "column", "model", "label", "title"):
+        assert len({getattr(f, field) for f in filters}) == len(filters), field
+
+
 def test_preset_ranges_have_the_stated_length():
     for days in (7, 30, 90):
         start, end = dashboard.preset_range(f"last_{days}_days", TODAY)

@@ -5,7 +5,6 @@ from smart_dairy.kpi import (
     Fact,
     Kpi,
     KpiDefinitionError,
-    dependencies,
     evaluate,
     parse,
     validate,
@@ -13,7 +12,7 @@ from smart_dairy.kpi import (
 
 
 def test_dependencies_and_evaluation():
-    assert dependencies("DIO + DSO - DPO") == {"DIO", "DSO", "DPO"}
+    assert parse("DIO + DSO - DPO").dependencies == {"DIO", "DSO", "DPO"}
     assert evaluate(parse("DIO + DSO - DPO"), {"DIO": 30, "DSO": 45, "DPO": 20}) == 55
     assert evaluate("(AA + BB) * 2 / CC", {"AA": 1, "BB": 2, "CC": 4}) == 1.5
     assert evaluate("-AA + +BB", {"AA": 1, "BB": 5}) == 4
@@ -148,7 +147,7 @@ def test_validate_accepts_good_definitions_and_checks_formula_dimensions():
 
 
 def test_days_is_a_builtin_not_a_kpi_code():
-    assert dependencies("AR / REV * DAYS") == {"AR", "REV"}
+    assert parse("AR / REV * DAYS").dependencies == {"AR", "REV"}
     assert evaluate("AR / REV * DAYS", {"AR": 50, "REV": 100, "DAYS": 30}) == 15
     assert evaluate("AR / REV * DAYS", {"AR": 50, "REV": 100}) is None
     ar = Kpi("AR", aggregate=Aggregate("sales", "amount"))
