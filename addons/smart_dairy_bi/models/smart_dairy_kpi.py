@@ -220,7 +220,7 @@ class SmartDairyKpi(models.Model):
         The one place where definitions become the engine's: every run, read, preview
         and check takes it. KPIs over the facts of an addon not loaded yet (an upgrade
         loads one module after the other), and the formulas using them, wait for it.
-        ``strict`` (checking these KPIs): an invalid definition of these raises;
+        ``strict`` (checking a KPI form): the first invalid definition raises;
         otherwise an invalid KPI is set aside with its message (see engine.Catalogue)."""
         kpis = self.sudo().search([]) | self.sudo()
         definitions, excluded = [], {}
