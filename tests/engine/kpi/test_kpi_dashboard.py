@@ -96,7 +96,7 @@ def test_weekday_matrix_averages_per_weekday():
     assert dashboard.WEEKDAYS[0] == "Mon"
 
 
-def test_breakdown_totals_equal_the_breakdown_cards(sales, sales_fact):
+def test_range_totals_equal_the_breakdown_cards(sales, sales_fact):
     cur, _rows = sales
     table = ValueTable()
     create_value_table(cur, table)
