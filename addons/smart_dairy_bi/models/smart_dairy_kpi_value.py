@@ -103,7 +103,7 @@ class ValueReader:
         grain = engine.Grain(query.grain)
         key = (grain, query.date_from, query.date_to)
         if key not in self._targets:
-            kpis = self.env["smart.dairy.kpi"].sudo().browse(k.id for k in self.catalogue)
+            kpis = self.env["smart.dairy.kpi"].sudo().browse([kpi.id for kpi in self.catalogue])
             periods = engine.periods(query.date_from, query.date_to, grain)
             self._targets[key] = kpis.target_ids._expand(grain.value, periods, self.companies)
         return self._targets[key]

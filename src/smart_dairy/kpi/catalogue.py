@@ -111,12 +111,6 @@ class Catalogue:
     def __iter__(self):
         return iter(self.kpis)
 
-    def __len__(self):
-        return len(self.kpis)
-
-    def __contains__(self, code):
-        return code in self._by_code
-
     def __getitem__(self, code):
         try:
             return self._by_code[code]
@@ -134,15 +128,17 @@ class Catalogue:
 
     def closure(self, codes: Iterable[str], computable=False):
         """The KPIs of ``codes`` and those their formulas use, directly or not, in
-        dependency order. With ``computable``, a set-aside KPI among them raises
-        KpiDefinitionError with its reason."""
+        dependency order. A set-aside KPI among them raises KpiDefinitionError with
+        its reason when it is to be computed (``computable``) or is a formula that
+        could not be parsed."""
         needed = set()
         for code in codes:
             if code not in self._by_code:
                 raise KpiDefinitionError(self._excluded.get(code, f"Unknown KPI {code!r}"))
             needed |= self._needs[code]
         for code in sorted(needed, key=self._position.get):
-            if computable and code in self.problems:
+            unreadable = self._by_code[code].kind is Kind.FORMULA and code not in self._formulas
+            if code in self.problems and (computable or unreadable):
                 raise KpiDefinitionError(self.problems[code])
             unknown = sorted(self.dependencies(code) - self._by_code.keys())
             if unknown:

@@ -107,8 +107,12 @@ def test_a_lenient_catalogue_sets_an_invalid_kpi_aside_with_what_uses_it():
     assert [k.code for k in catalogue.closure(["OK"], computable=True)] == ["GOOD", "OK"]
     with pytest.raises(KpiDefinitionError, match="nope"):
         catalogue.closure(["USES_BAD"], computable=True)
-    # Stored values of a set-aside KPI can still be read.
+    # Stored values of a set-aside KPI can still be read, not a formula that cannot be parsed.
     assert {k.code for k in catalogue.closure(["USES_BAD"])} == {"BAD", "GOOD", "USES_BAD"}
+    broken = Catalogue([*kpis, formula("BROKEN", "GOOD +")], FACTS, strict=False)
+    assert [k.code for k in broken.closure(["OK"])] == ["GOOD", "OK"]
+    with pytest.raises(KpiDefinitionError, match="formula of KPI BROKEN is not valid"):
+        broken.closure(["BROKEN"])
 
 
 def test_formulas_are_parsed_once_when_the_catalogue_is_built(monkeypatch):
