@@ -23,8 +23,11 @@ from psycopg2 import sql
 from smart_dairy import db
 from smart_dairy.kpi import (
     Aggregate,
+    Catalogue,
+    Companies,
     Fact,
     Kpi,
+    Stamp,
     ValueTable,
     compute,
     create_value_table,
@@ -32,6 +35,7 @@ from smart_dairy.kpi import (
     refresh_incremental,
     refresh_range,
 )
+from smart_dairy.kpi.requests import Query
 
 DSN = os.environ.get(
     "SMART_DAIRY_TEST_DSN", "host=127.0.0.1 port=55432 user=odoo password=odoo dbname=postgres"
@@ -184,12 +188,14 @@ def run(conn, rows):
     conn.commit()
     definitions = kpis()
     facts = {"sales": FACT}
+    catalogue = Catalogue(definitions, facts)
+    companies = Companies([1, 2])
     last_day = FIRST_DAY + dt.timedelta(days=DAYS - 1)
     total = 0.0
     for grain in ("day", "month"):
         result, seconds = timed(
             lambda g=grain: refresh_range(
-                cur, table, definitions, facts, [g], FIRST_DAY, last_day, [1, 2], run_id=1, uid=1
+                cur, table, catalogue, [g], FIRST_DAY, last_day, companies, Stamp(run_id=1, uid=1)
             )
         )
         conn.commit()
@@ -211,7 +217,7 @@ def run(conn, rows):
     conn.commit()
     result, seconds = timed(
         lambda: refresh_incremental(
-            cur, table, definitions, facts, ["day", "month"], watermarks, [1, 2], run_id=2
+            cur, table, catalogue, ["day", "month"], watermarks, companies, Stamp(run_id=2)
         )
     )
     conn.commit()
@@ -225,9 +231,11 @@ def run(conn, rows):
     day_from = new_day - dt.timedelta(days=89)
     month_from = dt.date(new_day.year - 1, new_day.month, 1)
 
+    codes = [k.code for k in chosen]
+
     def query():
-        fetch(cur, table, chosen, "day", day_from, new_day, [1, 2], library=definitions)
-        fetch(cur, table, chosen, "month", month_from, new_day, [1, 2], library=definitions)
+        fetch(cur, table, catalogue, Query(codes, "day", day_from, new_day), [1, 2])
+        fetch(cur, table, catalogue, Query(codes, "month", month_from, new_day), [1, 2])
 
     samples = []
     for _ in range(25):
@@ -238,15 +246,16 @@ def run(conn, rows):
         f"fetch of {len(chosen)} KPIs (90 days daily + 13 months, with previous and last "
         f"year): median {fetched * 1000:.1f} ms"
     )
-    totals_only = [dataclasses.replace(k, dimensions=()) for k in definitions]
+    totals_only = Catalogue([dataclasses.replace(k, dimensions=()) for k in definitions], facts)
 
     def live():
         # The same numbers without materialisation: current, previous and last-year periods.
-        compute(cur, totals_only, facts, "day", day_from - dt.timedelta(days=90), new_day, [1, 2])
-        compute(cur, totals_only, facts, "day", day_from.replace(year=day_from.year - 1),
-                new_day.replace(year=new_day.year - 1), [1, 2])  # fmt: skip
-        compute(cur, totals_only, facts, "month", dt.date(month_from.year - 1, month_from.month, 1),
-                new_day, [1, 2])  # fmt: skip
+        compute(cur, totals_only, None, "day", day_from - dt.timedelta(days=90), new_day,
+                companies)  # fmt: skip
+        compute(cur, totals_only, None, "day", day_from.replace(year=day_from.year - 1),
+                new_day.replace(year=new_day.year - 1), companies)  # fmt: skip
+        compute(cur, totals_only, None, "month",
+                dt.date(month_from.year - 1, month_from.month, 1), new_day, companies)  # fmt: skip
 
     samples = [timed(live)[1] for _ in range(3)]
     live_seconds = statistics.median(samples)

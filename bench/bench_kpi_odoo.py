@@ -54,14 +54,11 @@ def live_values(env, kpis, date_from, date_to):
     """The same numbers computed from the fact views at query time (engine.compute)."""
     from smart_dairy import kpi as engine
 
-    catalogue = env["smart.dairy.kpi"].search([])
-    library = {kpi.code: kpi._to_engine() for kpi in catalogue}
-    selected = env["smart.dairy.kpi.run"]._closure([library[code] for code in kpis], library)
-    companies = env.companies.ids
-    facts = catalogue._engine_facts()
-    engine.compute(env.cr, selected, facts, "day", date_from, date_to, companies)
+    catalogue = env["smart.dairy.kpi"]._catalogue()
+    companies = engine.Companies(env.companies.ids)
+    engine.compute(env.cr, catalogue, kpis, "day", date_from, date_to, companies)
     months_from = (date_to - dt.timedelta(days=366)).replace(day=1)
-    engine.compute(env.cr, selected, facts, "month", months_from, date_to, companies)
+    engine.compute(env.cr, catalogue, kpis, "month", months_from, date_to, companies)
 
 
 def main():

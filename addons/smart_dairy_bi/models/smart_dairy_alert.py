@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 
 from markupsafe import Markup
@@ -10,7 +11,6 @@ from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import FARM_MA
 
 from .smart_dairy_alert_rule import SEVERITIES
 from .smart_dairy_kpi import GRAINS
-from .smart_dairy_kpi_run import VALUE_TABLE
 
 STATES = [("open", "Open"), ("acknowledged", "Acknowledged"), ("resolved", "Resolved")]
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
@@ -242,16 +242,16 @@ class SmartDairyAlert(models.Model):
         grain = engine.Grain(self.grain or "day")
         date_to = engine.period_end(self.period_start, grain) - datetime.timedelta(days=1)
         date_from = engine.shift(self.period_start, grain, -(CHART_PERIODS - 1))
-        catalogue = kpi.search([])
-        library = [k._to_engine() for k in catalogue]
-        args = (self.env.cr, VALUE_TABLE, [kpi._to_engine()], grain, date_from, date_to)
+        reader = self.env["smart.dairy.kpi.value"]._reader(self.company_id)
+        query = engine.Query([kpi.code], grain, date_from, date_to)
         if self.dimension_id and self.dimension_value:
-            series = engine.fetch_breakdown(
-                *args, [self.company_id.id], self.dimension_id.field_name,
-                [self.dimension_value], library=library,
-            )[kpi.code][self.dimension_value]  # fmt: skip
+            query = dataclasses.replace(
+                query, breakdown=self.dimension_id.field_name,
+                dimension_values=[self.dimension_value],
+            )  # fmt: skip
+            series = reader.fetch_breakdown(query)[kpi.code][self.dimension_value]
         else:
-            series = engine.fetch(*args, [self.company_id.id], library=library)[kpi.code]
+            series = reader.fetch(query)[kpi.code]
         return [(p.period_start, p.value) for p in series.points]
 
     def _chart_svg(self, width=320, height=90):

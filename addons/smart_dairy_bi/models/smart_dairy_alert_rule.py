@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 import logging
 
@@ -13,7 +14,6 @@ from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import (
 )
 
 from .smart_dairy_kpi import GRAINS
-from .smart_dairy_kpi_run import VALUE_TABLE
 
 _logger = logging.getLogger(__name__)
 
@@ -246,28 +246,17 @@ class SmartDairyAlertRule(models.Model):
         grain = engine.Grain(self.grain)
         first = engine.period_start(date_from, grain)
         start = engine.shift(first, grain, -max(self._history_periods(), 1) - 1)
-        catalogue = self.env["smart.dairy.kpi"].sudo().search([])
-        library = {kpi.code: kpi._to_engine() for kpi in catalogue}
-        companies = company.sudo()
-        args = (
-            self.env.cr, VALUE_TABLE, [library[self.kpi_id.code]], grain, start, date_to,
-            companies.ids,
-        )  # fmt: skip
-        targets = catalogue.target_ids._expand(
-            grain.value, engine.periods(start, date_to, grain), companies
-        )
+        reader = self.env["smart.dairy.kpi.value"]._reader(company)
+        query = engine.Query([self.kpi_id.code], grain, start, date_to)
         if self.dimension_id:
             values = [self.dimension_value] if self.dimension_value else None
-            by_value = engine.fetch_breakdown(
-                *args, self.dimension_id.field_name, values, targets, list(library.values())
-            )[self.kpi_id.code]
+            query = dataclasses.replace(
+                query, breakdown=self.dimension_id.field_name, dimension_values=values
+            )
+            by_value = reader.fetch_breakdown(query)[self.kpi_id.code]
             labels = self.dimension_id._value_labels(list(by_value))
         else:
-            by_value = {
-                "": engine.fetch(*args, targets=targets, library=list(library.values()))[
-                    self.kpi_id.code
-                ]
-            }
+            by_value = {"": reader.fetch(query)[self.kpi_id.code]}
             labels = {"": ""}
         rule = self._to_engine()
         result = []

@@ -1,5 +1,6 @@
 import dataclasses
 import datetime
+import functools
 
 from babel.dates import get_day_names
 from smart_dairy import kpi as engine
@@ -12,28 +13,22 @@ from odoo.tools.misc import babel_locale_parse
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import USER_GROUP
 
 from .smart_dairy_dashboard_cache import cached_payload
-from .smart_dairy_kpi_run import VALUE_TABLE
 from .smart_dairy_request import InvalidRequest
 
-PRESETS = [
-    ("today", "Today"),
-    ("yesterday", "Yesterday"),
-    ("last_7_days", "Last 7 Days"),
-    ("last_30_days", "Last 30 Days"),
-    ("last_90_days", "Last 90 Days"),
-    ("this_month", "This Month"),
-    ("last_month", "Last Month"),
-    ("this_quarter", "This Quarter"),
-    ("year_to_date", "Year to Date"),
-    ("custom", "Custom Range"),
-]
-# Dashboard dimension filters: key in the filters and the fact column it filters.
-DIMENSION_FILTERS = (
-    ("region_ids", "region_id"),
-    ("categ_ids", "categ_id"),
-    ("team_ids", "team_id"),
-    ("farm_ids", "farm_id"),
-)
+# The date presets a dashboard or a schedule starts from (the engine's registry;
+# a custom range has no default).
+DEFAULT_PRESETS = [(key, label) for key, label in layout.PRESETS.items() if key != "custom"]
+
+
+def _filter_options():
+    """The date presets and dimension filters, for the filter panel."""
+    return {
+        "presets": [[key, label] for key, label in layout.PRESETS.items()],
+        "dimensions": [
+            {"key": dimension.key, "model": dimension.model, "label": dimension.label}
+            for dimension in layout.DIMENSION_FILTERS
+        ],
+    }
 
 
 def _point(point):
@@ -81,7 +76,7 @@ class SmartDairyDashboard(models.Model):
     )
     widget_ids = fields.One2many("smart.dairy.dashboard.widget", "dashboard_id", "Widgets")
     default_preset = fields.Selection(
-        [preset for preset in PRESETS if preset[0] != "custom"],
+        DEFAULT_PRESETS,
         "Default Period",
         required=True,
         default="last_30_days",
@@ -140,7 +135,7 @@ class SmartDairyDashboard(models.Model):
         else:
             # Ids are checked with the caller's rights, also on a sudo() dashboard.
             Request = self.env(su=False)["smart.dairy.request"]
-            checked = Request._check_filters(filters, dict(PRESETS))
+            checked = Request._check_filters(filters)
         preset = checked["preset"] or self.default_preset
         if preset == "custom":
             date_from, date_to = checked["date_from"], checked["date_to"]
@@ -151,8 +146,8 @@ class SmartDairyDashboard(models.Model):
             "date_from": date_from.isoformat(),
             "date_to": date_to.isoformat(),
         }
-        for key, _column in DIMENSION_FILTERS:
-            result[key] = checked[key]
+        for dimension in layout.DIMENSION_FILTERS:
+            result[dimension.key] = checked[dimension.key]
         return result
 
     @api.model
@@ -203,6 +198,7 @@ class SmartDairyDashboard(models.Model):
         return {
             "dashboard": {"id": self.id, "name": self.name},
             "filters": filters,
+            "filter_options": _filter_options(),
             "companies": context.env.companies.mapped("name"),
             "grain": context.auto,
             "currency": {
@@ -303,8 +299,7 @@ class _Context:
         self.date_from = fields.Date.to_date(filters["date_from"])
         self.date_to = fields.Date.to_date(filters["date_to"])
         self.auto = layout.auto_grain(self.date_from, self.date_to).value
-        self.catalogue = env["smart.dairy.kpi"].sudo().search([])
-        self.by_code = {kpi.code: kpi for kpi in self.catalogue}
+        self.by_code = {kpi.code: kpi for kpi in env["smart.dairy.kpi"].sudo().search([])}
         self.dimensions = {
             dimension.field_name: dimension
             for dimension in env["smart.dairy.kpi.dimension"].sudo().search([])
@@ -312,7 +307,11 @@ class _Context:
         self.readable = set(env["smart.dairy.kpi"].search([]).ids)
         self.requests = {}  # (mode, grain, breakdown, values) -> set of codes
         self.results = {}
-        self.library = None
+
+    @functools.cached_property
+    def reader(self):
+        """Reads the values, with the catalogue of the engine (built on first use)."""
+        return self.env["smart.dairy.kpi.value"]._reader(self.env.companies)
 
     def shows(self, widget):
         """Whether the caller may see the widget: all its KPIs readable in their companies
@@ -327,9 +326,10 @@ class _Context:
         KPI is computed by (several at once are computed from the facts)."""
         columns = set(kpi.dimension_ids.mapped("field_name"))
         return [
-            (column, self.filters[key])
-            for key, column in DIMENSION_FILTERS
-            if self.filters[key] and (column == breakdown if breakdown else column in columns)
+            (dimension.column, self.filters[dimension.key])
+            for dimension in layout.DIMENSION_FILTERS
+            if self.filters[dimension.key]
+            and (dimension.column == breakdown if breakdown else dimension.column in columns)
         ]
 
     def plan(self, widget):
@@ -358,9 +358,9 @@ class _Context:
     def _note(self, applied):
         """Honest words on dimension filters a widget's values do not follow."""
         ignored = [
-            column
-            for key, column in DIMENSION_FILTERS
-            if self.filters[key] and column not in applied
+            dimension.column
+            for dimension in layout.DIMENSION_FILTERS
+            if self.filters[dimension.key] and dimension.column not in applied
         ]
         if not ignored:
             return ""
@@ -386,59 +386,21 @@ class _Context:
             return
         for grain in {key[1] for key in self.requests}:
             self.env["smart.dairy.request"]._check_periods(self.date_from, self.date_to, grain)
-        self.library = {kpi.code: kpi._to_engine() for kpi in self.catalogue}
-        everything = list(self.library.values())
-        targets = {}
-        companies = self.env.companies
-        distinct = self.env["smart.dairy.kpi"]._distinct_counter(companies)
         for key, codes in self.requests.items():
             mode, grain, breakdown, values = key
-            if grain not in targets:
-                periods = engine.periods(self.date_from, self.date_to, grain)
-                targets[grain] = self.catalogue.target_ids._expand(grain, periods, companies)
             if mode == "filtered":
-                self.results[key] = engine.fetch_filtered(
-                    self.env.cr,
-                    [self.library[code] for code in sorted(codes)],
-                    distinct.facts,
-                    distinct.zones,
-                    grain,
-                    self.date_from,
-                    self.date_to,
-                    dict(values),
-                    library=everything,
-                    distinct=distinct,
-                )
+                query = engine.Query(sorted(codes), grain, self.date_from, self.date_to)
+                self.results[key] = self.reader.fetch_filtered(query, dict(values))
                 continue
-            if mode == "totals":
-                self.results[key] = layout.breakdown_totals(
-                    self.env.cr,
-                    VALUE_TABLE,
-                    [self.library[code] for code in sorted(codes)],
-                    grain,
-                    self.date_from,
-                    self.date_to,
-                    companies.ids,
-                    breakdown,
-                    dimension_values=values,
-                    library=everything,
-                )
-                continue
-            function = engine.fetch_breakdown if mode == "breakdown" else engine.fetch
-            self.results[key] = function(
-                self.env.cr,
-                VALUE_TABLE,
-                [self.library[code] for code in sorted(codes)],
-                grain,
-                self.date_from,
-                self.date_to,
-                companies.ids,
-                breakdown=breakdown,
-                dimension_values=values,
-                targets=targets[grain],
-                library=everything,
-                distinct=distinct,
+            query = engine.Query(
+                sorted(codes), grain, self.date_from, self.date_to, breakdown, values
             )
+            read = {
+                "totals": self.reader.fetch_totals,
+                "breakdown": self.reader.fetch_breakdown,
+                "fetch": self.reader.fetch,
+            }[mode]
+            self.results[key] = read(query)
 
     # rendering
 
@@ -602,7 +564,7 @@ class _Context:
                 )
             todo.extend(
                 self.by_code[code]
-                for code in sorted(engine.dependencies(current.formula))
+                for code in sorted(self.reader.catalogue.dependencies(current.code))
                 if code in self.by_code
             )
         return None, []

@@ -9,17 +9,12 @@ from smart_dairy.export import (
     format_delta_pct,
     format_value,
 )
+from smart_dairy.kpi import dashboard as layout
 
 from odoo import api, models
 from odoo.exceptions import UserError
 
 REPORT = "smart_dairy_bi.action_report_smart_dairy_dashboard"
-FILTER_MODELS = (
-    ("region_ids", "smart.dairy.region"),
-    ("categ_ids", "product.category"),
-    ("team_ids", "crm.team"),
-    ("farm_ids", "smart.dairy.farm"),
-)
 # Inline SVG charts of the PDF.
 SVG_WIDTH, SVG_HEIGHT, SVG_PAD = 640, 180, 28
 SVG_COLOURS = ("#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B")
@@ -138,7 +133,8 @@ class SmartDairyDashboard(models.Model):
     def _export_filter_labels(self, filters):
         """Names of the records the dimension filters select, as the user may read them."""
         labels = {}
-        for key, model in FILTER_MODELS:
+        for dimension in layout.DIMENSION_FILTERS:
+            key, model = dimension.key, dimension.model
             ids = filters.get(key) or []
             if ids and model in self.env:
                 labels[key] = self.env[model].search([("id", "in", ids)]).mapped("display_name")
@@ -156,14 +152,10 @@ class SmartDairyDashboard(models.Model):
             (self.env._("Period"), f"{filters['date_from']} to {filters['date_to']}"),
             (self.env._("Companies"), ", ".join(data.get("companies") or [])),
         ]
-        for key, title in (
-            ("region_ids", self.env._("Regions")),
-            ("categ_ids", self.env._("Product categories")),
-            ("team_ids", self.env._("Sales channels")),
-            ("farm_ids", self.env._("Farms")),
-        ):
-            if filters.get(key):
-                filter_lines.append((title, ", ".join(labels.get(key) or [])))
+        for dimension in layout.DIMENSION_FILTERS:
+            if filters.get(dimension.key):
+                names = ", ".join(labels.get(dimension.key) or [])
+                filter_lines.append((dimension.title, names))
         cards, widgets = [], []
         for widget in data["widgets"]:
             kpis = widget.get("kpis") or [{}]

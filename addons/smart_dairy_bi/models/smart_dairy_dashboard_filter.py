@@ -3,7 +3,6 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .smart_dairy_dashboard import PRESETS
 from .smart_dairy_request import InvalidRequest
 
 _logger = logging.getLogger(__name__)
@@ -33,7 +32,7 @@ class SmartDairyDashboardFilter(models.Model):
         for saved in self.filtered("values"):
             owner = self.env(user=saved.user_id.id, su=False, context={})
             try:
-                owner["smart.dairy.request"]._check_filters(saved.values, dict(PRESETS))
+                owner["smart.dairy.request"]._check_filters(saved.values)
             except InvalidRequest as error:
                 raise ValidationError(
                     self.env._("Saved dashboard filters: %(error)s", error=error)
@@ -44,9 +43,9 @@ class SmartDairyDashboardFilter(models.Model):
         that do not pass the checks (saved before them) count as no saved filters."""
         Request = self.env["smart.dairy.request"]
         if not self.values:
-            return Request._check_filters(None, dict(PRESETS))
+            return Request._check_filters(None)
         try:
-            return Request._check_filters(self.values, dict(PRESETS), drop_unreadable=True)
+            return Request._check_filters(self.values, drop_unreadable=True)
         except InvalidRequest as error:
             _logger.info("Ignoring saved dashboard filters %s: %s", self.id, error)
-            return Request._check_filters(None, dict(PRESETS))
+            return Request._check_filters(None)

@@ -11,8 +11,6 @@ from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import (
     USER_GROUP,
 )
 
-from .smart_dairy_kpi_run import VALUE_TABLE
-
 CATEGORIES = [
     ("financial", "Financial"),
     ("sales", "Sales"),
@@ -159,20 +157,9 @@ class SmartDairyKpi(models.Model):
         )
 
     def _with_dependents(self):
-        """These KPIs and the formula KPIs that use them, directly or not."""
-        formulas = self.search([("kind", "=", "formula")])
-        result = self
-        while True:
-            codes = set(result.mapped("code"))
-            more = (
-                formulas.filtered(
-                    lambda kpi, codes=codes: codes & engine.dependencies(kpi.formula or "0")
-                )
-                - result
-            )
-            if not more:
-                return result
-            result |= more
+        """These KPIs and the active formula KPIs that use them, directly or not."""
+        codes = self._catalogue().dependents(self.mapped("code"))
+        return self | self.search([("code", "in", sorted(codes))])
 
     def _schedule_backfill(self):
         """Mark these KPIs (and the formulas over them) for a backfill over the whole
@@ -205,7 +192,6 @@ class SmartDairyKpi(models.Model):
         "grain_quarter", "grain_year",
     )  # fmt: skip
     def _check_definition(self):
-        facts = self._engine_facts()
         for kpi in self:
             if not kpi._grains:
                 raise ValidationError(
@@ -221,18 +207,36 @@ class SmartDairyKpi(models.Model):
                         code=kpi.code,
                     )
                 )
-        # Formulas are checked against the whole catalogue: unknown codes, cycles. KPIs
-        # over the facts of an addon not loaded yet (an upgrade loads one module after
-        # the other), and the formulas using them, are checked when it is.
-        catalogue = self.with_context(active_test=False).search([])
-        waiting = catalogue.filtered(lambda kpi: not kpi._facts_loaded()) - self
-        definitions = [kpi._to_engine() for kpi in catalogue - waiting]
+        # Formulas are checked against the whole catalogue, archived KPIs included:
+        # unknown codes, cycles.
         try:
-            engine.validate_all(
-                engine.without_dependents(definitions, waiting.mapped("code")), facts
-            )
+            self.with_context(active_test=False)._catalogue(strict=True)
         except engine.KpiDefinitionError as error:
             raise ValidationError(str(error)) from error
+
+    def _catalogue(self, strict=False):
+        """The engine's catalogue of the active KPIs and of these (e.g. an archived KPI
+        being previewed), as superuser: a formula may use the KPIs of any company.
+        The one place where definitions become the engine's: every run, read, preview
+        and check takes it. KPIs over the facts of an addon not loaded yet (an upgrade
+        loads one module after the other), and the formulas using them, wait for it.
+        ``strict`` (checking a KPI form): the first invalid definition raises;
+        otherwise an invalid KPI is set aside with its message (see engine.Catalogue)."""
+        kpis = self.sudo().search([]) | self.sudo()
+        definitions, excluded = [], {}
+        for kpi in kpis:
+            if kpi not in self and not kpi._facts_loaded():
+                excluded[kpi.code] = self.env._(
+                    "KPI %(code)s waits for the addon of its fact.", code=kpi.code
+                )
+                continue
+            try:
+                definitions.append(kpi._to_engine())
+            except ValidationError as error:
+                if strict:
+                    raise
+                excluded[kpi.code] = error.args[0]
+        return engine.Catalogue(definitions, self._engine_facts(), excluded, strict)
 
     def _group_by_companies(self):
         """{(time zone, company ids): KPIs} — KPIs without a company are computed for
@@ -273,17 +277,6 @@ class SmartDairyKpi(models.Model):
             )
             for model in self.env["smart.dairy.fact"]._fact_models()
         }
-
-    @api.model
-    def _distinct_counter(self, companies):
-        """Counts distinct-count KPIs over a range of several periods (from the values
-        stored by the counted column, else from their facts) for ``companies``, each
-        in the time zone its values are kept in; it also carries the facts and zones
-        that dashboards compute combined filters with."""
-        zones = {}
-        for company in companies.sudo():
-            zones.setdefault(company.partner_id.tz or "UTC", []).append(company.id)
-        return engine.DistinctCounter(self.env.cr, VALUE_TABLE, self._engine_facts(), zones)
 
     def _facts_loaded(self):
         """Whether the facts this KPI reads are in the registry."""

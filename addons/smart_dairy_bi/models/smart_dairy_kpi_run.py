@@ -187,9 +187,9 @@ class SmartDairyKpiRun(models.Model):
         """Refresh per grain, all KPIs of a grain in one batch (one scan per fact);
         a batch that fails is retried KPI by KPI so one bad KPI stops no other."""
         self.ensure_one()
-        catalogue = self.env["smart.dairy.kpi"].search([])
-        library = {kpi.code: kpi._to_engine() for kpi in catalogue}
-        facts = catalogue._engine_facts()
+        catalogue = self.env["smart.dairy.kpi"]._catalogue()
+        facts = catalogue.facts
+        stamp = engine.Stamp(run_id=self.id, uid=self.env.uid)
         if self.mode == "incremental":
             previous = self._last_watermarks()
             retry = self._last_failed() & kpis
@@ -211,15 +211,15 @@ class SmartDairyKpiRun(models.Model):
                     batch = batches.pop() - failed
                     if not batch:
                         continue
-                    selected = [library[kpi.code] for kpi in batch]
+                    codes = batch.mapped("code")
+                    zone = engine.Companies(companies, tz)
                     try:
                         with self.env.cr.savepoint():
                             if self.mode == "incremental":
                                 result = engine.refresh_incremental(
-                                    self.env.cr, VALUE_TABLE, self._closure(selected, library),
-                                    facts, step, {n: _parse(previous.get(n)) for n in facts},
-                                    list(companies), tz=tz, run_id=self.id, uid=self.env.uid,
-                                    cutoff=self.env.cr.now(),
+                                    self.env.cr, VALUE_TABLE, catalogue, step,
+                                    {n: _parse(previous.get(n)) for n in facts}, zone, stamp,
+                                    codes, cutoff=self.env.cr.now(),
                                 )  # fmt: skip
                                 watermarks.update(
                                     (name, _format(mark))
@@ -227,9 +227,8 @@ class SmartDairyKpiRun(models.Model):
                                 )
                             else:
                                 result = engine.refresh_range(
-                                    self.env.cr, VALUE_TABLE, self._closure(selected, library),
-                                    facts, step, date_from, date_to, list(companies),
-                                    tz=tz, run_id=self.id, uid=self.env.uid,
+                                    self.env.cr, VALUE_TABLE, catalogue, step, date_from,
+                                    date_to, zone, stamp, codes,
                                 )  # fmt: skip
                     except Exception as error:  # one failing KPI must not stop the others
                         if len(batch) > 1:
@@ -261,18 +260,6 @@ class SmartDairyKpiRun(models.Model):
                 "error": "\n".join(f"{code}: {text}" for code, text in errors.items()) or False,
             }
         )
-
-    @api.model
-    def _closure(self, selected, library):
-        """The KPIs with those their formulas use, which are computed with them."""
-        result, todo = {}, list(selected)
-        while todo:
-            kpi = todo.pop()
-            if kpi.code not in result:
-                result[kpi.code] = kpi
-                if kpi.formula:
-                    todo.extend(library[code] for code in engine.dependencies(kpi.formula))
-        return list(result.values())
 
     def _default_start(self, date_to):
         if self.mode == "reconcile":

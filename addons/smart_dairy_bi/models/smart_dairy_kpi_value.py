@@ -53,10 +53,18 @@ class SmartDairyKpiValue(models.Model):
             record.is_defined = record.id in defined
 
     @api.model
+    def _reader(self, companies, catalogue=None):
+        """The one way the addon reads KPI values (API, dashboards, exports, alerts):
+        series of ``companies`` from the stored values, with targets and distinct
+        counts over ranges, formulas evaluated from the catalogue (built when not
+        given). The caller checks what its user may read."""
+        catalogue = catalogue or self.env["smart.dairy.kpi"]._catalogue()
+        return ValueReader(self.env, catalogue, companies.sudo())
+
+    @api.model
     def _query(self, codes, grain, date_from, date_to, breakdown="", dimension_values=None):
         """KPI series from the materialised values, for the caller's allowed companies."""
         self.check_access("read")
-        catalogue = self.env["smart.dairy.kpi"].sudo().search([])
         # Codes the caller may ask for: the KPIs their record rules let them read
         # (formulas still compute from the whole catalogue).
         by_code = {kpi.code: kpi for kpi in self.env["smart.dairy.kpi"].search([])}
@@ -71,22 +79,68 @@ class SmartDairyKpiValue(models.Model):
             },
             by_code,
         )
-        codes, grain = query.codes, query.grain
-        date_from, date_to = query.date_from, query.date_to
-        library = {kpi.code: kpi._to_engine() for kpi in catalogue}
-        periods = engine.periods(date_from, date_to, grain)
-        series = engine.fetch(
+        series = self._reader(self.env.companies).fetch(query)
+        return {code: by_code[code]._describe(series[code]) for code in query.codes}
+
+
+class ValueReader:
+    """Reads stored KPI values of some companies through the engine: targets per
+    range and the distinct counter are prepared once for all the reads of a call."""
+
+    def __init__(self, env, catalogue, companies):
+        self.env = env
+        self.catalogue = catalogue
+        self.companies = companies
+        zones = {}
+        for company in companies:
+            zones.setdefault(company.partner_id.tz or "UTC", []).append(company.id)
+        self.zones = zones
+        self.distinct = engine.DistinctCounter(env.cr, VALUE_TABLE, catalogue, zones)
+        self._targets = {}
+
+    def targets(self, query):
+        """The targets of the catalogue's KPIs over the query's periods."""
+        grain = engine.Grain(query.grain)
+        key = (grain, query.date_from, query.date_to)
+        if key not in self._targets:
+            kpis = self.env["smart.dairy.kpi"].sudo().browse([kpi.id for kpi in self.catalogue])
+            periods = engine.periods(query.date_from, query.date_to, grain)
+            self._targets[key] = kpis.target_ids._expand(grain.value, periods, self.companies)
+        return self._targets[key]
+
+    def fetch(self, query):
+        """{code: KpiSeries} (see engine.fetch)."""
+        return engine.fetch(
             self.env.cr,
             VALUE_TABLE,
-            [library[code] for code in codes],
-            grain,
-            date_from,
-            date_to,
-            self.env.companies.ids,
-            breakdown=query.breakdown,
-            dimension_values=query.dimension_values,
-            targets=catalogue.target_ids._expand(grain, periods, self.env.companies),
-            library=list(library.values()),
-            distinct=self.env["smart.dairy.kpi"]._distinct_counter(self.env.companies),
+            self.catalogue,
+            query,
+            self.companies.ids,
+            self.targets(query),
+            self.distinct,
         )
-        return {code: by_code[code]._describe(series[code]) for code in codes}
+
+    def fetch_breakdown(self, query):
+        """{code: {dimension value: KpiSeries}} (see engine.fetch_breakdown)."""
+        return engine.fetch_breakdown(
+            self.env.cr,
+            VALUE_TABLE,
+            self.catalogue,
+            query,
+            self.companies.ids,
+            self.targets(query),
+            self.distinct,
+        )
+
+    def fetch_totals(self, query):
+        """{code: {dimension value: range value}} (see engine.fetch_totals)."""
+        return engine.fetch_totals(
+            self.env.cr, VALUE_TABLE, self.catalogue, query, self.companies.ids
+        )
+
+    def fetch_filtered(self, query, filters):
+        """{code: KpiSeries} under several dimension filters at once, computed from the
+        facts (see engine.fetch_filtered)."""
+        return engine.fetch_filtered(
+            self.env.cr, self.catalogue, query, filters, self.zones, self.distinct
+        )

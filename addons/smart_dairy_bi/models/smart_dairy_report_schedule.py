@@ -5,6 +5,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
+from smart_dairy.kpi import dashboard as layout
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -13,7 +14,7 @@ from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import (
     ANALYTICS_MANAGER_GROUP,
 )
 
-from .smart_dairy_dashboard import PRESETS
+from .smart_dairy_dashboard import DEFAULT_PRESETS
 
 _logger = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ class SmartDairyReportSchedule(models.Model):
         "smart.dairy.dashboard", required=True, ondelete="cascade", tracking=True
     )
     preset = fields.Selection(
-        [preset for preset in PRESETS if preset[0] != "custom"],
+        DEFAULT_PRESETS,
         "Period",
         required=True,
         default="last_7_days",
@@ -238,13 +239,10 @@ class SmartDairyReportSchedule(models.Model):
 
     def _filters(self):
         self.ensure_one()
-        return {
-            "preset": self.preset,
-            "region_ids": self.region_ids.ids,
-            "categ_ids": self.categ_ids.ids,
-            "team_ids": self.team_ids.ids,
-            "farm_ids": self.farm_ids.ids,
-        }
+        filters = {"preset": self.preset}
+        for dimension in layout.DIMENSION_FILTERS:
+            filters[dimension.key] = self[dimension.key].ids
+        return filters
 
     def _send(self):
         """Render the dashboard, attach it to a mail to the recipients; return the log."""

@@ -1,16 +1,10 @@
 from smart_dairy import kpi as engine
+from smart_dairy.kpi import dashboard as layout
 from smart_dairy.kpi import requests as checks
 
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
-# Dashboard dimension filters: key in the filters and the model of its ids.
-FILTER_MODELS = (
-    ("region_ids", "smart.dairy.region"),
-    ("categ_ids", "product.category"),
-    ("team_ids", "crm.team"),
-    ("farm_ids", "smart.dairy.farm"),
-)
 # ir.config_parameter key and engine.Limits field of each request limit.
 LIMIT_PARAMS = {
     "codes": "smart_dairy_bi.request_max_codes",
@@ -95,17 +89,18 @@ class SmartDairyRequest(models.AbstractModel):
             self._raise(error)
 
     @api.model
-    def _check_filters(self, filters, presets, drop_unreadable=False):
+    def _check_filters(self, filters, drop_unreadable=False):
         """Dashboard filters cleaned (see engine.check_filters); ids must exist and be
         readable by the caller, else InvalidRequest, or, with ``drop_unreadable``
         (filters saved earlier), those ids are left out."""
         try:
             checked = engine.check_filters(
-                filters, presets, [key for key, _model in FILTER_MODELS], self._limits()
+                filters, layout.PRESETS, [d.key for d in layout.DIMENSION_FILTERS], self._limits()
             )
         except engine.RequestError as error:
             self._raise(error)
-        for key, model in FILTER_MODELS:
+        for dimension in layout.DIMENSION_FILTERS:
+            key, model = dimension.key, dimension.model
             ids = checked[key]
             if not ids:
                 continue

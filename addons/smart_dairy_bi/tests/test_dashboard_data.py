@@ -278,6 +278,26 @@ class TestDashboardData(DashboardCase):
             self.env["smart.dairy.dashboard.filter"].with_user(self.analyst).search([])
         )
 
+    def test_the_filter_panel_is_offered_what_the_filters_take(self):
+        """The presets and dimension filters the data lists for the filter panel are
+        those the filters take: each listed dimension is a key of the filters (and of
+        a schedule's), each listed preset loads, and dashboards default to them."""
+        _widgets, result = self.data(filters=self.week)
+        options = result["filter_options"]
+        keys = {dimension["key"] for dimension in options["dimensions"]}
+        self.assertEqual(keys, set(result["filters"]) - {"preset", "date_from", "date_to"})
+        self.assertTrue(all(dimension["model"] in self.env for dimension in options["dimensions"]))
+        schedule = self.env["smart.dairy.report.schedule"].new({"preset": "yesterday"})
+        self.assertEqual(set(schedule._filters()) - {"preset"}, keys)
+        presets = [key for key, _label in options["presets"]]
+        self.assertEqual(presets[-1], "custom")
+        defaults = self.Dashboard._fields["default_preset"].selection
+        self.assertEqual([key for key, _label in defaults], presets[:-1])
+        for preset in presets[:-1]:
+            _widgets, loaded = self.data(filters={"preset": preset})
+            self.assertEqual(loaded["filters"]["preset"], preset)
+            self.assertLessEqual(loaded["filters"]["date_from"], loaded["filters"]["date_to"])
+
     def test_bad_filters_are_refused_in_plain_words(self):
         with self.assertRefused("needs date_from and date_to", UserError):
             self.data(filters={"preset": "custom", "date_from": "2026-02-01"})

@@ -53,22 +53,19 @@ class SmartDairyKpiPreview(models.TransientModel):
             if preview.period_count < 1:
                 raise UserError(self.env._("Preview at least one period."))
             kpi = preview.kpi_id
-            catalogue = self.env["smart.dairy.kpi"].search([])
-            library = {item.code: item._to_engine() for item in catalogue | kpi}
             grain = engine.Grain(preview.grain)
             last = engine.period_start(fields.Date.context_today(self), grain)
             first = engine.shift(last, grain, 1 - preview.period_count)
-            selected = self.env["smart.dairy.kpi.run"]._closure([library[kpi.code]], library)
+            company = preview.company_id
             try:
                 rows = engine.compute(
                     self.env.cr,
-                    selected,
-                    catalogue._engine_facts(),
+                    kpi._catalogue(),
+                    [kpi.code],
                     grain,
                     first,
                     last,
-                    [preview.company_id.id],
-                    tz=preview.company_id.partner_id.tz or "UTC",
+                    engine.Companies([company.id], company.partner_id.tz or "UTC"),
                 )
             except engine.KpiDefinitionError as error:
                 raise UserError(str(error)) from error

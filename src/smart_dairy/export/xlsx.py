@@ -13,6 +13,7 @@ import io
 import re
 
 import xlsxwriter
+from smart_dairy.kpi.dashboard import DIMENSION_FILTERS
 from xlsxwriter.utility import xl_range_abs
 
 from .formats import DASH, excel_format, excel_scale
@@ -25,12 +26,6 @@ TARGET_LINE = {"line": {"dash_type": "dash"}, "marker": {"type": "none"}}
 PCT_FORMAT = "+0.0%;-0.0%;0.0%"
 DATE_FORMAT = "yyyy-mm-dd"
 CHART_SIZE = {"x_scale": 1.5, "y_scale": 1.25}
-FILTER_TITLES = {
-    "region_ids": "Regions",
-    "categ_ids": "Product categories",
-    "team_ids": "Sales channels",
-    "farm_ids": "Farms",
-}
 CARD_COLUMNS = [
     ("KPI", 30),
     ("Period", 24),
@@ -145,9 +140,9 @@ class _Writer:
         yield "Grain", self.data.get("grain", "")
         if self.data.get("companies"):
             yield "Companies", ", ".join(self.data["companies"])
-        for key, title in FILTER_TITLES.items():
-            selected = filter_labels.get(key) or filters.get(key) or []
-            yield title, ", ".join(str(value) for value in selected) or "All"
+        for dimension in DIMENSION_FILTERS:
+            selected = filter_labels.get(dimension.key) or filters.get(dimension.key) or []
+            yield dimension.title, ", ".join(str(value) for value in selected) or "All"
 
     def _card_row(self, sheet, row, trend_col, widget):
         kpi = widget["kpis"][0] if widget.get("kpis") else {}

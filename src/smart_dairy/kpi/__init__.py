@@ -4,23 +4,18 @@ Framework-free: everything takes a psycopg2 cursor (or an Odoo cursor, unwrapped
 with ``smart_dairy.db.raw_cursor``) and plain data.
 """
 
-from .definitions import (
-    FUNCTIONS,
-    Aggregate,
-    Kind,
-    Kpi,
-    validate,
-    validate_all,
-    without_dependents,
-)
+from .catalogue import Catalogue
+from .definitions import FUNCTIONS, Aggregate, Kind, Kpi, validate
 from .domain import domain_to_sql
 from .errors import KpiDefinitionError, RequestError
 from .facts import Fact
-from .formula import Formula, dependencies, evaluate, order, parse
+from .formula import Formula, evaluate, parse
 from .materialize import (
+    Companies,
     KpiValueRow,
     RefreshResult,
     Scope,
+    Stamp,
     ValueTable,
     compute,
     create_value_table,
@@ -40,7 +35,15 @@ from .periods import (
     shift,
     sql_period,
 )
-from .query import DistinctCounter, KpiSeries, Point, fetch, fetch_breakdown, fetch_filtered
+from .query import (
+    DistinctCounter,
+    KpiSeries,
+    Point,
+    fetch,
+    fetch_breakdown,
+    fetch_filtered,
+    fetch_totals,
+)
 from .requests import Limits, Query, check_filters, check_query
 from .sqlgen import AggregateRow, changed_dates, run_aggregates
 
@@ -49,6 +52,8 @@ __all__ = [
     "GRAINS",
     "Aggregate",
     "AggregateRow",
+    "Catalogue",
+    "Companies",
     "DistinctCounter",
     "Fact",
     "Formula",
@@ -64,20 +69,20 @@ __all__ = [
     "RefreshResult",
     "RequestError",
     "Scope",
+    "Stamp",
     "ValueTable",
     "changed_dates",
     "check_filters",
     "check_query",
     "compute",
     "create_value_table",
-    "dependencies",
     "domain_to_sql",
     "evaluate",
     "fetch",
     "fetch_breakdown",
     "fetch_filtered",
+    "fetch_totals",
     "label",
-    "order",
     "parse",
     "period_end",
     "period_start",
@@ -90,7 +95,5 @@ __all__ = [
     "shift",
     "sql_period",
     "validate",
-    "validate_all",
-    "without_dependents",
     "write",
 ]

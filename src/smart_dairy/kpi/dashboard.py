@@ -1,25 +1,50 @@
-"""Dashboard helpers over KPI series: date presets, the automatic grain, range
-totals per breakdown value, rankings and the weekday matrix of heatmaps."""
+"""Dashboard helpers over KPI series: the date presets and dimension filters (the
+one registry of them), the automatic grain, rankings and the weekday matrix of
+heatmaps."""
 
+import dataclasses
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
-from . import query
-from .materialize import ValueTable
 from .periods import Grain, as_date, period_start, shift
 
-PRESETS = (
-    "today",
-    "yesterday",
-    "last_7_days",
-    "last_30_days",
-    "last_90_days",
-    "this_month",
-    "last_month",
-    "this_quarter",
-    "year_to_date",
-    "custom",
+# The date presets of a dashboard's period and their labels; "custom" takes the
+# dates given with it.
+PRESETS = {
+    "today": "Today",
+    "yesterday": "Yesterday",
+    "last_7_days": "Last 7 Days",
+    "last_30_days": "Last 30 Days",
+    "last_90_days": "Last 90 Days",
+    "this_month": "This Month",
+    "last_month": "Last Month",
+    "this_quarter": "This Quarter",
+    "year_to_date": "Year to Date",
+    "custom": "Custom Range",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class DimensionFilter:
+    """A dashboard filter on a KPI dimension: ``key`` in the filters holds ids of
+    the addon's ``model``, which filter the fact ``column``; ``label`` names the
+    filter in the filter panel, ``title`` the selection in exports."""
+
+    key: str
+    column: str
+    model: str
+    label: str
+    title: str
+
+
+# The dimension filters of every dashboard, export, schedule and filter panel.
+DIMENSION_FILTERS = (
+    DimensionFilter("region_ids", "region_id", "smart.dairy.region", "Region", "Regions"),
+    DimensionFilter(
+        "categ_ids", "categ_id", "product.category", "Product Category", "Product categories"
+    ),
+    DimensionFilter("team_ids", "team_id", "crm.team", "Sales Channel", "Sales channels"),
+    DimensionFilter("farm_ids", "farm_id", "smart.dairy.farm", "Farm", "Farms"),
 )
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Ranges up to this many days are shown by day, longer ones by month.
@@ -46,7 +71,8 @@ def preset_range(preset, today):
         return period_start(today, Grain.QUARTER), today
     if preset == "year_to_date":
         return period_start(today, Grain.YEAR), today
-    raise ValueError(f"Unknown date preset {preset!r}; use one of: {', '.join(PRESETS[:-1])}")
+    known = ", ".join(key for key in PRESETS if key != "custom")
+    raise ValueError(f"Unknown date preset {preset!r}; use one of: {known}")
 
 
 def auto_grain(date_from, date_to):
@@ -74,39 +100,3 @@ def weekday_matrix(series: Mapping[object, Iterable[tuple]]):
                 counts[weekday] += 1
         matrix[key] = [total / n if n else None for total, n in zip(sums, counts, strict=True)]
     return matrix
-
-
-def breakdown_totals(
-    cursor,
-    table: ValueTable,
-    kpis: Sequence,
-    grain,
-    date_from,
-    date_to,
-    company_ids: Sequence[int],
-    breakdown: str,
-    dimension_values: Iterable[str] | None = None,
-    library: Sequence | None = None,
-):
-    """The range value of each KPI per dimension value, {code: {value: float | None}}:
-    the ``current.value`` of ``query.fetch_breakdown`` without its per-period points
-    and comparisons, in time linear in the rows read (rankings of many customers or
-    products). Only the range's own periods are read."""
-    grain, calendar, by_code = query._prepare(kpis, grain, date_from, date_to, library)
-    dims = None if dimension_values is None else frozenset(dimension_values)
-    ids = {k.id for k in by_code.values() if k.formula is None}
-    data = query._load(
-        cursor, table, ids, grain, set(calendar.starts), company_ids, breakdown, dims
-    )
-    per_value = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for kpi_id, per_period in data.items():
-        for start, rows in per_period.items():
-            for row in rows:
-                per_value[row[0]][kpi_id][start].append(row)
-    values = dims if dims is not None else per_value.keys()
-    result = {kpi.code: {} for kpi in kpis}
-    for value in sorted(values, key=lambda v: (v is None, v or "")):
-        combiner = query._Combiner(by_code, per_value.get(value, {}), grain)
-        for kpi in kpis:
-            result[kpi.code][value] = combiner.value(kpi.code, calendar.starts, None)
-    return result

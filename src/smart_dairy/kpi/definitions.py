@@ -136,8 +136,9 @@ def _check_aggregate(aggregate, role, kpi, facts):
             )
 
 
-def validate(kpi, facts: Mapping, kpis: Mapping | None = None):
-    """Check ``kpi`` against the facts (and, for formulas, the other KPIs by code).
+def validate(kpi, facts: Mapping, kpis: Mapping | None = None, parsed=None):
+    """Check ``kpi`` against the facts (and, for formulas, the other KPIs by code;
+    ``parsed`` is its formula when already parsed).
 
     Raises KpiDefinitionError with a message a KPI administrator understands.
     """
@@ -179,7 +180,7 @@ def validate(kpi, facts: Mapping, kpis: Mapping | None = None):
                     f"the {role} (use an aggregate KPI for averages)"
                 )
     else:
-        parsed = formulas.parse(kpi.formula, code)
+        parsed = parsed or formulas.parse(kpi.formula, code)
         if code in parsed.dependencies:
             raise KpiDefinitionError(f"Formula cycle: {code} -> {code}")
         if kpis is not None:
@@ -194,33 +195,3 @@ def validate(kpi, facts: Mapping, kpis: Mapping | None = None):
                         "which its formula uses, is not"
                     )
     return kpi
-
-
-def validate_all(kpis, facts: Mapping):
-    """Validate every KPI and the formula graph; return them in dependency order."""
-    kpis = list(kpis)
-    by_code = {}
-    for kpi in kpis:
-        if kpi.code in by_code:
-            raise KpiDefinitionError(f"KPI code {kpi.code} is used twice")
-        by_code[kpi.code] = kpi
-    for kpi in kpis:
-        validate(kpi, facts, by_code)
-    return formulas.order(kpis)
-
-
-def without_dependents(kpis, missing):
-    """``kpis`` less the formulas that use a code of ``missing``, directly or through
-    other formulas: what can be checked while those KPIs cannot (yet)."""
-    missing = set(missing)
-    kept = list(kpis)
-    while True:
-        dropped = [
-            kpi
-            for kpi in kept
-            if kpi.kind is Kind.FORMULA and formulas.dependencies(kpi.formula) & missing
-        ]
-        if not dropped:
-            return kept
-        missing |= {kpi.code for kpi in dropped}
-        kept = [kpi for kpi in kept if kpi not in dropped]

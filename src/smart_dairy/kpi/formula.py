@@ -93,11 +93,6 @@ def _check(node, names, owner):
         )
 
 
-def dependencies(text):
-    """The KPI codes a formula uses."""
-    return set(parse(text).dependencies)
-
-
 def evaluate(formula, values: Mapping[str, float | None]):
     """The formula's value; None if an input is missing/None or on division by zero."""
     if isinstance(formula, str):
@@ -130,41 +125,3 @@ def _eval(node, values):
     if any(arg is None for arg in args):
         return None
     return {"abs": lambda a: abs(a[0]), "min": min, "max": max}[node.func.id](args)
-
-
-def order(kpis):
-    """The KPIs in an order where each formula comes after the KPIs it uses.
-
-    Raises KpiDefinitionError for an unknown code ("Formula of CCC uses unknown
-    KPI 'DXO'") or a cycle ("Formula cycle: A -> B -> A").
-    """
-    by_code = {}
-    for kpi in kpis:
-        by_code[kpi.code] = kpi
-    deps = {}
-    for code, kpi in by_code.items():
-        if kpi.formula is None:
-            deps[code] = ()
-            continue
-        used = sorted(parse(kpi.formula, code).dependencies)
-        for dep in used:
-            if dep not in by_code:
-                raise KpiDefinitionError(f"Formula of {code} uses unknown KPI {dep!r}")
-        deps[code] = used
-    result, state = [], {}
-
-    def visit(code, path):
-        if state.get(code) == "done":
-            return
-        if state.get(code) == "active":
-            cycle = [*path[path.index(code) :], code]
-            raise KpiDefinitionError("Formula cycle: " + " -> ".join(cycle))
-        state[code] = "active"
-        for dep in deps[code]:
-            visit(dep, [*path, code])
-        state[code] = "done"
-        result.append(by_code[code])
-
-    for code in by_code:
-        visit(code, [])
-    return result

@@ -17,8 +17,7 @@ from psycopg2 import sql
 from smart_dairy.db import copy_rows, raw_cursor
 
 from . import formula as formulas
-from .definitions import Kind, validate_all
-from .errors import KpiDefinitionError
+from .definitions import Kind
 from .facts import check_identifier
 from .periods import as_grain, period_end, period_start
 from .sqlgen import changed_dates, run_aggregates
@@ -122,30 +121,60 @@ def _merge_ranges(starts, grain):
     return [tuple(r) for r in ranges]
 
 
-def compute(cursor, kpis, facts, grain, date_from, date_to, company_ids, tz=None):
-    """Values of ``kpis`` for whole periods of ``grain`` covering date_from..date_to.
+@dataclasses.dataclass(frozen=True)
+class Companies:
+    """Companies computed together, in the time zone ``tz`` (None: UTC) whose local
+    days their values are kept in."""
+
+    ids: tuple[int, ...]
+    tz: str | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "ids", tuple(self.ids))
+
+
+@dataclasses.dataclass(frozen=True)
+class Stamp:
+    """Who writes values: the run, the user and the time (None: now)."""
+
+    run_id: int | None = None
+    uid: int | None = None
+    now: dt.datetime | None = None
+
+
+def compute(cursor, catalogue, codes, grain, date_from, date_to, companies: Companies):
+    """Values of the KPIs ``codes`` (None: all) of ``catalogue`` and of those their
+    formulas use, for whole periods of ``grain`` covering date_from..date_to.
 
     Aggregate and ratio KPIs come from one batched query per fact; formula KPIs
     are evaluated afterwards, in dependency order, at the total and at their own
-    dimensions (which every input must have). Every KPI a formula uses must be
-    in ``kpis``. Companies are computed with one time zone ``tz`` (None: UTC).
+    dimensions (which every input must have).
     """
     grain = as_grain(grain)
     first = period_start(date_from, grain)
     end = period_end(period_start(date_to, grain), grain)
     if end <= first:
         return []
-    return _compute(cursor, kpis, facts, grain, [(first, end)], company_ids, tz)
+    kpis = _computable(catalogue, codes)
+    return _compute(cursor, catalogue, kpis, grain, [(first, end)], companies)
 
 
-def compute_ranges(cursor, kpis, facts, grain, ranges, company_ids, tz=None, where=()):
+def compute_ranges(cursor, catalogue, codes, grain, ranges, companies: Companies, where=()):
     """Like ``compute`` over several [start, end) ranges of whole periods at once,
     reading only the fact rows that match the domain ``where``."""
-    return _compute(cursor, kpis, facts, as_grain(grain), ranges, company_ids, tz, where)
+    kpis = _computable(catalogue, codes)
+    return _compute(cursor, catalogue, kpis, as_grain(grain), ranges, companies, where)
 
 
-def _compute(cursor, kpis, facts, grain, ranges, company_ids, tz, where=()):
-    ordered = validate_all(kpis, facts)
+def _computable(catalogue, codes):
+    return catalogue.closure(
+        (kpi.code for kpi in catalogue) if codes is None else codes, computable=True
+    )
+
+
+def _compute(cursor, catalogue, ordered, grain, ranges, companies, where=()):
+    """Values of ``ordered`` (KPIs of the catalogue in dependency order, with every
+    KPI their formulas use)."""
     requests = defaultdict(dict)
     dimensions = defaultdict(dict)
     for kpi in ordered:
@@ -156,13 +185,13 @@ def _compute(cursor, kpis, facts, grain, ranges, company_ids, tz, where=()):
     for fact_name, aggregates in requests.items():
         rows = run_aggregates(
             cursor,
-            facts[fact_name],
+            catalogue.facts[fact_name],
             grain,
             aggregates,
             list(dimensions[fact_name]),
-            company_ids,
+            companies.ids,
             ranges,
-            tz,
+            companies.tz,
             where,
         )
         for row in rows:
@@ -193,7 +222,7 @@ def _compute(cursor, kpis, facts, grain, ranges, company_ids, tz, where=()):
                 num, den = num or 0.0, den or 0.0
                 computed[key] = (num, den, _value(kpi, num, den))
         else:
-            parsed = formulas.parse(kpi.formula, kpi.code)
+            parsed = catalogue.formula(kpi.code)
             inputs = {dep: values[dep] for dep in parsed.dependencies}
             keys = set().union(*(v.keys() for v in inputs.values())) if inputs else set()
             for key in keys:
@@ -223,14 +252,14 @@ def _compute(cursor, kpis, facts, grain, ranges, company_ids, tz, where=()):
     return out
 
 
-def write(cursor, table: ValueTable, rows, scope: Scope, run_id=None, uid=None, now=None):
+def write(cursor, table: ValueTable, rows, scope: Scope, stamp: Stamp = Stamp()):
     """Replace the stored values of ``scope`` by ``rows``; return the number written.
 
     Runs DELETE then COPY on the caller's transaction: commit once afterwards.
     Every row must lie inside the scope (and carry its kpi_id), else ValueError.
     """
     cur = raw_cursor(cursor)
-    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = stamp.now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     grain = as_grain(scope.grain).value
     scope = dataclasses.replace(
         scope,
@@ -285,10 +314,10 @@ def write(cursor, table: ValueTable, rows, scope: Scope, run_id=None, uid=None, 
     extra = [
         (name, value)
         for name, value in (
-            ("run_id", run_id),
-            ("create_uid", uid),
+            ("run_id", stamp.run_id),
+            ("create_uid", stamp.uid),
             ("create_date", now),
-            ("write_uid", uid),
+            ("write_uid", stamp.uid),
             ("write_date", now),
         )
         if getattr(table, name) is not None
@@ -374,73 +403,58 @@ class RefreshResult:
     written: int = 0
 
 
-def _with_dependencies(selected, by_code):
-    result, todo = {}, list(selected)
-    while todo:
-        kpi = todo.pop()
-        if kpi.code in result:
-            continue
-        result[kpi.code] = kpi
-        if kpi.formula is not None:
-            for dep in formulas.parse(kpi.formula, kpi.code).dependencies:
-                if dep not in by_code:
-                    raise KpiDefinitionError(f"Formula of {kpi.code} uses unknown KPI {dep!r}")
-                todo.append(by_code[dep])
-    return list(result.values())
-
-
-def _for_grain(kpis, grain, by_code):
-    return _with_dependencies([k for k in kpis if grain in k.grains], by_code)
+def _for_grain(catalogue, kpis, grain):
+    """The KPIs of ``kpis`` kept at ``grain``, with every KPI their formulas use."""
+    return catalogue.closure([k.code for k in kpis if grain in k.grains], computable=True)
 
 
 def refresh_range(
     cursor,
     table,
-    kpis,
-    facts,
+    catalogue,
     grains,
     date_from,
     date_to,
-    company_ids,
-    tz=None,
-    run_id=None,
-    uid=None,
-    now=None,
+    companies: Companies,
+    stamp: Stamp = Stamp(),
+    codes=None,
 ):
     """Recompute and replace every period of each grain covering date_from..date_to
-    (the nightly reconciliation of the last N days, or a full rebuild)."""
-    by_code = {k.code: k for k in kpis}
+    (the nightly reconciliation of the last N days, or a full rebuild) for the KPIs
+    ``codes`` (None: all) and those their formulas use."""
+    kpis = _computable(catalogue, codes)
     result = RefreshResult(watermarks={})
     for grain in map(as_grain, grains):
-        selected = _for_grain(kpis, grain, by_code)
-        rows = compute(cursor, selected, facts, grain, date_from, date_to, company_ids, tz)
+        selected = _for_grain(catalogue, kpis, grain)
+        first = period_start(date_from, grain)
+        end = period_end(period_start(date_to, grain), grain)
+        rows = _compute(cursor, catalogue, selected, grain, [(first, end)], companies)
         scope = Scope(
             tuple(k.id for k in selected),
-            tuple(company_ids),
+            companies.ids,
             grain.value,
-            period_start(date_from, grain),
+            first,
             period_start(date_to, grain),
         )
-        result.written += write(cursor, table, rows, scope, run_id, uid, now)
+        result.written += write(cursor, table, rows, scope, stamp)
     return result
 
 
 def refresh_incremental(
     cursor,
     table,
-    kpis,
-    facts,
+    catalogue,
     grains,
     watermarks: Mapping,
-    company_ids,
-    tz=None,
-    run_id=None,
-    uid=None,
-    now=None,
+    companies: Companies,
+    stamp: Stamp = Stamp(),
+    codes=None,
+    *,
     overlap=dt.timedelta(minutes=5),
     cutoff=None,
 ):
-    """Recompute only the periods whose source rows changed since the watermarks.
+    """Recompute only the periods whose source rows changed since the watermarks,
+    for the KPIs ``codes`` (None: all) and those their formulas use.
 
     ``watermarks`` maps fact names to the last change already processed (None or
     absent: everything). Rows changed within ``overlap`` before a watermark are
@@ -454,19 +468,17 @@ def refresh_incremental(
     RefreshResult whose watermarks the caller stores in the same transaction as
     the values.
     """
-    kpis = list(kpis)
-    by_code = {k.code: k for k in kpis}
-    validate_all(kpis, facts)
+    kpis = _computable(catalogue, codes)
     used = {a.fact for k in kpis for a in k.components}
     new_watermarks = dict(watermarks)
     touched = defaultdict(set)
     for name in sorted(used):
-        fact = facts[name]
+        fact = catalogue.facts[name]
         if not fact.changed_column:
             continue
         since = watermarks.get(name)
         changes = changed_dates(
-            cursor, fact, None if since is None else since - overlap, company_ids, tz
+            cursor, fact, None if since is None else since - overlap, companies.ids, companies.tz
         )
         latest = cutoff if cutoff is not None else changes.watermark
         if since is not None and latest is not None:
@@ -479,31 +491,25 @@ def refresh_incremental(
     if not touched:
         return result
     affected = {k.code for k in kpis if any(a.fact in touched for a in k.components)}
-    for kpi in formulas.order(kpis):
-        if kpi.formula is not None and formulas.parse(kpi.formula).dependencies & affected:
-            affected.add(kpi.code)
+    affected |= catalogue.dependents(affected)
+    affected = [k for k in kpis if k.code in affected]
     days = set().union(*touched.values())
     for grain in map(as_grain, grains):
-        selected = _for_grain([by_code[c] for c in affected], grain, by_code)
+        selected = _for_grain(catalogue, affected, grain)
         if not selected:
             continue
         pairs = frozenset((c, period_start(d, grain)) for c, d in days)
-        companies = sorted({c for c, _ in pairs})
+        zone = Companies(sorted({c for c, _ in pairs}), companies.tz)
         starts = sorted({p for _, p in pairs})
         ranges = _merge_ranges(starts, grain)
         rows = [
             r
-            for r in _compute(cursor, selected, facts, grain, ranges, companies, tz)
+            for r in _compute(cursor, catalogue, selected, grain, ranges, zone)
             if (r.company_id, r.period_start) in pairs
         ]
         scope = Scope(
-            tuple(k.id for k in selected),
-            tuple(companies),
-            grain.value,
-            starts[0],
-            starts[-1],
-            pairs,
+            tuple(k.id for k in selected), zone.ids, grain.value, starts[0], starts[-1], pairs
         )
-        result.written += write(cursor, table, rows, scope, run_id, uid, now)
+        result.written += write(cursor, table, rows, scope, stamp)
         result.pairs[grain.value] = pairs
     return result

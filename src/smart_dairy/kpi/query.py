@@ -26,7 +26,7 @@ from smart_dairy.db import raw_cursor
 from . import formula as formulas
 from . import sqlgen
 from .errors import KpiDefinitionError
-from .materialize import ValueTable, compute_ranges
+from .materialize import Companies, ValueTable, compute_ranges
 from .periods import (
     as_date,
     as_grain,
@@ -36,6 +36,7 @@ from .periods import (
     same_period_last_year,
     shift,
 )
+from .requests import Query
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,14 +97,14 @@ class DistinctCounter:
     per-period counts do not add up (a customer buying in two months is one
     customer). When the KPI is broken down by the very column it counts (active
     customers by customer), the count is that of the distinct values stored for
-    the range's periods; otherwise it is counted from the fact. ``facts`` maps fact
-    names to Fact; ``zones`` maps each time zone to its company ids (the local days
-    each company's values are kept in)."""
+    the range's periods; otherwise it is counted from the fact of the catalogue;
+    ``zones`` maps each time zone to its company ids (the local days each company's
+    values are kept in)."""
 
-    def __init__(self, cursor, table: ValueTable, facts, zones):
+    def __init__(self, cursor, table: ValueTable, catalogue, zones):
         self.cursor = cursor
         self.table = table
-        self.facts = facts
+        self.catalogue = catalogue
         self.zones = {tz: sorted(ids) for tz, ids in zones.items() if ids}
 
     def count(self, kpi, grain, starts, breakdown="", dimension_values=None):
@@ -115,7 +116,7 @@ class DistinctCounter:
             query = self._stored_query(kpi, grain, starts, measure)
         else:
             query = sqlgen.distinct_range_query(
-                self.facts[kpi.aggregate.fact],
+                self.catalogue.facts[kpi.aggregate.fact],
                 kpi.aggregate,
                 self.zones,
                 starts[0],
@@ -155,18 +156,13 @@ class DistinctCounter:
 class _Combiner:
     """Combines loaded rows of a KPI over a set of periods and dimension values."""
 
-    def __init__(self, by_code, data, grain, distinct=None, breakdown=""):
-        self.by_code = by_code
+    def __init__(self, catalogue, data, grain, distinct=None, breakdown=""):
+        self.catalogue = catalogue
         self.grain = grain
         self.data = data
         self.distinct = distinct
         self.breakdown = breakdown
         self.memo = {}
-        self.parsed = {
-            code: formulas.parse(kpi.formula, code)
-            for code, kpi in by_code.items()
-            if kpi.formula is not None
-        }
 
     def value(self, code, starts, dims):
         """The combined value; ``starts`` a tuple, ``dims`` None or a frozenset."""
@@ -176,9 +172,9 @@ class _Combiner:
         return self.memo[key]
 
     def _value(self, code, starts, dims):
-        kpi = self.by_code[code]
+        kpi = self.catalogue[code]
         if kpi.formula is not None:
-            parsed = self.parsed[code]
+            parsed = self.catalogue.formula(code)
             inputs = {dep: self.value(dep, starts, dims) for dep in parsed.dependencies}
             inputs["DAYS"] = sum((period_end(start, self.grain) - start).days for start in starts)
             result = formulas.evaluate(parsed, inputs)
@@ -244,26 +240,17 @@ def _load(cursor, table, ids, grain, starts, company_ids, breakdown, dimension_v
     return data
 
 
-def _closure(kpis, library):
-    by_code = {k.code: k for k in library or ()}
-    by_code.update((k.code, k) for k in kpis)
-    todo, needed = [k.code for k in kpis], {}
-    while todo:
-        code = todo.pop()
-        if code in needed:
-            continue
-        if code not in by_code:
-            raise KpiDefinitionError(f"A formula uses unknown KPI {code!r}")
-        kpi = needed[code] = by_code[code]
-        if kpi.formula is not None:
-            todo.extend(formulas.parse(kpi.formula, code).dependencies)
-        elif kpi.id is None:
-            raise KpiDefinitionError(f"KPI {code} has no id: its values cannot be read")
-    return needed
+def _readable(catalogue, codes):
+    """The KPIs a read of ``codes`` needs; their ids, since values are read by id."""
+    kpis = catalogue.closure(codes)
+    for kpi in kpis:
+        if kpi.formula is None and kpi.id is None:
+            raise KpiDefinitionError(f"KPI {kpi.code} has no id: its values cannot be read")
+    return kpis
 
 
-def _targets(targets, by_code, grain):
-    codes_by_id = {k.id: k.code for k in by_code.values() if k.id is not None}
+def _targets(targets, kpis, grain):
+    codes_by_id = {k.id: k.code for k in kpis if k.id is not None}
     result = {}
     for kpi, target_grain, start, dim_value, target in targets or ():
         code = codes_by_id.get(kpi, kpi)
@@ -343,90 +330,131 @@ class _Calendar:
         return {*self.starts, *self.previous_range, *self.last_year_range}
 
 
-def _prepare(kpis, grain, date_from, date_to, library):
-    grain = as_grain(grain).value
-    calendar = _Calendar.build(grain, date_from, date_to)
-    return grain, calendar, _closure(list(kpis), library)
+@dataclasses.dataclass(frozen=True)
+class _Read:
+    """What every read of one query works from, computed once."""
+
+    grain: str
+    calendar: _Calendar
+    kpis: list  # the KPIs read, with those their formulas use
+    ids: set  # ids of the stored KPIs among them
+    dims: frozenset | None
+
+    @classmethod
+    def build(cls, catalogue, query):
+        grain = as_grain(query.grain).value
+        calendar = _Calendar.build(grain, query.date_from, query.date_to)
+        kpis = _readable(catalogue, query.codes)
+        ids = {k.id for k in kpis if k.formula is None}
+        values = query.dimension_values
+        return cls(grain, calendar, kpis, ids, None if values is None else frozenset(values))
 
 
 def fetch(
     cursor,
     table: ValueTable,
-    kpis: Sequence,
-    grain,
-    date_from,
-    date_to,
+    catalogue,
+    query: Query,
     company_ids: Sequence[int],
-    breakdown: str = "",
-    dimension_values: Iterable[str] | None = None,
     targets: Iterable[tuple] | None = None,
-    library: Sequence | None = None,
     distinct: DistinctCounter | None = None,
 ):
-    """The series of each KPI in ``kpis`` (Kpi objects with ids), keyed by code.
+    """The series of each KPI of ``query.codes``, keyed by code.
 
-    Values of all ``company_ids`` combine. With ``breakdown`` (a dimension name)
-    and ``dimension_values``, only those values count, combined (a dashboard
-    filter such as "regions North and South"). ``targets`` are tuples (kpi code
-    or id, grain, period_start, dimension_value, target); they apply to the
-    total ('' dimension value) or to a single selected dimension value. The KPIs
-    formulas use are read too: pass their definitions in ``library``. With
-    ``distinct``, count_distinct KPIs over several periods are counted from their
-    fact for the whole range (otherwise None).
+    Values of all ``company_ids`` combine. With a breakdown (a dimension name) and
+    dimension values, only those values count, combined (a dashboard filter such as
+    "regions North and South"). ``targets`` are tuples (kpi code or id, grain,
+    period_start, dimension_value, target); they apply to the total ('' dimension
+    value) or to a single selected dimension value. The KPIs formulas use are read
+    too, from the catalogue. With ``distinct``, count_distinct KPIs over several
+    periods are counted from their fact for the whole range (otherwise None).
     """
-    grain, calendar, by_code = _prepare(kpis, grain, date_from, date_to, library)
-    dims = None if dimension_values is None else frozenset(dimension_values)
+    read = _Read.build(catalogue, query)
+    breakdown, dims = query.breakdown, read.dims
     if breakdown == "":
         dims = None
         dim_key = ""
     else:
         dim_key = next(iter(dims)) if dims is not None and len(dims) == 1 else None
-    ids = {k.id for k in by_code.values() if k.formula is None}
-    data = _load(cursor, table, ids, grain, calendar.needed, company_ids, breakdown, dims)
-    combiner = _Combiner(by_code, data, grain, distinct, breakdown)
-    wanted = _targets(targets, by_code, grain)
+    data = _load(
+        cursor, table, read.ids, read.grain, read.calendar.needed, company_ids, breakdown, dims
+    )
+    combiner = _Combiner(catalogue, data, read.grain, distinct, breakdown)
+    wanted = _targets(targets, read.kpis, read.grain)
     return {
-        kpi.code: _series(combiner, by_code[kpi.code], grain, calendar, dims, dim_key, wanted)
-        for kpi in kpis
+        code: _series(combiner, catalogue[code], read.grain, read.calendar, dims, dim_key, wanted)
+        for code in query.codes
     }
 
 
 def fetch_breakdown(
     cursor,
     table: ValueTable,
-    kpis: Sequence,
-    grain,
-    date_from,
-    date_to,
+    catalogue,
+    query: Query,
     company_ids: Sequence[int],
-    breakdown: str,
-    dimension_values: Iterable[str] | None = None,
     targets: Iterable[tuple] | None = None,
-    library: Sequence | None = None,
     distinct: DistinctCounter | None = None,
 ):
     """Like ``fetch``, one series per dimension value: {code: {value: KpiSeries}}."""
-    if not breakdown:
+    if not query.breakdown:
         raise KpiDefinitionError("A breakdown needs a dimension name")
-    grain, calendar, by_code = _prepare(kpis, grain, date_from, date_to, library)
-    dims = None if dimension_values is None else frozenset(dimension_values)
-    ids = {k.id for k in by_code.values() if k.formula is None}
-    data = _load(cursor, table, ids, grain, calendar.needed, company_ids, breakdown, dims)
-    values = dims
+    read = _Read.build(catalogue, query)
+    data = _load(
+        cursor,
+        table,
+        read.ids,
+        read.grain,
+        read.calendar.needed,
+        company_ids,
+        query.breakdown,
+        read.dims,
+    )
+    values = read.dims
     if values is None:
         values = {row[0] for per_period in data.values() for rows in per_period.values()
                   for row in rows}  # fmt: skip
-    combiner = _Combiner(by_code, data, grain, distinct, breakdown)
-    wanted = _targets(targets, by_code, grain)
+    combiner = _Combiner(catalogue, data, read.grain, distinct, query.breakdown)
+    wanted = _targets(targets, read.kpis, read.grain)
     return {
-        kpi.code: {
+        code: {
             value: _series(
-                combiner, by_code[kpi.code], grain, calendar, frozenset([value]), value, wanted
+                combiner,
+                catalogue[code],
+                read.grain,
+                read.calendar,
+                frozenset([value]),
+                value,
+                wanted,
             )
             for value in sorted(values)
         }
-        for kpi in kpis
+        for code in query.codes
     }
+
+
+def fetch_totals(cursor, table: ValueTable, catalogue, query: Query, company_ids: Sequence[int]):
+    """The range value of each KPI per value of the query's breakdown,
+    {code: {value: float | None}}: the ``current.value`` of ``fetch_breakdown``
+    without its per-period points and comparisons, in time linear in the rows read
+    (rankings of many customers or products). Only the range's own periods are read."""
+    read = _Read.build(catalogue, query)
+    starts = read.calendar.starts
+    data = _load(
+        cursor, table, read.ids, read.grain, set(starts), company_ids, query.breakdown, read.dims
+    )
+    per_value = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for kpi_id, per_period in data.items():
+        for start, rows in per_period.items():
+            for row in rows:
+                per_value[row[0]][kpi_id][start].append(row)
+    values = read.dims if read.dims is not None else per_value.keys()
+    result = {code: {} for code in query.codes}
+    for value in sorted(values, key=lambda v: (v is None, v or "")):
+        combiner = _Combiner(catalogue, per_value.get(value, {}), read.grain)
+        for code in query.codes:
+            result[code][value] = combiner.value(code, starts, None)
+    return result
 
 
 def _filter_conditions(kpi, filters):
@@ -462,16 +490,7 @@ def _with_filters(kpi, filters):
 
 
 def fetch_filtered(
-    cursor,
-    kpis: Sequence,
-    facts,
-    zones,
-    grain,
-    date_from,
-    date_to,
-    filters,
-    library: Sequence | None = None,
-    distinct: DistinctCounter | None = None,
+    cursor, catalogue, query: Query, filters, zones, distinct: DistinctCounter | None = None
 ):
     """Like ``fetch`` with several dimension filters at once ({dimension: values},
     e.g. a region and a product category), which stored values do not hold: the
@@ -479,26 +498,28 @@ def fetch_filtered(
     same periods a year earlier, each KPI filtered on the dimensions it has.
     ``zones`` maps each time zone to its company ids. Targets (set for the total
     or one dimension value) are left out."""
-    grain, calendar, by_code = _prepare(kpis, grain, date_from, date_to, library)
+    read = _Read.build(catalogue, query)
+    grain = read.grain
+    narrowed = catalogue.with_definitions(_with_filters(kpi, filters) for kpi in read.kpis)
     # KPIs under the same conditions are computed together, reading only their rows.
     groups = defaultdict(list)
-    for kpi in by_code.values():
+    for kpi in read.kpis:
         if kpi.formula is None:
-            groups[_filter_conditions(kpi, filters)].append(_with_filters(kpi, filters))
-    by_code = {code: _with_filters(kpi, filters) for code, kpi in by_code.items()}
-    starts = sorted(calendar.needed)
+            groups[_filter_conditions(kpi, filters)].append(kpi.code)
+    starts = sorted(read.calendar.needed)
     ranges, first = [], starts[0]
     for before, after in itertools.pairwise([*starts, None]):
         if after is None or after != shift(before, grain, 1):
             ranges.append((first, period_end(before, grain)))
             first = after
     data = defaultdict(lambda: defaultdict(list))
-    for (tz, company_ids), (where, computed) in itertools.product(zones.items(), groups.items()):
-        for row in compute_ranges(cursor, computed, facts, grain, ranges, company_ids, tz, where):
+    for (tz, ids), (where, codes) in itertools.product(zones.items(), groups.items()):
+        companies = Companies(ids, tz)
+        for row in compute_ranges(cursor, narrowed, codes, grain, ranges, companies, where):
             if row.breakdown == "":
                 data[row.kpi_id][row.period_start].append(("", row.numerator, row.denominator))
-    combiner = _Combiner(by_code, data, grain, distinct)
+    combiner = _Combiner(narrowed, data, grain, distinct)
     return {
-        kpi.code: _series(combiner, by_code[kpi.code], grain, calendar, None, None, {})
-        for kpi in kpis
+        code: _series(combiner, narrowed[code], grain, read.calendar, None, None, {})
+        for code in query.codes
     }

@@ -37,14 +37,19 @@ class Limits:
 
 @dataclasses.dataclass(frozen=True)
 class Query:
-    """A checked ``get_values`` request."""
+    """What a read of KPI values asks for (a checked ``get_values`` request among
+    them): KPI codes at a grain over a date range, optionally by the values of one
+    breakdown dimension, narrowed to ``dimension_values`` when given."""
 
     codes: tuple[str, ...]
     grain: Grain
     date_from: dt.date
     date_to: dt.date
-    breakdown: str
-    dimension_values: tuple[str, ...] | None
+    breakdown: str = ""
+    dimension_values: tuple[str, ...] | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "codes", tuple(self.codes))
 
 
 def check_text(value, field, choices=None):

@@ -5,7 +5,7 @@ import random
 
 import pytest
 from smart_dairy import db
-from smart_dairy.kpi import Fact
+from smart_dairy.kpi import Catalogue, Fact
 
 REGIONS = ("north", "south", "east", None)
 PRODUCTS = ("milk", "cheese", "butter", "yogurt")
@@ -54,6 +54,12 @@ COLUMNS = [
     "promo",
     "changed_at",
 ]
+
+
+@pytest.fixture
+def catalogue_of(sales_fact):
+    """Builds the Catalogue of the given KPIs over the sales fact."""
+    return lambda *kpis: Catalogue(kpis, {"sales": sales_fact})
 
 
 @pytest.fixture

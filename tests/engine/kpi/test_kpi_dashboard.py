@@ -3,14 +3,18 @@ import datetime as dt
 import pytest
 from smart_dairy.kpi import (
     Aggregate,
+    Catalogue,
+    Companies,
     Grain,
     Kpi,
     ValueTable,
     create_value_table,
     dashboard,
     fetch_breakdown,
+    fetch_totals,
     refresh_range,
 )
+from smart_dairy.kpi.requests import Query
 
 TODAY = dt.date(2026, 3, 15)  # a Sunday
 
@@ -31,6 +35,20 @@ TODAY = dt.date(2026, 3, 15)  # a Sunday
 )
 def test_preset_range(preset, expected):
     assert dashboard.preset_range(preset, TODAY) == expected
+
+
+def test_the_registry_lists_every_preset_with_a_range_and_each_filter_once():
+    """Every listed preset but the custom range has a range; an unknown one says which
+    exist. Each dimension filter has its own key, column and model."""
+    listed = [key for key in dashboard.PRESETS if key != "custom"]
+    for key in listed:
+        start, end = dashboard.preset_range(key, TODAY)
+        assert start <= end == min(end, TODAY)
+    with pytest.raises(ValueError, match=", ".join(listed) + "$"):
+        dashboard.preset_range("custom", TODAY)
+    filters = dashboard.DIMENSION_FILTERS
+    for field in ("key", "column", "model", "label", "title"):
+        assert len({getattr(f, field) for f in filters}) == len(filters), field
 
 
 def test_preset_ranges_have_the_stated_length():
@@ -78,7 +96,7 @@ def test_weekday_matrix_averages_per_weekday():
     assert dashboard.WEEKDAYS[0] == "Mon"
 
 
-def test_breakdown_totals_equal_the_breakdown_cards(sales, sales_fact):
+def test_range_totals_equal_the_breakdown_cards(sales, sales_fact):
     cur, _rows = sales
     table = ValueTable()
     create_value_table(cur, table)
@@ -92,28 +110,31 @@ def test_breakdown_totals_equal_the_breakdown_cards(sales, sales_fact):
     gross = Kpi("GP", "formula", formula="REV - COST", id=4)
     cost = Kpi("COST", aggregate=Aggregate("sales", "cost"), dimensions=dims, id=5)
     kpis = [revenue, margin, peak, cost]
+    codes = [k.code for k in kpis]
+    catalogue = Catalogue([*kpis, gross], {"sales": sales_fact})
     start, end = dt.date(2023, 2, 1), dt.date(2023, 4, 30)
-    refresh_range(cur, table, kpis, {"sales": sales_fact}, ["day"], start, end, [1, 2, 3])
+    refresh_range(cur, table, catalogue, ["day"], start, end, Companies([1, 2, 3]), codes=codes)
     for breakdown in dims:
-        cards = fetch_breakdown(cur, table, kpis, "day", start, end, [1, 2], breakdown)
-        totals = dashboard.breakdown_totals(cur, table, kpis, "day", start, end, [1, 2], breakdown)
+        query = Query(codes, "day", start, end, breakdown)
+        cards = fetch_breakdown(cur, table, catalogue, query, [1, 2])
+        totals = fetch_totals(cur, table, catalogue, query, [1, 2])
         assert set(totals) == {k.code for k in kpis}
         for kpi in kpis:
             assert set(totals[kpi.code]) == set(cards[kpi.code]), (kpi.code, breakdown)
             for value, series in cards[kpi.code].items():
                 assert totals[kpi.code][value] == pytest.approx(series.current.value)
-    north = dashboard.breakdown_totals(
-        cur, table, [revenue, gross], "day", start, end, [1], "region", ["north", "nowhere"],
-        library=kpis,
+    north = fetch_totals(
+        cur, table, catalogue, Query(["REV", "GP"], "day", start, end, "region",
+        ["north", "nowhere"]), [1],
     )  # fmt: skip
-    expected = fetch_breakdown(cur, table, [revenue], "day", start, end, [1], "region", ["north"])[
-        "REV"
-    ]["north"].current.value
+    expected = fetch_breakdown(
+        cur, table, catalogue, Query(["REV"], "day", start, end, "region", ["north"]), [1]
+    )["REV"]["north"].current.value
     assert north["REV"]["north"] == pytest.approx(expected)
     assert north["REV"]["nowhere"] is None
     assert north["GP"]["north"] == pytest.approx(
         expected
-        - fetch_breakdown(cur, table, [cost], "day", start, end, [1], "region")["COST"][
-            "north"
-        ].current.value
+        - fetch_breakdown(cur, table, catalogue, Query(["COST"], "day", start, end, "region"), [1])[
+            "COST"
+        ]["north"].current.value
     )

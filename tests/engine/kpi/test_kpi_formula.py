@@ -1,21 +1,18 @@
 import pytest
 from smart_dairy.kpi import (
     Aggregate,
+    Catalogue,
     Fact,
     Kpi,
     KpiDefinitionError,
-    dependencies,
     evaluate,
-    order,
     parse,
     validate,
-    validate_all,
-    without_dependents,
 )
 
 
 def test_dependencies_and_evaluation():
-    assert dependencies("DIO + DSO - DPO") == {"DIO", "DSO", "DPO"}
+    assert parse("DIO + DSO - DPO").dependencies == {"DIO", "DSO", "DPO"}
     assert evaluate(parse("DIO + DSO - DPO"), {"DIO": 30, "DSO": 45, "DPO": 20}) == 55
     assert evaluate("(AA + BB) * 2 / CC", {"AA": 1, "BB": 2, "CC": 4}) == 1.5
     assert evaluate("-AA + +BB", {"AA": 1, "BB": 5}) == 4
@@ -63,37 +60,6 @@ def test_none_propagates_and_division_by_zero_gives_none():
 def test_unsafe_or_malformed_formulas_are_refused(text, message):
     with pytest.raises(KpiDefinitionError, match=message):
         parse(text, "X")
-
-
-def test_formulas_over_kpis_not_loaded_yet_wait_with_them():
-    # SS is computed from a fact of an addon not loaded yet: the formulas on it, directly
-    # or through another formula, wait; the rest is checked as usual.
-    kpis = [
-        Kpi("AA", "formula", formula="BB + CC"),
-        Kpi("BB", "formula", formula="SS * 2"),
-        Kpi("CC", aggregate=Aggregate("f", "m")),
-        Kpi("DD", "formula", formula="CC / 2"),
-    ]
-    assert [k.code for k in without_dependents(kpis, ["SS"])] == ["CC", "DD"]
-    assert without_dependents(kpis, []) == kpis
-    with pytest.raises(KpiDefinitionError, match="unknown KPI 'SS'"):
-        order(kpis)
-
-
-def test_order_puts_dependencies_first_and_finds_cycles():
-    a = Kpi("AA", "formula", formula="BB + CC")
-    b = Kpi("BB", "formula", formula="CC * 2")
-    c = Kpi("CC", aggregate=Aggregate("f", "m"))
-    assert [k.code for k in order([a, b, c])] == ["CC", "BB", "AA"]
-    cyc = [
-        Kpi("AA", "formula", formula="BB + 1"),
-        Kpi("BB", "formula", formula="CC + 1"),
-        Kpi("CC", "formula", formula="AA + 1"),
-    ]
-    with pytest.raises(KpiDefinitionError, match="Formula cycle: AA -> BB -> CC -> AA"):
-        order(cyc)
-    with pytest.raises(KpiDefinitionError, match="Formula of AA uses unknown KPI 'DXO'"):
-        order([Kpi("AA", "formula", formula="DXO + 1")])
 
 
 FACTS = {
@@ -173,15 +139,17 @@ def test_validate_accepts_good_definitions_and_checks_formula_dimensions():
     assert validate(rev, FACTS) is rev
     validate(buyers, FACTS)
     with pytest.raises(KpiDefinitionError, match="LINES, which its formula uses, is not"):
-        validate_all([rev, buyers, lines, avg], FACTS)
+        Catalogue([rev, buyers, lines, avg], FACTS)
     with pytest.raises(KpiDefinitionError, match="used twice"):
-        validate_all([rev, rev], FACTS)
+        Catalogue([rev, rev], FACTS)
     with pytest.raises(KpiDefinitionError, match="unknown kind"):
         Kpi("REV", "magic")
 
 
 def test_days_is_a_builtin_not_a_kpi_code():
-    assert dependencies("AR / REV * DAYS") == {"AR", "REV"}
+    assert parse("AR / REV * DAYS").dependencies == {"AR", "REV"}
     assert evaluate("AR / REV * DAYS", {"AR": 50, "REV": 100, "DAYS": 30}) == 15
     assert evaluate("AR / REV * DAYS", {"AR": 50, "REV": 100}) is None
-    order([Kpi("AR", aggregate=Aggregate("f", "x")), Kpi("DSO", "formula", formula="AR * DAYS")])
+    ar = Kpi("AR", aggregate=Aggregate("sales", "amount"))
+    catalogue = Catalogue([Kpi("DSO", "formula", formula="AR * DAYS"), ar], FACTS)
+    assert [k.code for k in catalogue] == ["AR", "DSO"]

@@ -3,9 +3,12 @@ import datetime as dt
 import pytest
 from smart_dairy.kpi import (
     Aggregate,
+    Catalogue,
+    Companies,
     Fact,
     Kpi,
     Scope,
+    Stamp,
     ValueTable,
     compute,
     create_value_table,
@@ -55,9 +58,8 @@ def table(sales):
 
 def test_formula_values_at_total_and_shared_breakdowns(sales, sales_fact):
     cur, _ = sales
-    rows = compute(
-        cur, kpis(), {"sales": sales_fact}, "month", D(2023, 4, 1), D(2023, 5, 31), [1, 2]
-    )
+    catalogue = Catalogue(kpis(), {"sales": sales_fact})
+    rows = compute(cur, catalogue, None, "month", D(2023, 4, 1), D(2023, 5, 31), Companies([1, 2]))
     by_key = {
         (r.kpi, r.company_id, r.period_start, r.breakdown, r.dimension_value): r for r in rows
     }
@@ -76,32 +78,28 @@ def test_formula_values_at_total_and_shared_breakdowns(sales, sales_fact):
 
 def test_refresh_is_idempotent_and_scopes_are_independent(table, sales_fact):
     cur = table
-    facts = {"sales": sales_fact}
+    catalogue = Catalogue(kpis(), {"sales": sales_fact})
     first = refresh_range(
         cur,
         TABLE,
-        kpis(),
-        facts,
+        catalogue,
         ["day", "month"],
         D(2023, 3, 1),
         D(2023, 4, 30),
-        [1, 2],
-        run_id=7,
-        uid=2,
+        Companies([1, 2]),
+        Stamp(run_id=7, uid=2),
     )
     before = stored(cur)
     assert first.written == len(before) > 0
     again = refresh_range(
         cur,
         TABLE,
-        kpis(),
-        facts,
+        catalogue,
         ["day", "month"],
         D(2023, 3, 1),
         D(2023, 4, 30),
-        [1, 2],
-        run_id=8,
-        uid=2,
+        Companies([1, 2]),
+        Stamp(run_id=8, uid=2),
     )
     assert again.written == first.written
     assert stored(cur) == before
@@ -120,16 +118,17 @@ def test_refresh_is_idempotent_and_scopes_are_independent(table, sales_fact):
     )
     assert len(after) == len(before) - len(removed)
     with pytest.raises(ValueError, match="outside the scope"):
-        rows = compute(cur, kpis()[:1], facts, "day", D(2023, 3, 11), D(2023, 3, 11), [1])
+        rows = compute(
+            cur, catalogue, ["REV"], "day", D(2023, 3, 11), D(2023, 3, 11), Companies([1])
+        )
         write(cur, TABLE, rows, scope)
 
 
 def test_incremental_refresh_recomputes_exactly_the_touched_periods(table, sales_fact):
     cur = table
-    facts = {"sales": sales_fact}
-    refresh_range(
-        cur, TABLE, kpis(), facts, ["day", "month"], D(2023, 1, 1), D(2024, 5, 31), [1, 2]
-    )
+    catalogue = Catalogue(kpis(), {"sales": sales_fact})
+    companies = Companies([1, 2])
+    refresh_range(cur, TABLE, catalogue, ["day", "month"], D(2023, 1, 1), D(2024, 5, 31), companies)
     cur.execute("SELECT max(changed_at) FROM fact_sales")
     watermark = cur.fetchone()[0]
     later = watermark + dt.timedelta(hours=1)
@@ -149,7 +148,7 @@ def test_incremental_refresh_recomputes_exactly_the_touched_periods(table, sales
         "VALUES (99998, 3, '2023-09-01', 5, %s)",
         [later],
     )
-    args = (cur, TABLE, kpis(), facts, ["day", "month"], {"sales": watermark}, [1, 2])
+    args = (cur, TABLE, catalogue, ["day", "month"], {"sales": watermark}, companies)
     result = refresh_incremental(*args, overlap=dt.timedelta(0))
     assert result.watermarks == {"sales": later + dt.timedelta(minutes=1)}
     assert result.pairs["day"] == {(1, D(2023, 8, 9)), (2, D(2024, 2, 29))}
@@ -165,9 +164,7 @@ def test_incremental_refresh_recomputes_exactly_the_touched_periods(table, sales
     assert refresh_incremental(*args).pairs["day"] == overlapping
     incremental = stored(cur)
     cur.execute("DELETE FROM smart_dairy_kpi_value")
-    refresh_range(
-        cur, TABLE, kpis(), facts, ["day", "month"], D(2023, 1, 1), D(2024, 5, 31), [1, 2]
-    )
+    refresh_range(cur, TABLE, catalogue, ["day", "month"], D(2023, 1, 1), D(2024, 5, 31), companies)
     full = stored(cur)
     assert len(incremental) == len(full)
     for a, b in zip(incremental, full, strict=True):
@@ -181,7 +178,7 @@ def test_incremental_refresh_recomputes_exactly_the_touched_periods(table, sales
     assert gp
     # nothing changed since: with no overlap, nothing is recomputed
     quiet = refresh_incremental(
-        cur, TABLE, kpis(), facts, ["day"], result.watermarks, [1, 2], overlap=dt.timedelta(0)
+        cur, TABLE, catalogue, ["day"], result.watermarks, companies, overlap=dt.timedelta(0)
     )
     assert quiet.written == 0 and not quiet.pairs
     assert quiet.watermarks == result.watermarks
@@ -189,10 +186,12 @@ def test_incremental_refresh_recomputes_exactly_the_touched_periods(table, sales
 
 def test_a_cutoff_watermark_keeps_a_bulk_load_from_being_read_again(table, sales_fact):
     cur = table
-    facts = {"sales": sales_fact}
+    catalogue = Catalogue(kpis(), {"sales": sales_fact})
     cur.execute("UPDATE fact_sales SET changed_at = '2024-06-01 12:00'")
     cutoff = dt.datetime(2024, 6, 1, 13, 0)
-    first = refresh_incremental(cur, TABLE, kpis(), facts, ["day"], {}, [1, 2], cutoff=cutoff)
+    first = refresh_incremental(
+        cur, TABLE, catalogue, ["day"], {}, Companies([1, 2]), cutoff=cutoff
+    )
     assert first.watermarks == {"sales": cutoff}
     assert first.written > 0
     cur.execute(
@@ -200,7 +199,7 @@ def test_a_cutoff_watermark_keeps_a_bulk_load_from_being_read_again(table, sales
         "WHERE id = (SELECT min(id) FROM fact_sales WHERE company_id = 2)"
     )
     second = refresh_incremental(
-        cur, TABLE, kpis(), facts, ["day"], first.watermarks, [1, 2],
+        cur, TABLE, catalogue, ["day"], first.watermarks, Companies([1, 2]),
         cutoff=cutoff + dt.timedelta(hours=1),
     )  # fmt: skip
     assert len(second.pairs["day"]) == 1
@@ -222,10 +221,11 @@ def test_timestamp_fact_counts_rows_on_the_local_day(conn):
         name="ev", relation="ev", date_column="at", date_is_timestamp=True,
         measures={"liters": "liters"},
     )  # fmt: skip
-    kpi = Kpi("LITERS", aggregate=Aggregate("ev", "liters"))
+    catalogue = Catalogue([Kpi("LITERS", aggregate=Aggregate("ev", "liters"))], {"ev": fact})
 
     def days(tz):
-        rows = compute(cur, [kpi], {"ev": fact}, "day", D(2024, 3, 31), D(2024, 4, 1), [1], tz)
+        companies = Companies([1], tz)
+        rows = compute(cur, catalogue, None, "day", D(2024, 3, 31), D(2024, 4, 1), companies)
         return {r.period_start: r.value for r in rows}
 
     assert days("Europe/Amsterdam") == {D(2024, 3, 31): 10.0, D(2024, 4, 1): 101.0}
@@ -233,7 +233,13 @@ def test_timestamp_fact_counts_rows_on_the_local_day(conn):
     assert days(None) == {D(2024, 3, 31): 11.0, D(2024, 4, 1): 100.0}
     # a range of one local day only reads that day's rows
     rows = compute(
-        cur, [kpi], {"ev": fact}, "day", D(2024, 4, 1), D(2024, 4, 1), [1], "Europe/Amsterdam"
+        cur,
+        catalogue,
+        None,
+        "day",
+        D(2024, 4, 1),
+        D(2024, 4, 1),
+        Companies([1], "Europe/Amsterdam"),
     )
     assert [(r.period_start, r.value) for r in rows] == [(D(2024, 4, 1), 101.0)]
 
@@ -241,15 +247,8 @@ def test_timestamp_fact_counts_rows_on_the_local_day(conn):
 def test_formula_days_is_the_length_of_each_period(sales, sales_fact):
     cur, _ = sales
     per_day = Kpi("REV_PER_DAY", "formula", formula="REV / DAYS", id=9, grains=("month",))
-    rows = compute(
-        cur,
-        [*kpis()[:1], per_day],
-        {"sales": sales_fact},
-        "month",
-        D(2024, 2, 1),
-        D(2024, 3, 31),
-        [1],
-    )
+    catalogue = Catalogue([*kpis()[:1], per_day], {"sales": sales_fact})
+    rows = compute(cur, catalogue, None, "month", D(2024, 2, 1), D(2024, 3, 31), Companies([1]))
     revenue = {r.period_start: r.value for r in rows if r.kpi == "REV" and r.breakdown == ""}
     per_day_values = {r.period_start: r.value for r in rows if r.kpi == "REV_PER_DAY"}
     assert per_day_values[D(2024, 2, 1)] == pytest.approx(revenue[D(2024, 2, 1)] / 29)

@@ -5,6 +5,8 @@ import psycopg2.extensions
 import pytest
 from smart_dairy.kpi import (
     Aggregate,
+    Catalogue,
+    Companies,
     DistinctCounter,
     Kpi,
     KpiValueRow,
@@ -18,6 +20,7 @@ from smart_dairy.kpi import (
     refresh_range,
     write,
 )
+from smart_dairy.kpi.requests import Query
 
 D = dt.date
 TABLE = ValueTable()
@@ -94,15 +97,14 @@ def total(fn, days, companies=(1, 2), skip=()):
     return sum(fn(c, d) for c in companies for d in days if (c, d) not in skip)
 
 
-def test_points_compare_with_previous_period_and_last_year(cur):
+def test_points_compare_with_previous_period_and_last_year(cur, catalogue_of):
     CountingCursor.executed = 0
     targets = [("REV", "day", d, "", 300.0) for d in CURRENT] + [
         (2, "day", d, "", 50.0) for d in CURRENT
     ]
-    result = fetch(
-        cur, TABLE, [REV, MARGIN, PEAK, BUYERS, GP], "day", D(2024, 3, 1), D(2024, 3, 3),
-        [1, 2], targets=targets, library=[COST],
-    )  # fmt: skip
+    catalogue = catalogue_of(REV, MARGIN, PEAK, BUYERS, GP, COST)
+    query = Query(["REV", "MARGIN", "PEAK", "BUYERS", "GP"], "day", D(2024, 3, 1), D(2024, 3, 3))
+    result = fetch(cur, TABLE, catalogue, query, [1, 2], targets=targets)
     assert CountingCursor.executed == 1  # one round trip for five KPIs
     assert set(result) == {"REV", "MARGIN", "PEAK", "BUYERS", "GP"}
     series = result["REV"]
@@ -156,28 +158,32 @@ def test_points_compare_with_previous_period_and_last_year(cur):
     )
 
 
-def test_companies_and_dimension_filters(cur):
-    one = fetch(cur, TABLE, [REV], "day", D(2024, 3, 1), D(2024, 3, 3), [1])["REV"]
+def test_companies_and_dimension_filters(cur, catalogue_of):
+    catalogue = catalogue_of(REV, BUYERS)
+    march = Query(["REV"], "day", D(2024, 3, 1), D(2024, 3, 3))
+    one = fetch(cur, TABLE, catalogue, march, [1])["REV"]
     assert one.current.value == total(rev, CURRENT, companies=(1,))
     north = fetch(
-        cur, TABLE, [REV], "day", D(2024, 3, 1), D(2024, 3, 3), [1, 2],
-        breakdown="region", dimension_values=["north"],
+        cur, TABLE, catalogue, dataclasses.replace(march, breakdown="region",
+        dimension_values=["north"]), [1, 2],
         targets=[("REV", "day", D(2024, 3, 1), "north", 50.0)],
     )["REV"]  # fmt: skip
     assert north.current.value == pytest.approx(total(rev, CURRENT) * 0.25)
     assert north.points[0].achievement == pytest.approx(north.points[0].value / 50.0)
     assert north.current.target is None  # targets missing for two of the days
     both = fetch(
-        cur, TABLE, [REV], "day", D(2024, 3, 1), D(2024, 3, 3), [1, 2],
-        breakdown="region", dimension_values=["north", "south"],
+        cur, TABLE, catalogue, dataclasses.replace(march, breakdown="region",
+        dimension_values=["north", "south"]), [1, 2],
     )["REV"]  # fmt: skip
     assert both.current.value == pytest.approx(total(rev, CURRENT))
     split = fetch_breakdown(
-        cur, TABLE, [REV], "day", D(2024, 3, 1), D(2024, 3, 3), [2], breakdown="region"
+        cur, TABLE, catalogue, dataclasses.replace(march, breakdown="region"), [2]
     )["REV"]
     assert sorted(split) == ["north", "south"]
     assert split["south"].current.value == pytest.approx(total(rev, CURRENT, (2,)) * 0.75)
-    single_day = fetch(cur, TABLE, [BUYERS], "day", D(2024, 3, 2), D(2024, 3, 2), [1, 2])
+    single_day = fetch(
+        cur, TABLE, catalogue, Query(["BUYERS"], "day", D(2024, 3, 2), D(2024, 3, 2)), [1, 2]
+    )
     assert single_day["BUYERS"].current.value == 9.0
 
 
@@ -185,13 +191,15 @@ def test_cards_roll_up_like_the_source_data(sales, sales_fact):
     """Daily values re-aggregated by fetch equal the quarter computed from the fact."""
     cur, _ = sales
     create_value_table(cur, TABLE)
-    facts = {"sales": sales_fact}
     avg_qty = Kpi("AVG_QTY", aggregate=Aggregate("sales", "qty", "avg"), id=7)
     low = Kpi("LOW", aggregate=Aggregate("sales", "amount", "min"), id=8)
     kpis = [REV, MARGIN, PEAK, COST, GP, avg_qty, low]
-    refresh_range(cur, TABLE, kpis, facts, ["day"], D(2024, 1, 1), D(2024, 3, 31), [1, 2])
-    cards = fetch(cur, TABLE, kpis, "day", D(2024, 1, 1), D(2024, 3, 31), [1, 2])
-    quarter = compute(cur, kpis, facts, "quarter", D(2024, 1, 1), D(2024, 3, 31), [1, 2])
+    catalogue = Catalogue(kpis, {"sales": sales_fact})
+    companies = Companies([1, 2])
+    refresh_range(cur, TABLE, catalogue, ["day"], D(2024, 1, 1), D(2024, 3, 31), companies)
+    query = Query([k.code for k in kpis], "day", D(2024, 1, 1), D(2024, 3, 31))
+    cards = fetch(cur, TABLE, catalogue, query, [1, 2])
+    quarter = compute(cur, catalogue, None, "quarter", D(2024, 1, 1), D(2024, 3, 31), companies)
     for kpi in kpis:
         per_company = [r for r in quarter if r.kpi == kpi.code and r.breakdown == ""]
         if kpi.is_quotient:
@@ -207,9 +215,10 @@ def test_cards_roll_up_like_the_source_data(sales, sales_fact):
         assert cards[kpi.code].current.value == pytest.approx(expected), kpi.code
 
 
-def test_days_in_a_formula_card_counts_the_whole_range(cur):
+def test_days_in_a_formula_card_counts_the_whole_range(cur, catalogue_of):
     per_day = Kpi("REV_PER_DAY", "formula", formula="REV / DAYS", id=7)
-    result = fetch(cur, TABLE, [per_day], "day", CURRENT[0], CURRENT[-1], [1, 2], library=[REV])
+    query = Query(["REV_PER_DAY"], "day", CURRENT[0], CURRENT[-1])
+    result = fetch(cur, TABLE, catalogue_of(per_day, REV), query, [1, 2])
     series = result["REV_PER_DAY"]
     assert series.current.value == pytest.approx(total(rev, CURRENT) / 3)
     assert series.points[0].value == pytest.approx(total(rev, CURRENT[:1]))
@@ -219,28 +228,28 @@ def test_distinct_counts_over_a_range_come_from_the_fact(sales, sales_fact):
     """Buyers over a month: counted once each from the fact, not summed over days."""
     cur, rows = sales
     create_value_table(cur, TABLE)
-    facts = {"sales": sales_fact}
     buyers = Kpi(
         "BUYERS", aggregate=Aggregate("sales", "customer_id", "count_distinct"),
         dimensions=("region",), id=4,
     )  # fmt: skip
-    refresh_range(cur, TABLE, [buyers], facts, ["day"], D(2024, 1, 1), D(2024, 3, 31), [1, 2])
+    catalogue = Catalogue([buyers], {"sales": sales_fact})
+    refresh_range(cur, TABLE, catalogue, ["day"], D(2024, 1, 1), D(2024, 3, 31), Companies([1, 2]))
     rows = [r for r in rows if r["company_id"] in (1, 2)]
     march = [r for r in rows if D(2024, 3, 1) <= r["date"] <= D(2024, 3, 31)]
     north = {r["customer_id"] for r in march if r["region"] == "north" and r["company_id"] == 1}
-    counter = DistinctCounter(cur, TABLE, facts, {"UTC": [1, 2]})
-    card = fetch(cur, TABLE, [buyers], "day", D(2024, 3, 1), D(2024, 3, 31), [1, 2],
-                 distinct=counter)["BUYERS"]  # fmt: skip
+    counter = DistinctCounter(cur, TABLE, catalogue, {"UTC": [1, 2]})
+    march_buyers = Query(["BUYERS"], "day", D(2024, 3, 1), D(2024, 3, 31))
+    card = fetch(cur, TABLE, catalogue, march_buyers, [1, 2], distinct=counter)["BUYERS"]
     assert card.current.value == len({r["customer_id"] for r in march})
     assert card.current.value < sum(p.value or 0 for p in card.points)
     february = {r["customer_id"] for r in rows if D(2024, 1, 31) <= r["date"] < D(2024, 3, 1)}
     assert card.current.previous == len(february)  # the 31 days before March
     assert card.points[4].value == len({r["customer_id"] for r in march if r["date"].day == 5})
-    only_a = DistinctCounter(cur, TABLE, facts, {"UTC": [1]})
-    split = fetch(cur, TABLE, [buyers], "day", D(2024, 3, 1), D(2024, 3, 31), [1], "region",
-                  ["north"], distinct=only_a)["BUYERS"]  # fmt: skip
+    only_a = DistinctCounter(cur, TABLE, catalogue, {"UTC": [1]})
+    north_buyers = dataclasses.replace(march_buyers, breakdown="region", dimension_values=["north"])
+    split = fetch(cur, TABLE, catalogue, north_buyers, [1], distinct=only_a)["BUYERS"]
     assert split.current.value == len(north)
-    without = fetch(cur, TABLE, [buyers], "day", D(2024, 3, 1), D(2024, 3, 31), [1, 2])
+    without = fetch(cur, TABLE, catalogue, march_buyers, [1, 2])
     assert without["BUYERS"].current.value is None
     # Broken down by the customer it counts, the range is counted from the stored
     # values alone: the same figure with the fact emptied.
@@ -248,19 +257,18 @@ def test_distinct_counts_over_a_range_come_from_the_fact(sales, sales_fact):
         sales_fact, dimensions={"region": "region", "customer_id": "customer_id"}
     )
     stored = dataclasses.replace(buyers, code="BUYERS_STORED", dimensions=("customer_id",), id=9)
-    facts = {"sales": by_customer}
-    refresh_range(cur, TABLE, [stored], facts, ["day"], D(2024, 3, 1), D(2024, 3, 31), [1, 2])
+    catalogue = Catalogue([stored], {"sales": by_customer})
+    refresh_range(cur, TABLE, catalogue, ["day"], D(2024, 3, 1), D(2024, 3, 31), Companies([1, 2]))
     cur.execute("DELETE FROM fact_sales")
-    counter = DistinctCounter(cur, TABLE, facts, {"UTC": [1, 2]})
-    card = fetch(cur, TABLE, [stored], "day", D(2024, 3, 1), D(2024, 3, 31), [1, 2],
-                 distinct=counter)["BUYERS_STORED"]  # fmt: skip
+    counter = DistinctCounter(cur, TABLE, catalogue, {"UTC": [1, 2]})
+    query = Query(["BUYERS_STORED"], "day", D(2024, 3, 1), D(2024, 3, 31))
+    card = fetch(cur, TABLE, catalogue, query, [1, 2], distinct=counter)["BUYERS_STORED"]
     assert card.current.value == len({r["customer_id"] for r in march})
 
 
 def test_several_filters_at_once_are_computed_from_the_fact(sales, sales_fact):
     """Revenue of the north region and milk together, as the rows add up."""
     cur, rows = sales
-    facts = {"sales": sales_fact}
     revenue = Kpi(
         "REV2", aggregate=Aggregate("sales", "amount"), dimensions=("region", "product"), id=11
     )
@@ -271,11 +279,10 @@ def test_several_filters_at_once_are_computed_from_the_fact(sales, sales_fact):
         dimensions=("region", "product"), id=14,
     )  # fmt: skip
     filters = {"region": ["north"], "product": ["milk", "cheese"]}
-    counter = DistinctCounter(cur, TABLE, facts, {"UTC": [1, 2]})
-    result = fetch_filtered(
-        cur, [revenue, profit, buyers], facts, {"UTC": [1, 2]}, "day", D(2024, 3, 1),
-        D(2024, 3, 31), filters, library=[cost], distinct=counter,
-    )  # fmt: skip
+    catalogue = Catalogue([revenue, profit, buyers, cost], {"sales": sales_fact})
+    counter = DistinctCounter(cur, TABLE, catalogue, {"UTC": [1, 2]})
+    query = Query(["REV2", "PROFIT2", "BUYERS2"], "day", D(2024, 3, 1), D(2024, 3, 31))
+    result = fetch_filtered(cur, catalogue, query, filters, {"UTC": [1, 2]}, distinct=counter)
 
     def rows_in(first, last, product=True):
         return [

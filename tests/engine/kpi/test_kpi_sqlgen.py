@@ -2,7 +2,15 @@ import datetime as dt
 from collections import defaultdict
 
 import pytest
-from smart_dairy.kpi import Aggregate, Kpi, compute, period_start, run_aggregates
+from smart_dairy.kpi import (
+    Aggregate,
+    Catalogue,
+    Companies,
+    Kpi,
+    compute,
+    period_start,
+    run_aggregates,
+)
 from smart_dairy.kpi.sqlgen import aggregate_query
 
 D = dt.date
@@ -105,8 +113,9 @@ def test_ratio_rolls_up_from_components_not_mean_of_ratios(sales, sales_fact):
         scale=100,
         dimensions=("region",),
     )
-    daily = compute(cur, [margin], facts, "day", D(2023, 6, 1), D(2023, 6, 30), [1])
-    monthly = compute(cur, [margin], facts, "month", D(2023, 6, 1), D(2023, 6, 30), [1])
+    catalogue = Catalogue([margin], facts)
+    daily = compute(cur, catalogue, None, "day", D(2023, 6, 1), D(2023, 6, 30), Companies([1]))
+    monthly = compute(cur, catalogue, None, "month", D(2023, 6, 1), D(2023, 6, 30), Companies([1]))
     day_totals = [r for r in daily if r.breakdown == ""]
     month = next(r for r in monthly if r.breakdown == "")
     num = sum(r.numerator for r in day_totals)
@@ -131,8 +140,9 @@ def test_count_distinct_per_month_is_not_the_sum_of_days(sales, sales_fact):
     cur, rows = sales
     buyers = Kpi("BUYERS", aggregate=Aggregate("sales", "customer_id", "count_distinct"))
     facts = {"sales": sales_fact}
-    month = compute(cur, [buyers], facts, "month", D(2023, 5, 1), D(2023, 5, 31), [2])
-    days = compute(cur, [buyers], facts, "day", D(2023, 5, 1), D(2023, 5, 31), [2])
+    catalogue = Catalogue([buyers], facts)
+    month = compute(cur, catalogue, None, "month", D(2023, 5, 1), D(2023, 5, 31), Companies([2]))
+    days = compute(cur, catalogue, None, "day", D(2023, 5, 1), D(2023, 5, 31), Companies([2]))
     may = {
         r["customer_id"]
         for r in rows

@@ -1,21 +1,26 @@
 """An undefined value (a ratio or formula over zero) stays undefined from the
 computation through storage, reading and alert rules: None, never 0."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from smart_dairy.alerts import Limits, Observation, Rule, evaluate
 from smart_dairy.kpi import (
     Aggregate,
+    Catalogue,
+    Companies,
     Kpi,
     ValueTable,
     compute,
     create_value_table,
     fetch,
+    fetch_totals,
     formula,
     refresh_range,
 )
-from smart_dairy.kpi.dashboard import breakdown_totals, rank
+from smart_dairy.kpi.dashboard import rank
+from smart_dairy.kpi.requests import Query
 
 D = dt.date
 TABLE = ValueTable()
@@ -41,7 +46,8 @@ def test_the_formula_evaluator_answers_none_on_division_by_zero():
 
 def test_values_over_zero_are_computed_as_none(sales, sales_fact):
     cur, _ = sales
-    rows = compute(cur, KPIS, {"sales": sales_fact}, "month", D(2023, 4, 1), D(2023, 5, 31), [1, 2])
+    catalogue = Catalogue(KPIS, {"sales": sales_fact})
+    rows = compute(cur, catalogue, None, "month", D(2023, 4, 1), D(2023, 5, 31), Companies([1, 2]))
     shares = [row for row in rows if row.kpi == "SHARE"]
     assert shares
     assert all(row.value is None and row.numerator > 0 for row in shares)
@@ -52,17 +58,21 @@ def test_values_over_zero_are_computed_as_none(sales, sales_fact):
 
 
 @pytest.fixture
-def stored(sales, sales_fact):
+def catalogue(sales_fact):
+    return Catalogue(KPIS, {"sales": sales_fact})
+
+
+@pytest.fixture
+def stored(sales, catalogue):
     cur, _ = sales
     create_value_table(cur, TABLE)
-    refresh_range(
-        cur, TABLE, KPIS, {"sales": sales_fact}, ["day"], D(2023, 4, 1), D(2023, 4, 30), [1, 2]
-    )
+    refresh_range(cur, TABLE, catalogue, ["day"], D(2023, 4, 1), D(2023, 4, 30), Companies([1, 2]))
     return cur
 
 
-def test_reading_gives_none_for_cards_points_and_comparisons(stored):
-    result = fetch(stored, TABLE, KPIS, "day", D(2023, 4, 10), D(2023, 4, 16), [1, 2])
+def test_reading_gives_none_for_cards_points_and_comparisons(stored, catalogue):
+    week = Query([k.code for k in KPIS], "day", D(2023, 4, 10), D(2023, 4, 16))
+    result = fetch(stored, TABLE, catalogue, week, [1, 2])
     assert result["REV"].current.value > 0
     for code in ("SHARE", "OVER_ZERO"):
         series = result[code]
@@ -71,8 +81,8 @@ def test_reading_gives_none_for_cards_points_and_comparisons(stored):
         assert series.current.delta_previous is None
         assert series.current.achievement is None
         assert series.series == [None] * 7, code
-    totals = breakdown_totals(
-        stored, TABLE, KPIS, "day", D(2023, 4, 10), D(2023, 4, 16), [1, 2], "region"
+    totals = fetch_totals(
+        stored, TABLE, catalogue, dataclasses.replace(week, breakdown="region"), [1, 2]
     )
     assert set(totals["SHARE"].values()) == {None}
     assert set(totals["OVER_ZERO"].values()) == {None}
@@ -90,10 +100,9 @@ def test_reading_gives_none_for_cards_points_and_comparisons(stored):
         Rule("anomaly", window=3, min_history=2),
     ],
 )
-def test_no_rule_fires_on_an_undefined_value(stored, rule):
-    result = fetch(
-        stored, TABLE, [SHARE, OVER_ZERO], "day", D(2023, 4, 1), D(2023, 4, 30), [1], library=KPIS
-    )
+def test_no_rule_fires_on_an_undefined_value(stored, catalogue, rule):
+    april = Query(["SHARE", "OVER_ZERO"], "day", D(2023, 4, 1), D(2023, 4, 30))
+    result = fetch(stored, TABLE, catalogue, april, [1])
     for series in result.values():
         observations = [
             Observation(p.period_start, p.value, p.target, p.previous, p.last_year)

@@ -1,5 +1,6 @@
 import { defineMailModels } from "@mail/../tests/mail_test_helpers";
 import { beforeEach, describe, expect, test } from "@odoo/hoot";
+import { queryAllTexts } from "@odoo/hoot-dom";
 import { animationFrame } from "@odoo/hoot-mock";
 import {
     contains,
@@ -67,6 +68,19 @@ function dashboardFixture(overrides = {}) {
             categ_ids: [],
             team_ids: [],
             farm_ids: [],
+        },
+        filter_options: {
+            presets: [
+                ["last_30_days", "Last 30 Days"],
+                ["last_90_days", "Last 90 Days"],
+                ["custom", "Custom Range"],
+            ],
+            dimensions: [
+                { key: "region_ids", model: "smart.dairy.region", label: "Region" },
+                { key: "categ_ids", model: "product.category", label: "Product Category" },
+                { key: "team_ids", model: "crm.team", label: "Sales Channel" },
+                { key: "farm_ids", model: "smart.dairy.farm", label: "Farm" },
+            ],
         },
         grain: "day",
         currency: { symbol: "$", position: "before", digits: 2 },
@@ -359,6 +373,26 @@ describe("dashboard client action", () => {
             date_from: "2026-08-26",
             date_to: false,
         });
+    });
+
+    test("the panel offers the presets and filters the server lists", async () => {
+        mockDashboard(() => ({
+            ...dashboardFixture(),
+            filter_options: {
+                presets: [
+                    ["year_to_date", "Year to Date"],
+                    ["custom", "Custom Range"],
+                ],
+                dimensions: [{ key: "farm_ids", model: "smart.dairy.farm", label: "Farm" }],
+            },
+        }));
+        onRpc("smart.dairy.farm", "search_read", () => [{ id: 7, display_name: "Hill Farm" }]);
+        await openDashboard();
+        expect(queryAllTexts(".o_sd_preset option")).toEqual(["Year to Date", "Custom Range"]);
+        await contains(".o_sd_filters_toggle").click();
+        expect(".o_sd_dimension").toHaveCount(1);
+        expect(".o_sd_dimension_farm_ids legend").toHaveText("Farm");
+        expect("#o_sd_farm_ids_7").toHaveCount(1);
     });
 
     test("the region filter is read when the panel opens and applied on Apply", async () => {

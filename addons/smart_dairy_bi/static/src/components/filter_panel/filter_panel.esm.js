@@ -1,43 +1,22 @@
 import { Component, useState } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 
-export const DATE_PRESETS = [
-    ["today", _t("Today")],
-    ["yesterday", _t("Yesterday")],
-    ["last_7_days", _t("Last 7 days")],
-    ["last_30_days", _t("Last 30 days")],
-    ["last_90_days", _t("Last 90 days")],
-    ["this_month", _t("This month")],
-    ["last_month", _t("Last month")],
-    ["this_quarter", _t("This quarter")],
-    ["year_to_date", _t("Year to date")],
-    ["custom", _t("Custom range")],
-];
-
-/** Dimension filters: filter key, model of the options, label. */
-export const DIMENSIONS = [
-    { key: "region_ids", model: "smart.dairy.region", label: _t("Region") },
-    { key: "categ_ids", model: "product.category", label: _t("Product Category") },
-    { key: "team_ids", model: "crm.team", label: _t("Sales Channel") },
-    { key: "farm_ids", model: "smart.dairy.farm", label: _t("Farm") },
-];
-
 /**
- * Period presets, custom range and multi-select dimension filters. The options
- * of the dimensions are read only when the panel is opened the first time.
+ * Period presets, custom range and multi-select dimension filters, as the server's
+ * registry lists them (`options` of the dashboard data: presets and dimensions with
+ * the model of their ids). The records of the dimensions are read only when the
+ * panel is opened the first time.
  */
 export class FilterPanel extends Component {
     static template = "smart_dairy_bi.FilterPanel";
     static props = {
         filters: Object,
+        options: Object,
         onChange: Function,
     };
 
     setup() {
         this.orm = useService("orm");
-        this.presets = DATE_PRESETS;
-        this.dimensions = DIMENSIONS;
         this.state = useState({
             open: false,
             loading: false,
@@ -48,12 +27,22 @@ export class FilterPanel extends Component {
         });
     }
 
+    get presets() {
+        return this.props.options.presets;
+    }
+
+    get dimensions() {
+        return this.props.options.dimensions;
+    }
+
     copy(filters) {
-        return Object.fromEntries(DIMENSIONS.map((d) => [d.key, [...(filters[d.key] || [])]]));
+        return Object.fromEntries(
+            this.dimensions.map((d) => [d.key, [...(filters[d.key] || [])]])
+        );
     }
 
     get activeCount() {
-        return DIMENSIONS.reduce((n, d) => n + (this.props.filters[d.key]?.length || 0), 0);
+        return this.dimensions.reduce((n, d) => n + (this.props.filters[d.key]?.length || 0), 0);
     }
 
     async toggle() {
@@ -70,7 +59,7 @@ export class FilterPanel extends Component {
         this.state.loading = true;
         try {
             const results = await Promise.all(
-                DIMENSIONS.map((d) =>
+                this.dimensions.map((d) =>
                     this.orm.searchRead(d.model, [], ["display_name"], {
                         limit: 200,
                         order: d.model === "product.category" ? "complete_name" : "name",
@@ -78,7 +67,7 @@ export class FilterPanel extends Component {
                 )
             );
             this.state.options = Object.fromEntries(
-                DIMENSIONS.map((d, i) => [d.key, results[i]])
+                this.dimensions.map((d, i) => [d.key, results[i]])
             );
         } finally {
             this.state.loading = false;
