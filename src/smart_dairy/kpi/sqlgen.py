@@ -183,7 +183,8 @@ def distinct_range_query(fact, aggregate, zones, date_from, date_end, dimension=
     where = [sql.SQL("({})").format(within)]
     if dimension and values is not None:
         where.append(
-            sql.SQL("({})::text = ANY({}::text[])").format(
+            # rows without a value are stored under '' (see the materialised rows above)
+            sql.SQL("COALESCE(({})::text, '') = ANY({}::text[])").format(
                 sql.Identifier(fact.dimensions[dimension]), sql.Literal(sorted(values))
             )
         )

@@ -249,6 +249,13 @@ def test_distinct_counts_over_a_range_come_from_the_fact(sales, sales_fact):
     north_buyers = dataclasses.replace(march_buyers, breakdown="region", dimension_values=["north"])
     split = fetch(cur, TABLE, catalogue, north_buyers, [1], distinct=only_a)["BUYERS"]
     assert split.current.value == len(north)
+    # Rows without a region count under the empty value, as they are stored.
+    no_region = {r["customer_id"] for r in march if r["region"] is None and r["company_id"] == 1}
+    assert no_region
+    unset = dataclasses.replace(north_buyers, dimension_values=[""])
+    assert fetch(cur, TABLE, catalogue, unset, [1], distinct=only_a)["BUYERS"].current.value == (
+        len(no_region)
+    )
     without = fetch(cur, TABLE, catalogue, march_buyers, [1, 2])
     assert without["BUYERS"].current.value is None
     # Broken down by the customer it counts, the range is counted from the stored
