@@ -4,8 +4,9 @@ import csv
 import io
 import json
 
+import openpyxl
 import pytest
-from smart_dairy.export import dashboard_csv, dashboard_json
+from smart_dairy.export import dashboard_csv, dashboard_json, dashboard_xlsx
 
 REVENUE = {"code": "REVENUE", "name": "Revenue (ordered)"}
 SCC = {"code": "AVG_SCC", "name": "Somatic Cells"}
@@ -118,6 +119,41 @@ def test_every_figure_of_the_screen_is_a_row():
     assert by_widget["Cells"][0]["target"] == "200000.0"
     assert "Empty" not in by_widget
     assert {r["kpi_name"] for r in regions} == {"Revenue (ordered)"}
+
+
+def test_a_series_over_time_per_dimension_value_is_a_row_per_period_and_value():
+    area = {
+        "id": 17,
+        "type": "area",
+        "title": "Litres by Farm",
+        "kpis": [{"code": "PRODUCTION", "name": "Milk Production"}],
+        "data": {
+            "breakdown": "farm_id",
+            "over_time": True,
+            "labels": ["Feb 28", "Feb 29"],
+            "periods": ["2028-02-28", "2028-02-29"],
+            "keys": ["7", "8"],
+            "datasets": [
+                {"code": "PRODUCTION", "label": "Green Valley", "dimension_value": "7",
+                 "values": [500.0, 510.0]},
+                {"code": "PRODUCTION", "label": "Hill Top", "dimension_value": "8",
+                 "values": [300.0, None]},
+            ],
+        },
+    }  # fmt: skip
+    rows = _rows(dashboard_csv({**DATA, "widgets": [area]}))
+    assert [(r["period_start"], r["dimension_value"], r["value"]) for r in rows] == [
+        ("2028-02-28", "7", "500.0"),
+        ("2028-02-29", "7", "510.0"),
+        ("2028-02-28", "8", "300.0"),
+        ("2028-02-29", "8", ""),
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(dashboard_xlsx({**DATA, "widgets": [area]})))[
+        "Litres by Farm"
+    ]
+    header = [cell.value for cell in sheet[3]]
+    assert header[:4] == ["Period", "Start", "Green Valley", "Hill Top"]
+    assert [sheet.cell(4, 3).value, sheet.cell(5, 4).value] == [500.0, None]
 
 
 def test_a_label_that_would_be_a_formula_is_quoted():

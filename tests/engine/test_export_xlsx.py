@@ -437,6 +437,29 @@ def test_time_series_sheet_has_periods_values_targets_and_a_line_chart(data):
     assert chart.series[0].cat.strRef.f == "'Revenue Trend'!$A$4:$A$6"
 
 
+def _chart_xml(content):
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
+        return {name: archive.read(name).decode() for name in names}
+
+
+def _value_axes(charts):
+    return sum(xml.count("<c:valAx>") for xml in charts.values())
+
+
+def test_a_second_kpi_in_other_units_gets_its_own_axis(data):
+    trend = next(w for w in data["widgets"] if w["title"] == "Revenue Trend")
+    trend["kpis"] = [REVENUE, MARGIN]
+    trend["data"]["datasets"].append(
+        {"code": "GROSS_MARGIN", "label": "Gross Margin", "values": [0.4, 0.3, 0.35]}
+    )
+    before = _chart_xml(dashboard_xlsx(data))
+    trend["options"] = {**(trend.get("options") or {}), "secondary_axis": True}
+    after = _chart_xml(dashboard_xlsx(data))
+    assert _value_axes(after) == _value_axes(before) + 1
+    assert any('formatCode="#,##0.0%"' in xml and "<c:valAx>" in xml for xml in after.values())
+
+
 def test_breakdown_bar_keeps_each_kpi_format_and_draws_columns(data):
     sheet = open_book(dashboard_xlsx(data))["Revenue by Region"]
     assert rows(sheet)[2:5] == [

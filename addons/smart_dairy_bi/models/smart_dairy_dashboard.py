@@ -37,6 +37,10 @@ def _point(point):
     return data
 
 
+# Widgets that, broken down by a dimension, show each value over time.
+OVER_TIME_TYPES = ("heatmap", "line", "area")
+
+
 class SmartDairyDashboard(models.Model):
     """A dashboard: widgets on a 12-column grid, for some groups and companies."""
 
@@ -342,8 +346,9 @@ class _Context:
             column, ids = filters[0] if filters else ("", ())
             values = tuple(str(i) for i in ids) if column else None
             if breakdown:
-                # Rankings need range totals only; heatmaps need the daily points.
-                mode = "breakdown" if widget.widget_type == "heatmap" else "totals"
+                # Rankings need range totals only; heatmaps and lines or areas over time
+                # by dimension value need the points.
+                mode = "breakdown" if widget.widget_type in OVER_TIME_TYPES else "totals"
                 key = (mode, grain, breakdown, values)
             elif len(filters) > 1:
                 # Stored values hold one dimension at a time: computed from the facts.
@@ -416,6 +421,8 @@ class _Context:
             data, empty = self._gauge(kpis, series[kpis.code])
         elif kind == "heatmap":
             data, empty = self._heatmap(widget, series[kpis.code])
+        elif widget.breakdown_id and kind in OVER_TIME_TYPES:
+            data, empty = self._timeline_by_value(widget, series[kpis.code])
         elif widget.breakdown_id:
             data, empty = self._ranking(widget, series)
         else:
@@ -436,6 +443,7 @@ class _Context:
                 "horizontal": widget.horizontal,
                 "top_n": widget.top_n,
                 "show_target": widget.show_target,
+                "secondary_axis": widget.secondary_axis,
             },
             "kpis": [
                 {
@@ -484,6 +492,38 @@ class _Context:
         data = {
             "labels": [p.label for p in first.points],
             "periods": [p.period_start.isoformat() for p in first.points],
+            "datasets": datasets,
+        }
+        empty = all(value is None for dataset in datasets for value in dataset["values"])
+        return data, empty
+
+    def _timeline_by_value(self, widget, by_value):
+        """One series over time per dimension value (the largest first, the top N)."""
+        totals = {
+            key: sum(v for v in s.series if v is not None)
+            if any(v is not None for v in s.series)
+            else None
+            for key, s in by_value.items()
+        }
+        keys = layout.rank(totals, widget.top_n)
+        labels = self.value_labels(widget.breakdown_id, keys)
+        kpi = widget.kpi_ids
+        points = next(iter(by_value.values())).points if by_value else []
+        datasets = [
+            {
+                "code": kpi.code,
+                "label": labels[key],
+                "dimension_value": key or "",
+                "values": by_value[key].series,
+            }
+            for key in keys
+        ]
+        data = {
+            "breakdown": widget.breakdown_id.field_name,
+            "over_time": True,
+            "labels": [p.label for p in points],
+            "periods": [p.period_start.isoformat() for p in points],
+            "keys": [key or "" for key in keys],
             "datasets": datasets,
         }
         empty = all(value is None for dataset in datasets for value in dataset["values"])

@@ -233,7 +233,8 @@ def _widget_table(widget, currency):
             for index, label in enumerate(data.get("labels") or [])
         ]
         if widget["type"] != "table" and datasets:
-            line = "breakdown" not in data and widget["type"] in ("line", "area")
+            over_time = "breakdown" not in data or data.get("over_time")
+            line = over_time and widget["type"] in ("line", "area")
             result["chart"] = _svg_chart(data["labels"], datasets, line)
     return result
 

@@ -49,7 +49,8 @@ class SmartDairyDashboardWidget(models.Model):
     )
     breakdown_id = fields.Many2one(
         "smart.dairy.kpi.dimension",
-        help="One bar, slice or row per value of this dimension instead of a time series.",
+        help="One bar, slice or row per value of this dimension instead of a time series; "
+        "a line or area chart draws one series over time per value.",
     )
     col = fields.Integer("Column", default=0, help="First grid column, 0 to 11.")
     row = fields.Integer(default=0)
@@ -59,6 +60,11 @@ class SmartDairyDashboardWidget(models.Model):
     horizontal = fields.Boolean()
     top_n = fields.Integer(default=0, help="Keep only the N largest values (0 for all).")
     show_target = fields.Boolean()
+    secondary_axis = fields.Boolean(
+        "Second Axis",
+        help="Time series of KPIs in different units (revenue and orders): the KPIs after "
+        "the first get their own axis, on the right.",
+    )
 
     @api.constrains("col", "row", "width", "height", "top_n")
     def _check_layout(self):
@@ -86,6 +92,22 @@ class SmartDairyDashboardWidget(models.Model):
                     self.env._(
                         "Widget %(title)s needs a row of 0 or more, a height of at least 1 "
                         "and a top N of 0 or more.",
+                        title=widget.title,
+                    )
+                )
+
+    @api.constrains("secondary_axis", "widget_type", "kpi_ids", "breakdown_id")
+    def _check_secondary_axis(self):
+        for widget in self.filtered("secondary_axis"):
+            if (
+                widget.widget_type not in ("line", "bar", "area")
+                or widget.breakdown_id
+                or len(widget.kpi_ids) < 2
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Second Axis: widget %(title)s needs to be a line, bar or area time "
+                        "series of at least two KPIs, without a breakdown.",
                         title=widget.title,
                     )
                 )
@@ -135,6 +157,17 @@ class SmartDairyDashboardWidget(models.Model):
                         title=widget.title,
                         dimension=breakdown.name,
                         codes=", ".join(missing.mapped("code")),
+                    )
+                )
+            if widget.widget_type in ("line", "area") and breakdown and len(kpis) != 1:
+                raise ValidationError(
+                    self.env._(
+                        "Broken down by %(dimension)s, a %(kind)s shows one KPI over time per "
+                        "%(dimension)s: widget %(title)s has %(count)s KPIs.",
+                        dimension=breakdown.name,
+                        kind=kind,
+                        title=widget.title,
+                        count=len(kpis),
                     )
                 )
             if widget.widget_type == "heatmap":

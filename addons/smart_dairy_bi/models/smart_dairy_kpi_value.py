@@ -135,7 +135,7 @@ class ValueReader:
     def fetch_totals(self, query):
         """{code: {dimension value: range value}} (see engine.fetch_totals)."""
         return engine.fetch_totals(
-            self.env.cr, VALUE_TABLE, self.catalogue, query, self.companies.ids
+            self.env.cr, VALUE_TABLE, self.catalogue, query, self.companies.ids, self.distinct
         )
 
     def fetch_filtered(self, query, filters):

@@ -402,3 +402,12 @@ class TestDashboardWidgetRules(DashboardCase):
             grain="month",
         )
         self.assertWidgetRefused("not computed at that grain", grain="week")
+        self.assertWidgetRefused("Second Axis", widget_type="line", secondary_axis=True)
+        self.assertWidgetRefused(
+            "one KPI over time per Farm", widget_type="area", kpi_ids=two,
+            breakdown_id=self.dim["farm_id"].id,
+        )  # fmt: skip
+        self.assertWidgetRefused(
+            "Second Axis", widget_type="bar", kpi_ids=two, secondary_axis=True,
+            breakdown_id=self.dim["farm_id"].id,
+        )  # fmt: skip

@@ -99,6 +99,14 @@ class TestDrilldownMatchesCard(TransactionCase):
         elif kind == "heatmap":
             for key, row in zip(data["y_keys"], data["values"], strict=True):
                 self.check_heatmap_row(widget, key, row)
+        elif data.get("over_time"):
+            for dataset in data["datasets"]:
+                points = list(zip(data["periods"], dataset["values"], strict=True))
+                for period, value in {points[0], points[len(points) // 2], points[-1]}:
+                    self.check(
+                        widget, dataset["code"], value, period_start=period,
+                        dimension_value=dataset["dimension_value"],
+                    )  # fmt: skip
         elif widget["breakdown"]:
             for dataset in data["datasets"]:
                 for key, value in zip(data["keys"], dataset["values"], strict=True):

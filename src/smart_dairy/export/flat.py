@@ -3,8 +3,9 @@ figure, with raw numbers (a percentage as the fraction the screen multiplies by 
 so a script reading them gets exactly the values behind the screen.
 
 ``data`` is the dashboard payload (``get_dashboard_data``); widgets flatten by type:
-cards give their current figure, time series a row per period, breakdowns a row per
-dimension value, heatmaps a row per cell, gauges their value and target.
+cards give their current figure, time series a row per period (and per dimension value
+when broken down over time), breakdowns a row per dimension value, heatmaps a row per
+cell, gauges their value and target.
 """
 
 import csv
@@ -92,7 +93,7 @@ def widget_rows(widget):
     for dataset in data.get("datasets") or []:
         code = dataset.get("code")
         values = dataset.get("values") or []
-        if "breakdown" in data:
+        if "breakdown" in data and not data.get("over_time"):
             for label, key, value in zip(
                 data.get("labels") or [], data.get("keys") or [], values, strict=False
             ):
@@ -115,7 +116,15 @@ def widget_rows(widget):
             target = targets[index] if index < len(targets) else None
             rows.append(
                 _row(
-                    widget, code, names, period_start=start, label=label, value=value, target=target
+                    widget,
+                    code,
+                    names,
+                    period_start=start,
+                    label=label,
+                    dimension=data.get("breakdown"),
+                    dimension_value=dataset.get("dimension_value"),
+                    value=value,
+                    target=target,
                 )
             )
     return rows

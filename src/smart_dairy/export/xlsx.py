@@ -200,7 +200,7 @@ class _Writer:
             self._gauge(sheet, widget, data)
         elif widget["type"] == "heatmap":
             self._heatmap(sheet, widget, data)
-        elif "breakdown" in data:
+        elif "breakdown" in data and not data.get("over_time"):
             self._breakdown(sheet, widget, data)
         else:
             self._time_series(sheet, widget, data)
@@ -241,8 +241,15 @@ class _Writer:
         kind = _chart_kind(widget)
         chart = self._chart(widget)
         target_lines = None
-        for col, (_values, _kpi, _title, is_target) in enumerate(columns, start=2):
+        # KPIs in other units than the first on a second axis (not for horizontal bars)
+        first_kpi = columns[0][1]
+        secondary = (widget.get("options") or {}).get("secondary_axis") and kind != "bar"
+        for col, (_values, kpi, _title, is_target) in enumerate(columns, start=2):
             series = self._series(sheet, 3, 3 + len(labels) - 1, col, 0)
+            if secondary and kpi is not first_kpi:
+                series["y2_axis"] = True
+                code = excel_format(kpi.get("display_format"), kpi.get("unit") or "", self.currency)
+                chart.set_y2_axis({"num_format": code})
             if not is_target:
                 chart.add_series(series)
             elif kind == "line":

@@ -129,6 +129,23 @@ class DistinctCounter:
         count, rows = cur.fetchone()
         return float(count) * kpi.scale if rows else None
 
+    def count_by_value(self, kpi, grain, starts, breakdown):
+        """{dimension value: count over the periods ``starts``} (one statement), for the
+        values with rows; rankings of a count_distinct KPI by a dimension."""
+        if not self.zones:
+            return {}
+        query = sqlgen.distinct_by_value_query(
+            self.catalogue.facts[kpi.aggregate.fact],
+            kpi.aggregate,
+            self.zones,
+            starts[0],
+            period_end(starts[-1], grain),
+            breakdown,
+        )
+        cur = raw_cursor(self.cursor)
+        cur.execute(query)
+        return {value: float(count) * kpi.scale for value, count, rows in cur.fetchall() if rows}
+
     def _stored_query(self, kpi, grain, starts, measure):
         table = self.table
         companies = [i for ids in self.zones.values() for i in ids]
@@ -433,11 +450,20 @@ def fetch_breakdown(
     }
 
 
-def fetch_totals(cursor, table: ValueTable, catalogue, query: Query, company_ids: Sequence[int]):
+def fetch_totals(
+    cursor,
+    table: ValueTable,
+    catalogue,
+    query: Query,
+    company_ids: Sequence[int],
+    distinct: DistinctCounter | None = None,
+):
     """The range value of each KPI per value of the query's breakdown,
     {code: {value: float | None}}: the ``current.value`` of ``fetch_breakdown``
     without its per-period points and comparisons, in time linear in the rows read
-    (rankings of many customers or products). Only the range's own periods are read."""
+    (rankings of many customers or products). Only the range's own periods are read;
+    with ``distinct``, count_distinct KPIs over several periods are counted per value
+    from their fact, in one statement each (otherwise None)."""
     read = _Read.build(catalogue, query)
     starts = read.calendar.starts
     data = _load(
@@ -454,6 +480,13 @@ def fetch_totals(cursor, table: ValueTable, catalogue, query: Query, company_ids
         combiner = _Combiner(catalogue, per_value.get(value, {}), read.grain)
         for code in query.codes:
             result[code][value] = combiner.value(code, starts, None)
+    if distinct is not None and len(starts) > 1:
+        for code in query.codes:
+            kpi = catalogue[code]
+            if kpi.rollup != "distinct":
+                continue
+            counts = distinct.count_by_value(kpi, read.grain, starts, query.breakdown)
+            result[code] = {value: counts.get(value or "") for value in result[code]}
     return result
 
 

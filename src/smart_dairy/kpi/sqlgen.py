@@ -193,6 +193,27 @@ def distinct_range_query(fact, aggregate, zones, date_from, date_end, dimension=
     )
 
 
+def distinct_by_value_query(fact, aggregate, zones, date_from, date_end, dimension):
+    """SQL counting ``aggregate`` (a count_distinct) over one range per value of
+    ``dimension`` (as text, '' for rows without one): (value, count, matching rows)."""
+    numerator, _denominator = aggregate_columns(fact, aggregate)
+    condition = domain_to_sql(aggregate.domain, fact) if aggregate.domain else sql.SQL("TRUE")
+    company = sql.Identifier(fact.company_column)
+    within = sql.SQL(" OR ").join(
+        sql.SQL("({} = ANY({}) AND {})").format(
+            company,
+            sql.Literal(sorted(ids)),
+            sql_date_range(fact.date_column, date_from, date_end, tz, fact.date_is_timestamp),
+        )
+        for tz, ids in sorted(zones.items())
+    )
+    value = sql.SQL("COALESCE(({})::text, '')").format(sql.Identifier(fact.dimensions[dimension]))
+    return sql.SQL(
+        "SELECT {value}, {count}, count(*) FILTER (WHERE {condition}) FROM {table} "
+        "WHERE {within} GROUP BY 1"
+    ).format(value=value, count=numerator, condition=condition, table=fact.table, within=within)
+
+
 @dataclasses.dataclass(frozen=True)
 class Changes:
     """Local dates per company with rows changed since a watermark."""

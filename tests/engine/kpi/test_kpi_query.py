@@ -17,6 +17,7 @@ from smart_dairy.kpi import (
     fetch,
     fetch_breakdown,
     fetch_filtered,
+    fetch_totals,
     refresh_range,
     write,
 )
@@ -256,6 +257,15 @@ def test_distinct_counts_over_a_range_come_from_the_fact(sales, sales_fact):
     assert fetch(cur, TABLE, catalogue, unset, [1], distinct=only_a)["BUYERS"].current.value == (
         len(no_region)
     )
+    # Ranked by region, each region's buyers over the month, counted once each.
+    by_region = dataclasses.replace(march_buyers, breakdown="region")
+    totals = fetch_totals(cur, TABLE, catalogue, by_region, [1], distinct=only_a)["BUYERS"]
+    a_march = [r for r in march if r["company_id"] == 1]
+    assert totals == {
+        (region or ""): len({r["customer_id"] for r in a_march if r["region"] == region})
+        for region in {r["region"] for r in a_march}
+    }
+    assert set(fetch_totals(cur, TABLE, catalogue, by_region, [1])["BUYERS"].values()) == {None}
     without = fetch(cur, TABLE, catalogue, march_buyers, [1, 2])
     assert without["BUYERS"].current.value is None
     # Broken down by the customer it counts, the range is counted from the stored

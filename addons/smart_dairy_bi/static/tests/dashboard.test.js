@@ -309,6 +309,40 @@ describe("dashboard client action", () => {
         ]);
     });
 
+    test("an area by farm draws one series per farm over time and drills into both", async () => {
+        mockDashboard(() => {
+            const data = dashboardFixture();
+            const area = data.widgets[4];
+            Object.assign(area, { type: "area", empty: false, breakdown: "farm_id" });
+            area.options = { ...area.options, stacked: true };
+            area.data = {
+                breakdown: "farm_id",
+                over_time: true,
+                labels: ["Nov 22", "Nov 23"],
+                periods: ["2026-11-22", "2026-11-23"],
+                keys: ["7", "8"],
+                datasets: [
+                    { code: "REVENUE", label: "Green Valley", dimension_value: "7", values: [5, 6] },
+                    { code: "REVENUE", label: "Hill Top", dimension_value: "8", values: [3, 4] },
+                ],
+            };
+            return data;
+        });
+        await openDashboard();
+        const chart = window.Chart.getChart(
+            document.querySelector("[data-widget-id='15'] canvas")
+        );
+        expect(chart.data.labels).toEqual(["Nov 22", "Nov 23"]);
+        expect(chart.data.datasets.map((d) => d.label)).toEqual(["Green Valley", "Hill Top"]);
+        expect(chart.options.scales.y.stacked).toBe(true);
+        // Hill Top on 23 November: the fourth point listed
+        await contains(".o_sd_widget[data-widget-id='15'] .o_sd_point:eq(3)").click();
+        const filters = dashboardFixture().filters;
+        expect(calls.filter(([m]) => m === "action_drilldown")).toEqual([
+            ["action_drilldown", [15, "REVENUE", filters, "2026-11-23", "8"]],
+        ]);
+    });
+
     test("a drill-down opens with its filter as a facet", async () => {
         mockDashboard(() => dashboardFixture());
         const facets = [{ description: "Revenue (ordered): Mar 2026", domain: [["id", ">", 0]] }];
@@ -459,6 +493,33 @@ describe("dashboard client action", () => {
         expect(chart(13).options.scales.x.beginAtZero).toBe(true);
         expect(chart(13).scales.x.min).toBe(0);
         expect(chart(15).scales.y.min).toBe(0);
+    });
+
+    test("a second KPI in other units is drawn on its own axis", async () => {
+        mockDashboard(() => {
+            const data = dashboardFixture();
+            const line = data.widgets[4];
+            line.empty = false;
+            line.options = { ...line.options, secondary_axis: true };
+            line.kpis = [...line.kpis, { ...line.kpis[0], code: "ORDERS", name: "Orders" }];
+            line.data = {
+                labels: ["Nov 22", "Nov 23"],
+                periods: ["2026-11-22", "2026-11-23"],
+                datasets: [
+                    { code: "REVENUE", label: "Revenue", values: [5000, 5400] },
+                    { code: "ORDERS", label: "Orders", values: [12, 15] },
+                ],
+            };
+            return data;
+        });
+        await openDashboard();
+        const chart = window.Chart.getChart(
+            document.querySelector("[data-widget-id='15'] canvas")
+        );
+        expect(chart.data.datasets.map((d) => d.yAxisID)).toEqual([undefined, "y1"]);
+        expect(chart.options.scales.y1.position).toBe("right");
+        expect(chart.scales.y1.max).toBeLessThan(100);
+        expect(chart.scales.y.max).toBeGreaterThan(1000);
     });
 
     test("open alerts are one line of counts, expanded by rule on demand", async () => {

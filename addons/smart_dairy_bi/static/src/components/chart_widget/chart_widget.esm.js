@@ -41,9 +41,10 @@ export class ChartWidget extends Component {
         return this.widget.kpis || [];
     }
 
-    /** Whether the data is a time series (labels are periods) or a breakdown. */
+    /** Whether the data ranks dimension values (labels are values) rather than being a
+     * time series (labels are periods; over time by value, a dataset per value). */
     get isBreakdown() {
-        return Boolean(this.data.breakdown);
+        return Boolean(this.data.breakdown) && !this.data.over_time;
     }
 
     get isGauge() {
@@ -82,29 +83,33 @@ export class ChartWidget extends Component {
         }
         const points = [];
         const labels = this.data.labels || [];
-        for (const dataset of this.data.datasets || []) {
+        (this.data.datasets || []).forEach((dataset, datasetIndex) => {
             labels.forEach((label, index) => {
                 const value = dataset.values[index];
                 if (value === null || value === undefined) {
                     return;
                 }
                 points.push({
-                    key: `${dataset.code}-${index}`,
+                    key: `${dataset.code}-${dataset.dimension_value ?? ""}-${index}`,
+                    datasetIndex,
                     text: `${dataset.label}, ${label}: ${this.format(value, dataset.code)}`,
                     code: dataset.code,
                     index,
                 });
             });
-        }
+        });
         return points;
     }
 
-    drill(code, index) {
+    drill(code, index, datasetIndex = 0) {
         const options = { kpiCode: code || this.kpis[0]?.code };
         if (this.isBreakdown) {
             options.dimensionValue = this.data.keys?.[index];
         } else if (this.data.periods) {
             options.periodStart = this.data.periods[index];
+            if (this.data.over_time) {
+                options.dimensionValue = this.data.datasets?.[datasetIndex]?.dimension_value;
+            }
         }
         this.props.onDrilldown(this.widget, options);
     }
@@ -232,6 +237,25 @@ export class ChartWidget extends Component {
                     formatAxisValue(value, this.kpiFor(first?.code), this.props.currency),
             };
         }
+        // KPIs in other units (orders beside revenue) on their own axis, on the right.
+        const second = this.data.datasets?.[1];
+        if (options.secondary_axis && second && !round && !this.isBreakdown && !horizontal) {
+            for (const dataset of datasets) {
+                if (dataset.code !== first.code) {
+                    dataset.yAxisID = "y1";
+                }
+            }
+            scales.y1 = {
+                position: "right",
+                stacked: Boolean(options.stacked),
+                beginAtZero: type !== "line",
+                grid: { drawOnChartArea: false },
+                ticks: {
+                    callback: (value) =>
+                        formatAxisValue(value, this.kpiFor(second.code), this.props.currency),
+                },
+            };
+        }
         return {
             type: type === "area" ? "line" : type,
             data: { labels, datasets },
@@ -262,7 +286,11 @@ export class ChartWidget extends Component {
                         (el) => !datasets[el.datasetIndex]?.isTarget
                     );
                     if (element) {
-                        this.drill(datasets[element.datasetIndex].code, element.index);
+                        this.drill(
+                            datasets[element.datasetIndex].code,
+                            element.index,
+                            element.datasetIndex
+                        );
                     }
                 },
                 onHover: (ev, elements) => {
