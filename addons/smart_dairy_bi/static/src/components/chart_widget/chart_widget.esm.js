@@ -170,8 +170,10 @@ export class ChartWidget extends Component {
         const options = this.widget.options || {};
         const round = type === "pie" || type === "doughnut";
         const labels = this.data.labels || [];
-        const datasets = (this.data.datasets || []).map((dataset, i) => {
-            const color = getColor(i, "light");
+        const series = this.data.datasets || [];
+        // Odoo's palette for that many series: distinct hues up to six.
+        const datasets = series.map((dataset, i) => {
+            const color = getColor(i, "light", series.length);
             const base = {
                 label: dataset.label,
                 code: dataset.code,
@@ -180,7 +182,7 @@ export class ChartWidget extends Component {
             if (round) {
                 return {
                     ...base,
-                    backgroundColor: labels.map((_, j) => getColor(j, "light")),
+                    backgroundColor: labels.map((_, j) => getColor(j, "light", labels.length)),
                     borderWidth: 1,
                 };
             }
