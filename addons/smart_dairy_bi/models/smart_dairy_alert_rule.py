@@ -175,11 +175,17 @@ class SmartDairyAlertRule(models.Model):
                         rule=rule.name,
                     )
                 )
-            if rule.lookback < 1 or rule.cooldown_hours < 0:
+            if rule.lookback < 1:
                 raise ValidationError(
                     self.env._(
-                        "Rule %(rule)s: check at least one period, and give a cooldown of "
-                        "zero hours or more.",
+                        "Periods Checked: rule %(rule)s must check at least one period.",
+                        rule=rule.name,
+                    )
+                )
+            if rule.cooldown_hours < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Cooldown (hours): rule %(rule)s needs zero hours or more.",
                         rule=rule.name,
                     )
                 )

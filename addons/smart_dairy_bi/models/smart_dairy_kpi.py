@@ -98,6 +98,26 @@ class SmartDairyKpi(models.Model):
     denominator_measure = fields.Char()
     denominator_aggregation = fields.Selection(AGGREGATIONS, default="sum")
     denominator_domain = fields.Char("Denominator Filter", default="[]")
+    # The measure columns offered in the form: the fact's own (and, to count, its dimensions)
+    measure_choices = fields.Json(compute="_compute_measure_choices")
+    denominator_measure_choices = fields.Json(compute="_compute_measure_choices")
+    measure_field_id = fields.Many2one(
+        "ir.model.fields",
+        "Measure Column",
+        compute="_compute_measure_field_ids",
+        inverse="_inverse_measure_field_ids",
+        domain="[('model', '=', fact_model), ('name', 'in', measure_choices)]",
+        help="Column of the fact to aggregate: its measures, and to count, its dimensions "
+        "(none to count rows).",
+    )
+    denominator_measure_field_id = fields.Many2one(
+        "ir.model.fields",
+        "Denominator Measure Column",
+        compute="_compute_measure_field_ids",
+        inverse="_inverse_measure_field_ids",
+        domain="[('model', '=', denominator_fact_model), "
+        "('name', 'in', denominator_measure_choices)]",
+    )
     formula = fields.Char(help="Arithmetic over other KPI codes, e.g. DIO + DSO - DPO.")
     scale = fields.Float(
         default=1.0, help="Multiplies ratios, e.g. 100 to show a share as a percentage."
@@ -134,6 +154,42 @@ class SmartDairyKpi(models.Model):
             (model._name, model._description)
             for model in self.env["smart.dairy.fact"]._fact_models()
         ]
+
+    def _measure_choices(self, fact_model, aggregation):
+        if not fact_model or fact_model not in self.env:
+            return []
+        fact = self.env[fact_model]
+        names = list(fact._fact_measures)
+        if aggregation in ("count", "count_distinct"):
+            names += [*fact._fact_dimensions, *fact._fact_filter_columns]
+        return names
+
+    @api.depends("fact_model", "aggregation", "denominator_fact_model", "denominator_aggregation")
+    def _compute_measure_choices(self):
+        for kpi in self:
+            kpi.measure_choices = kpi._measure_choices(kpi.fact_model, kpi.aggregation)
+            kpi.denominator_measure_choices = kpi._measure_choices(
+                kpi.denominator_fact_model, kpi.denominator_aggregation
+            )
+
+    @api.depends("fact_model", "measure", "denominator_fact_model", "denominator_measure")
+    def _compute_measure_field_ids(self):
+        Field = self.env["ir.model.fields"].sudo()
+        for kpi in self:
+            for model, name, target in (
+                (kpi.fact_model, kpi.measure, "measure_field_id"),
+                (
+                    kpi.denominator_fact_model,
+                    kpi.denominator_measure,
+                    "denominator_measure_field_id",
+                ),
+            ):
+                kpi[target] = Field._get(model, name) if model and name else Field.browse()
+
+    def _inverse_measure_field_ids(self):
+        for kpi in self:
+            kpi.measure = kpi.measure_field_id.name or False
+            kpi.denominator_measure = kpi.denominator_measure_field_id.name or False
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -206,3 +206,8 @@ class TestAlertRules(KpiCase):
             self.production_rule(condition="limits")
         with self.assertRefused("at least 3 periods"):
             self.production_rule(condition="anomaly", window=2, min_history=2)
+        # each message names the field it is about
+        with self.assertRefused("^Periods Checked: .* at least one period"):
+            self.production_rule(lookback=0)
+        with self.assertRefused(r"^Cooldown \(hours\): .* zero hours or more"):
+            self.production_rule(cooldown_hours=-1)

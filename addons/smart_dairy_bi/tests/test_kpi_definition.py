@@ -1,4 +1,6 @@
-from odoo.tests import tagged
+from smart_dairy.export import format_value
+
+from odoo.tests import Form, tagged
 
 from .common import KpiCase
 
@@ -82,16 +84,36 @@ class TestKpiDefinition(KpiCase):
             self._aggregate(display_format="percentage", unit="L")
         self.assertEqual(self._aggregate(display_format="volume", unit="L").unit, "L")
 
+    def test_the_form_offers_the_facts_columns_as_measures(self):
+        kpi = self._aggregate()
+        milk = self.env["smart.dairy.fact.milk"]
+        self.assertEqual(kpi.measure_field_id.name, "volume")
+        self.assertEqual(sorted(kpi.measure_choices), sorted(milk._fact_measures))
+        with Form(kpi) as form:
+            form.aggregation = "count_distinct"
+            self.assertIn("animal_id", form.measure_choices)
+            form.measure_field_id = self.env["ir.model.fields"]._get(milk._name, "animal_id")
+        self.assertEqual((kpi.measure, kpi.aggregation), ("animal_id", "count_distinct"))
+        with Form(kpi) as form:
+            form.aggregation = "count"
+            form.measure_field_id = self.env["ir.model.fields"]
+        self.assertFalse(kpi.measure)  # count rows
+
     def test_a_grain_is_required(self):
         with self.assertRefused("at least one grain"):
             self._aggregate(grain_day=False, grain_month=False)
 
     def test_preview_computes_live_without_storing(self):
-        kpi = self._aggregate(grain_day=True)
+        kpi = self._aggregate(grain_day=True, display_format="volume", unit="L")
         action = kpi.action_preview()
         preview = self.env["smart.dairy.kpi.preview"].browse(action["res_id"])
         preview.write({"grain": "day", "period_count": 3, "company_id": self.company_a.id})
         preview.action_refresh()
         today = preview.line_ids.filtered(lambda line: line.period_start == self.today)
-        self.assertAlmostEqual(today.value, sum(self.milkings_a.mapped("volume")))
+        litres = sum(self.milkings_a.mapped("volume"))
+        self.assertAlmostEqual(today.value, litres)
+        # shown as every other screen shows it, with its unit
+        self.assertEqual(today.value_text, format_value(litres, "volume", "L"))
+        self.assertTrue(today.value_text.endswith(" L"))
+        self.assertEqual(preview._fields["kpi_id"].string, "KPI")
         self.assertFalse(self.env["smart.dairy.kpi.value"].search([("kpi_id", "=", kpi.id)]))

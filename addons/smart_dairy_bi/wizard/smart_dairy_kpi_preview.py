@@ -1,4 +1,5 @@
 from smart_dairy import kpi as engine
+from smart_dairy.export import format_value
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -15,7 +16,7 @@ class SmartDairyKpiPreview(models.TransientModel):
     _inherit = ["smart.dairy.access.mixin"]
     _description = "KPI Preview"
 
-    kpi_id = fields.Many2one("smart.dairy.kpi", required=True, ondelete="cascade")
+    kpi_id = fields.Many2one("smart.dairy.kpi", "KPI", required=True, ondelete="cascade")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
@@ -84,8 +85,19 @@ class SmartDairyKpiPreview(models.TransientModel):
         (e.g. a division by zero) or has no data, and shows no number."""
         line = {"period_start": start, "label": engine.label(start, grain)}
         if row is not None and row.value is not None:
+            kpi, currency = self.kpi_id, self.company_id.currency_id
             line.update(
                 value=row.value,
+                value_text=format_value(
+                    row.value,
+                    kpi.display_format,
+                    kpi.unit or "",
+                    {
+                        "symbol": currency.symbol,
+                        "position": currency.position,
+                        "digits": currency.decimal_places,
+                    },
+                ),
                 has_value=True,
                 numerator=row.numerator or 0.0,
                 denominator=row.denominator or 0.0,
