@@ -1,6 +1,7 @@
 from smart_dairy.demo import load_settings
 
-from odoo.tests import HttpCase, no_retry, tagged
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, no_retry, tagged
 
 DASHBOARDS = ("executive", "sales", "farm", "quality", "finance")
 PATHS = {
@@ -77,6 +78,27 @@ class TestDashboardUi(HttpCase):
         )
         self.assertEqual(saved["preset"], "last_90_days")
         self.assertEqual(saved["region_ids"], [self.env.ref("smart_dairy_base.region_north").id])
+
+
+@tagged("post_install", "-at_install")
+class TestFarmManagerPhone(HttpCase):
+    """A farm manager opening Smart Dairy on a phone (375x667, touch)."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_farm_manager_lands_on_farm_operations(self):
+        company = self.env.ref("smart_dairy_base.demo_company", raise_if_not_found=False)
+        if not company:
+            self.skipTest("The farm manager's tour needs the Smart Dairy demo data.")
+        user = new_test_user(
+            self.env, "sd_phone_farm_manager",
+            groups="base.group_user,smart_dairy_base.group_smart_dairy_farm_manager",
+            company_id=company.id, company_ids=[Command.set(company.ids)],
+        )  # fmt: skip
+        if "odoobot_state" in user._fields:
+            user.odoobot_state = "disabled"  # its welcome chat would cover the phone screen
+        self.start_tour("/odoo/smart-dairy", "smart_dairy_bi_farm_manager_home", login=user.login)
 
 
 @tagged("post_install", "-at_install")

@@ -160,3 +160,33 @@ tours.add("smart_dairy_bi_dashboard_flow", {
         },
     ],
 });
+
+// A farm manager on a phone: Smart Dairy opens on Farm Operations, the period is in
+// sight, the weekday heatmap fits the screen, and the alerts take one line.
+tours.add("smart_dairy_bi_farm_manager_home", {
+    steps: () => [
+        ...cardsShown(),
+        {
+            content: "The home dashboard of a farm manager is Farm Operations",
+            trigger: ".o_sd_title:contains(Farm Operations)",
+        },
+        {
+            content: "The period is shown without opening the filters",
+            trigger: ".o_sd_preset:visible",
+        },
+        {
+            content: "The weekday heatmap fits the width: all seven days, no sideways scroll",
+            trigger: ".o_sd_heatmap thead th:nth-child(8)",
+            run() {
+                const box = document.querySelector(".o_sd_heatmap");
+                if (box.scrollWidth > box.clientWidth + 1) {
+                    throw new Error(`the heatmap scrolls: ${box.scrollWidth} > ${box.clientWidth}`);
+                }
+            },
+        },
+        {
+            content: "Open alerts take one line, expanded on demand",
+            trigger: "body:not(:has(.o_sd_alert_list))",
+        },
+    ],
+});
