@@ -340,7 +340,7 @@ class _Context:
         """Register the engine requests of a widget; returns what rendering needs."""
         grain = widget._grain(self.auto)
         breakdown = widget.breakdown_id.field_name or ""
-        keys, applied = {}, set()
+        keys, previous_keys, applied = {}, {}, set()
         for kpi in widget.kpi_ids:
             filters = self.applied_filters(kpi, breakdown)
             column, ids = filters[0] if filters else ("", ())
@@ -350,6 +350,9 @@ class _Context:
                 # by dimension value need the points.
                 mode = "breakdown" if widget.widget_type in OVER_TIME_TYPES else "totals"
                 key = (mode, grain, breakdown, values)
+                if widget.widget_type == "table":  # growth against the previous period
+                    previous_keys[kpi.code] = ("previous", grain, breakdown, values)
+                    self.requests.setdefault(previous_keys[kpi.code], set()).add(kpi.code)
             elif len(filters) > 1:
                 # Stored values hold one dimension at a time: computed from the facts.
                 key = ("filtered", grain, "", tuple((c, tuple(v)) for c, v in filters))
@@ -358,7 +361,12 @@ class _Context:
             self.requests.setdefault(key, set()).add(kpi.code)
             keys[kpi.code] = key
             applied.update(c for c, _ids in filters)
-        return {"grain": grain, "keys": keys, "note": self._note(applied)}
+        return {
+            "grain": grain,
+            "keys": keys,
+            "previous_keys": previous_keys,
+            "note": self._note(applied),
+        }
 
     def _note(self, applied):
         """Honest words on dimension filters a widget's values do not follow."""
@@ -402,6 +410,7 @@ class _Context:
             )
             read = {
                 "totals": self.reader.fetch_totals,
+                "previous": lambda query: self.reader.fetch_totals(query, previous=True),
                 "breakdown": self.reader.fetch_breakdown,
                 "fetch": self.reader.fetch,
             }[mode]
@@ -424,7 +433,10 @@ class _Context:
         elif widget.breakdown_id and kind in OVER_TIME_TYPES:
             data, empty = self._timeline_by_value(widget, series[kpis.code])
         elif widget.breakdown_id:
-            data, empty = self._ranking(widget, series)
+            previous = {
+                code: self.results[key][code] for code, key in plan["previous_keys"].items()
+            }
+            data, empty = self._ranking(widget, series, previous)
         else:
             data, empty = self._timeline(widget, series)
         return {
@@ -529,7 +541,9 @@ class _Context:
         empty = all(value is None for dataset in datasets for value in dataset["values"])
         return data, empty
 
-    def _ranking(self, widget, series):
+    def _ranking(self, widget, series, previous=None):
+        """Values per dimension value, largest first; with ``previous`` (tables), each
+        value's figure over the previous period and its growth against it."""
         kpis = widget.kpi_ids
         first = series[kpis[0].code]
         keys = layout.rank(first, widget.top_n)
@@ -542,6 +556,14 @@ class _Context:
             }
             for kpi in kpis
         ]
+        for dataset in datasets:
+            if previous and dataset["code"] in previous:
+                before = [previous[dataset["code"]].get(key) for key in keys]
+                dataset["previous"] = before
+                dataset["growth"] = [
+                    layout.growth(now, then)
+                    for now, then in zip(dataset["values"], before, strict=True)
+                ]
         data = {
             "breakdown": widget.breakdown_id.field_name,
             "labels": [labels[key] for key in keys],

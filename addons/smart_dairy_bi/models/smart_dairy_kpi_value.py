@@ -132,10 +132,17 @@ class ValueReader:
             self.distinct,
         )
 
-    def fetch_totals(self, query):
-        """{code: {dimension value: range value}} (see engine.fetch_totals)."""
+    def fetch_totals(self, query, previous=False):
+        """{code: {dimension value: range value}} (see engine.fetch_totals); with
+        ``previous``, over the range before."""
         return engine.fetch_totals(
-            self.env.cr, VALUE_TABLE, self.catalogue, query, self.companies.ids, self.distinct
+            self.env.cr,
+            VALUE_TABLE,
+            self.catalogue,
+            query,
+            self.companies.ids,
+            self.distinct,
+            previous,
         )
 
     def fetch_filtered(self, query, filters):

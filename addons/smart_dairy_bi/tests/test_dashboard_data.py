@@ -229,6 +229,21 @@ class TestDashboardData(DashboardCase):
         self.assertEqual(row[self.today.weekday()], 120.0)
         self.assertEqual(sum(value is None for value in row), 6)
 
+    def test_top_n_tables_show_growth_against_the_previous_period(self):
+        # Farm A also milked 9 days ago, in the week before the one shown: 3 cows x 2 x 15 L
+        self._milk(self.cows_a, 15.0, 100_000, self.today - datetime.timedelta(days=9))
+        self.materialise(["PRODUCTION"])
+        table = self.data(filters=self.week)[0]["Top farm"]["data"]["datasets"][0]
+        self.assertEqual((table["values"], table["previous"]), ([120.0], [90.0]))
+        self.assertAlmostEqual(table["growth"][0], (120.0 - 90.0) / 90.0)
+        # the card of the farm says the same
+        card = self.Kpi.with_user(self.user).get_values(
+            ["PRODUCTION"], "day", self.week["date_from"], self.week["date_to"], "farm_id",
+            [str(self.farm_a.id)],
+        )["PRODUCTION"]["current"]  # fmt: skip
+        self.assertEqual((card["value"], card["previous"]), (120.0, 90.0))
+        self.assertAlmostEqual(card["delta_previous_pct"], table["growth"][0])
+
     def test_dimension_filters_apply_where_the_kpi_has_them(self):
         model = self.both_companies()
         filters = dict(self.week, farm_ids=[self.farm_b.id])

@@ -94,8 +94,9 @@ def widget_rows(widget):
         code = dataset.get("code")
         values = dataset.get("values") or []
         if "breakdown" in data and not data.get("over_time"):
-            for label, key, value in zip(
-                data.get("labels") or [], data.get("keys") or [], values, strict=False
+            before = dataset.get("previous") or []
+            for index, (label, key, value) in enumerate(
+                zip(data.get("labels") or [], data.get("keys") or [], values, strict=False)
             ):
                 rows.append(
                     _row(
@@ -106,6 +107,7 @@ def widget_rows(widget):
                         dimension=data["breakdown"],
                         dimension_value=key,
                         value=value,
+                        previous=before[index] if index < len(before) else None,
                     )
                 )
             continue

@@ -266,7 +266,10 @@ class _Writer:
         datasets = data.get("datasets") or []
         titles = [_breakdown_title(data.get("breakdown"))]
         titles += [dataset.get("label") or "" for dataset in datasets]
-        self._columns(sheet, 2, titles, [28] + [18] * len(datasets))
+        growth = (datasets[0].get("growth") or []) if datasets else []
+        if growth:
+            titles.append("vs previous")
+        self._columns(sheet, 2, titles, [28] + [18] * (len(titles) - 1))
         for row, label in enumerate(labels, start=3):
             sheet.write(row, 0, label)
         for col, dataset in enumerate(datasets, start=1):
@@ -274,6 +277,8 @@ class _Writer:
             cell_format, scale = self.kpi_format(kpi), excel_scale(kpi.get("display_format"))
             for row, value in enumerate(dataset.get("values") or [], start=3):
                 _write_number(sheet, row, col, value, cell_format, scale)
+        for row, value in enumerate(growth, start=3):
+            _write_number(sheet, row, len(datasets) + 1, value, self.pct, 1)
         sheet.freeze_panes(3, 1)
         if widget["type"] == "table" or not labels or not datasets:
             return

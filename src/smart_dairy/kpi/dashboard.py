@@ -81,6 +81,14 @@ def auto_grain(date_from, date_to):
     return Grain.DAY if days <= DAILY_MAX_DAYS else Grain.MONTH
 
 
+def growth(value, previous):
+    """The change from ``previous`` to ``value`` as a fraction of ``previous`` (None
+    when either is unknown or ``previous`` is zero)."""
+    if value is None or previous is None or not previous:
+        return None
+    return (value - previous) / abs(previous)
+
+
 def rank(values: Mapping, top_n=0):
     """Keys sorted by value, highest first (no value last), cut to ``top_n`` when set."""
     keys = sorted(values, key=lambda key: (values[key] is None, -(values[key] or 0.0), str(key)))

@@ -457,15 +457,17 @@ def fetch_totals(
     query: Query,
     company_ids: Sequence[int],
     distinct: DistinctCounter | None = None,
+    previous: bool = False,
 ):
     """The range value of each KPI per value of the query's breakdown,
     {code: {value: float | None}}: the ``current.value`` of ``fetch_breakdown``
     without its per-period points and comparisons, in time linear in the rows read
     (rankings of many customers or products). Only the range's own periods are read;
     with ``distinct``, count_distinct KPIs over several periods are counted per value
-    from their fact, in one statement each (otherwise None)."""
+    from their fact, in one statement each (otherwise None). With ``previous``, the
+    values over the range before (the cards' "previous period")."""
     read = _Read.build(catalogue, query)
-    starts = read.calendar.starts
+    starts = read.calendar.previous_range if previous else read.calendar.starts
     data = _load(
         cursor, table, read.ids, read.grain, set(starts), company_ids, query.breakdown, read.dims
     )

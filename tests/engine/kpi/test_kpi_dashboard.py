@@ -123,6 +123,11 @@ def test_range_totals_equal_the_breakdown_cards(sales, sales_fact):
             assert set(totals[kpi.code]) == set(cards[kpi.code]), (kpi.code, breakdown)
             for value, series in cards[kpi.code].items():
                 assert totals[kpi.code][value] == pytest.approx(series.current.value)
+        # the previous range of the totals is the cards' previous period
+        before = fetch_totals(cur, table, catalogue, query, [1, 2], previous=True)
+        for kpi in kpis:
+            for value, series in cards[kpi.code].items():
+                assert before[kpi.code].get(value) == pytest.approx(series.current.previous)
     north = fetch_totals(
         cur, table, catalogue, Query(["REV", "GP"], "day", start, end, "region",
         ["north", "nowhere"]), [1],
@@ -138,3 +143,11 @@ def test_range_totals_equal_the_breakdown_cards(sales, sales_fact):
             "COST"
         ]["north"].current.value
     )
+
+
+def test_growth_is_the_change_as_a_share_of_the_previous_value():
+    assert dashboard.growth(120.0, 90.0) == pytest.approx(1 / 3)
+    assert dashboard.growth(-30.0, -60.0) == pytest.approx(0.5)  # a smaller loss is growth
+    assert dashboard.growth(10.0, 0.0) is None
+    assert dashboard.growth(None, 5.0) is None
+    assert dashboard.growth(5.0, None) is None

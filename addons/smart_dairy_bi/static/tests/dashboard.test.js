@@ -343,6 +343,27 @@ describe("dashboard client action", () => {
         ]);
     });
 
+    test("a top-N table shows each value's growth against the previous period", async () => {
+        mockDashboard(() => {
+            const data = dashboardFixture();
+            const dataset = data.widgets[3].data.datasets[0];
+            Object.assign(dataset, { previous: [700.25, null], growth: [0.1428, null] });
+            return data;
+        });
+        await openDashboard();
+        const table = ".o_sd_widget[data-widget-id='14']";
+        expect(`${table} .o_sd_growth_head`).toHaveText("vs previous");
+        expect(`${table} .o_sd_growth:first`).toHaveText("▲ +14.3%");
+        expect(`${table} .o_sd_growth:first`).toHaveClass("text-success");
+        expect(`${table} .o_sd_growth:last`).toHaveText("▬ —");
+    });
+
+    test("a table without growth data has no growth column", async () => {
+        mockDashboard();
+        await openDashboard();
+        expect(".o_sd_widget[data-widget-id='14'] .o_sd_growth_head").toHaveCount(0);
+    });
+
     test("a drill-down opens with its filter as a facet", async () => {
         mockDashboard(() => dashboardFixture());
         const facets = [{ description: "Revenue (ordered): Mar 2026", domain: [["id", ">", 0]] }];

@@ -1,5 +1,11 @@
 import { Component } from "@odoo/owl";
-import { formatKpiValue } from "@smart_dairy_bi/utils/format.esm";
+import { _t } from "@web/core/l10n/translation";
+import {
+    deltaArrow,
+    deltaClass,
+    formatDeltaPct,
+    formatKpiValue,
+} from "@smart_dairy_bi/utils/format.esm";
 
 /** Top-N table of a breakdown: one row per dimension value, one column per KPI. */
 export class TableWidget extends Component {
@@ -17,6 +23,15 @@ export class TableWidget extends Component {
         }));
     }
 
+    /** Growth of the first KPI against the previous period, when the server gave it. */
+    get hasGrowth() {
+        return Boolean(this.data.datasets?.[0]?.growth);
+    }
+
+    get growthLabel() {
+        return _t("vs previous");
+    }
+
     get rows() {
         const kpis = this.props.widget.kpis || [];
         return (this.data.labels || []).map((label, index) => ({
@@ -30,7 +45,18 @@ export class TableWidget extends Component {
                     text: formatKpiValue(dataset.values[index], kpi, this.props.currency),
                 };
             }),
+            growth: this.growthCell(index),
         }));
+    }
+
+    growthCell(index) {
+        const dataset = this.data.datasets?.[0];
+        const growth = dataset?.growth?.[index];
+        const polarity = this.props.widget.kpis?.[0]?.polarity;
+        return {
+            text: `${deltaArrow(growth)} ${formatDeltaPct(growth)}`,
+            cls: deltaClass(growth, polarity),
+        };
     }
 
     open(row) {
