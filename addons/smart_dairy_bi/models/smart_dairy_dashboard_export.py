@@ -15,8 +15,11 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 REPORT = "smart_dairy_bi.action_report_smart_dairy_dashboard"
-# Inline SVG charts of the PDF.
-SVG_WIDTH, SVG_HEIGHT, SVG_PAD = 640, 180, 28
+# Inline SVG charts of the PDF (a wider left margin holds the value axis).
+SVG_WIDTH, SVG_HEIGHT, SVG_PAD, SVG_LEFT = 640, 180, 28, 60
+# Time series longer than this are summarised in the PDF: mean, minimum and maximum of
+# every period, then the last SUMMARY_TAIL periods.
+SUMMARY_AFTER, SUMMARY_TAIL = 31, 14
 SVG_COLOURS = ("#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B")
 
 WIDGET_FORMATS = ("csv", "json")  # the formats a single widget exports to
@@ -224,29 +227,77 @@ def _widget_table(widget, currency):
         for dataset in datasets:
             kpi = _kpi_of(widget, dataset["code"])
             result["header"].append(dataset["label"])
-            columns.append([_text(value, kpi, currency) for value in dataset["values"]])
+            columns.append((kpi, dataset["values"]))
             if any(target is not None for target in dataset.get("targets") or []):
                 result["header"].append(f"{dataset['label']} target")
-                columns.append([_text(value, kpi, currency) for value in dataset["targets"]])
+                columns.append((kpi, dataset["targets"]))
+        labels = data.get("labels") or []
+        over_time = "breakdown" not in data or data.get("over_time")
         result["rows"] = [
-            [label, *(column[index] for column in columns)]
-            for index, label in enumerate(data.get("labels") or [])
+            [label, *(_text(values[index], kpi, currency) for kpi, values in columns)]
+            for index, label in enumerate(labels)
         ]
+        if over_time and len(labels) > SUMMARY_AFTER:
+            result["rows"] = _summary_rows(columns, currency) + result["rows"][-SUMMARY_TAIL:]
+            result["note"] = " ".join(
+                filter(
+                    None,
+                    [
+                        result["note"],
+                        f"{len(labels)} periods: their mean, minimum and maximum, then the "
+                        f"last {SUMMARY_TAIL}.",
+                    ],
+                )
+            )
         if widget["type"] != "table" and datasets:
-            over_time = "breakdown" not in data or data.get("over_time")
             line = over_time and widget["type"] in ("line", "area")
-            result["chart"] = _svg_chart(data["labels"], datasets, line)
+            first = _kpi_of(widget, datasets[0]["code"])
+            result["chart"] = _svg_chart(data["labels"], datasets, line, first, currency)
     return result
 
 
-def _svg_chart(labels, datasets, line):
-    """A small inline SVG: lines over time, or grouped bars, from zero to the top value."""
+def _summary_rows(columns, currency):
+    """Mean, minimum and maximum of each column's values (texts)."""
+    rows = []
+    for title, reduce in (
+        ("Mean", lambda numbers: sum(numbers) / len(numbers)),
+        ("Minimum", min),
+        ("Maximum", max),
+    ):
+        row = [title]
+        for kpi, values in columns:
+            numbers = [value for value in values if value is not None]
+            row.append(_text(reduce(numbers) if numbers else None, kpi, currency))
+        rows.append(row)
+    return rows
+
+
+def _tick(value, kpi, currency):
+    """A value axis label: short from a thousand on (12k, 1.5M), with the KPI's currency
+    or unit."""
+    if abs(value) < 1000:
+        return _text(value, kpi, currency)
+    size, suffix = (1e6, "M") if abs(value) >= 1e6 else (1e3, "k")
+    number = f"{value / size:.1f}".rstrip("0").rstrip(".") + suffix
+    display_format, currency = kpi.get("display_format"), currency or {}
+    if display_format == "currency":
+        symbol = currency.get("symbol") or ""
+        return f"{symbol}{number}" if currency.get("position") == "before" else f"{number} {symbol}"
+    if display_format == "percentage":
+        return f"{number}%"
+    units = {"volume": "L", "days": "days"}
+    return f"{number} {kpi.get('unit') or units.get(display_format, '')}".strip()
+
+
+def _svg_chart(labels, datasets, line, kpi=None, currency=None):
+    """A small inline SVG: lines over time, or grouped bars, from zero to the top value,
+    with a value axis (zero, half and the top) in the first KPI's format."""
     values = [v for dataset in datasets for v in dataset["values"] if v is not None]
     if not values or not labels:
         return ""
     low, high = min(0.0, *values), max(0.0, *values)
     span = (high - low) or 1.0
-    plot_w, plot_h = SVG_WIDTH - 2 * SVG_PAD, SVG_HEIGHT - 2 * SVG_PAD
+    plot_w, plot_h = SVG_WIDTH - SVG_LEFT - SVG_PAD, SVG_HEIGHT - 2 * SVG_PAD
     step = plot_w / len(labels)
 
     def y(value):
@@ -254,14 +305,21 @@ def _svg_chart(labels, datasets, line):
 
     parts = [
         Markup('<line x1="{0}" y1="{1:.1f}" x2="{2}" y2="{1:.1f}" stroke="#999"/>').format(
-            SVG_PAD, y(0.0), SVG_WIDTH - SVG_PAD
+            SVG_LEFT, y(0.0), SVG_WIDTH - SVG_PAD
         )
     ]
+    for tick in sorted({low, (low + high) / 2, high}):
+        parts.append(
+            Markup(
+                '<text class="o_sd_axis" x="{}" y="{:.1f}" font-size="8" text-anchor="end" '
+                'fill="#666">{}</text>'
+            ).format(SVG_LEFT - 4, y(tick) + 3, _tick(tick, kpi or {}, currency))
+        )
     for index, dataset in enumerate(datasets):
         colour = SVG_COLOURS[index % len(SVG_COLOURS)]
         if line:
             points = " ".join(
-                f"{SVG_PAD + step * (i + 0.5):.1f},{y(v):.1f}"
+                f"{SVG_LEFT + step * (i + 0.5):.1f},{y(v):.1f}"
                 for i, v in enumerate(dataset["values"])
                 if v is not None
             )
@@ -280,7 +338,7 @@ def _svg_chart(labels, datasets, line):
                 Markup(
                     '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"/>'
                 ).format(
-                    SVG_PAD + step * (i + 0.1) + width * index, top, width, bottom - top, colour
+                    SVG_LEFT + step * (i + 0.1) + width * index, top, width, bottom - top, colour
                 )
             )
     every = max(1, len(labels) // 8)
@@ -290,12 +348,12 @@ def _svg_chart(labels, datasets, line):
             parts.append(
                 Markup(
                     '<text x="{:.1f}" y="{}" font-size="9" text-anchor="middle">{}</text>'
-                ).format(SVG_PAD + step * (i + 0.5), SVG_HEIGHT - 8, str(label)[:chars])
+                ).format(SVG_LEFT + step * (i + 0.5), SVG_HEIGHT - 8, str(label)[:chars])
             )
     for index, dataset in enumerate(datasets):
         parts.append(
             Markup('<text x="{}" y="{}" font-size="10" fill="{}">{}</text>').format(
-                SVG_PAD + 160 * index, 14, SVG_COLOURS[index % len(SVG_COLOURS)], dataset["label"]
+                SVG_LEFT + 160 * index, 14, SVG_COLOURS[index % len(SVG_COLOURS)], dataset["label"]
             )
         )
     return Markup(

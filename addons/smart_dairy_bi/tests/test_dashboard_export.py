@@ -4,6 +4,7 @@ import json
 import urllib.parse
 
 import openpyxl
+from smart_dairy.export import format_value
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
@@ -134,6 +135,27 @@ class TestDashboardExport(ExportCase):
         self.assertIn("Farm FA", html)
         self.assertNotIn("Farm FB", html)  # company B stays out
         self.assertEqual(html.count("<svg"), 2)  # the line and the bar, not the table
+        self.assertIn('class="o_sd_axis"', html)  # value axes on the charts
+
+    def test_pdf_summarises_long_daily_tables(self):
+        ninety = dict(self.week, date_from=str(self.today - datetime.timedelta(days=89)))
+        data = self.Dashboard.with_user(self.user).get_dashboard_data(self.dashboard.id, ninety)
+        trend = next(w for w in data["widgets"] if w["type"] == "line")
+        values = trend["data"]["datasets"][0]["values"]
+        self.assertEqual(len(values), 90)
+        kpi = trend["kpis"][0]
+        table = self.Dashboard.with_user(self.user)._export_pdf_values(data)["widgets"]
+        shown = next(w for w in table if w["title"] == trend["title"])
+        self.assertEqual(len(shown["rows"]), 3 + 14)
+        numbers = [v for v in values if v is not None]
+
+        def text(value):
+            return format_value(value, kpi["display_format"], kpi["unit"], data["currency"])
+
+        self.assertEqual(shown["rows"][0][:2], ["Mean", text(sum(numbers) / len(numbers))])
+        self.assertEqual(shown["rows"][2][:2], ["Maximum", text(max(numbers))])
+        self.assertEqual(shown["rows"][-1][0], trend["data"]["labels"][-1])
+        self.assertIn("90 periods", shown["note"])
 
 
 @tagged("post_install", "-at_install")
