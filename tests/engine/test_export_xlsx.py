@@ -460,6 +460,16 @@ def test_a_second_kpi_in_other_units_gets_its_own_axis(data):
     assert any('formatCode="#,##0.0%"' in xml and "<c:valAx>" in xml for xml in after.values())
 
 
+def test_a_scatter_plots_the_first_kpi_across_and_the_second_up(data):
+    bar = next(w for w in data["widgets"] if w["title"] == "Revenue by Region")
+    bar["type"] = "scatter"
+    sheet = open_book(dashboard_xlsx(data))["Revenue by Region"]
+    assert rows(sheet)[2] == ["Region", "Revenue", "Gross Margin"]
+    (chart,) = [xml for xml in _chart_xml(dashboard_xlsx(data)).values() if "Region" in xml]
+    assert "<c:scatterChart>" in chart
+    assert "'Revenue by Region'!$B$4:$B$5" in chart and "'Revenue by Region'!$C$4:$C$5" in chart
+
+
 def test_breakdown_bar_keeps_each_kpi_format_and_draws_columns(data):
     sheet = open_book(dashboard_xlsx(data))["Revenue by Region"]
     assert rows(sheet)[2:5] == [

@@ -249,7 +249,7 @@ def _widget_table(widget, currency):
                     ],
                 )
             )
-        if widget["type"] != "table" and datasets:
+        if widget["type"] not in ("table", "scatter") and datasets:
             line = over_time and widget["type"] in ("line", "area")
             first = _kpi_of(widget, datasets[0]["code"])
             result["chart"] = _svg_chart(data["labels"], datasets, line, first, currency)

@@ -13,10 +13,11 @@ WIDGET_TYPES = [
     ("gauge", "Gauge"),
     ("table", "Table (Top N)"),
     ("heatmap", "Heatmap"),
+    ("scatter", "Scatter Chart"),
 ]
 # Widgets showing a single figure, and widgets that rank breakdown values.
 SINGLE_KPI_TYPES = ("kpi_card", "gauge", "heatmap")
-BREAKDOWN_TYPES = ("pie", "doughnut", "table", "heatmap")
+BREAKDOWN_TYPES = ("pie", "doughnut", "table", "heatmap", "scatter")
 
 
 class SmartDairyDashboardWidget(models.Model):
@@ -126,6 +127,15 @@ class SmartDairyDashboardWidget(models.Model):
                     self.env._(
                         "A %(kind)s shows exactly one KPI: widget %(title)s has %(count)s.",
                         kind=kind,
+                        title=widget.title,
+                        count=len(kpis),
+                    )
+                )
+            if widget.widget_type == "scatter" and len(kpis) != 2:
+                raise ValidationError(
+                    self.env._(
+                        "A scatter chart plots two KPIs against each other (one across, one "
+                        "up): widget %(title)s has %(count)s.",
                         title=widget.title,
                         count=len(kpis),
                     )

@@ -419,6 +419,11 @@ class TestDashboardWidgetRules(DashboardCase):
         self.assertWidgetRefused("not computed at that grain", grain="week")
         self.assertWidgetRefused("Second Axis", widget_type="line", secondary_axis=True)
         self.assertWidgetRefused(
+            "plots two KPIs against each other", widget_type="scatter",
+            breakdown_id=self.dim["farm_id"].id,
+        )  # fmt: skip
+        self.assertWidgetRefused("needs a breakdown", widget_type="scatter", kpi_ids=two)
+        self.assertWidgetRefused(
             "one KPI over time per Farm", widget_type="area", kpi_ids=two,
             breakdown_id=self.dim["farm_id"].id,
         )  # fmt: skip

@@ -21,7 +21,13 @@ from .formats import DASH, excel_format, excel_scale
 SUMMARY = "Summary"
 CARD_TYPES = ("kpi_card",)
 # Dashboard widget type -> Excel chart type (bars depend on the orientation).
-CHART_TYPES = {"line": "line", "area": "area", "pie": "pie", "doughnut": "doughnut"}
+CHART_TYPES = {
+    "line": "line",
+    "area": "area",
+    "pie": "pie",
+    "doughnut": "doughnut",
+    "scatter": "scatter",
+}
 TARGET_LINE = {"line": {"dash_type": "dash"}, "marker": {"type": "none"}}
 PCT_FORMAT = "+0.0%;-0.0%;0.0%"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -283,6 +289,22 @@ class _Writer:
         if widget["type"] == "table" or not labels or not datasets:
             return
         chart = self._chart(widget)
+        if widget["type"] == "scatter":  # the first KPI across, the second up
+            last = 3 + len(labels) - 1
+            chart.add_series(
+                {
+                    "name": widget.get("title") or "",
+                    "categories": [sheet.name, 3, 1, last, 1],
+                    "values": [sheet.name, 3, 2, last, 2],
+                    "marker": {"type": "circle"},
+                }
+            )
+            chart.set_x_axis({"name": datasets[0].get("label") or ""})
+            chart.set_y_axis({"name": datasets[1].get("label") or ""})
+            chart.set_title({"name": widget.get("title") or ""})
+            chart.set_legend({"none": True})
+            sheet.insert_chart(2, len(titles) + 1, chart, CHART_SIZE)
+            return
         pie = widget["type"] in ("pie", "doughnut")
         for col in range(1, 2 if pie else len(datasets) + 1):
             series = self._series(sheet, 3, 3 + len(labels) - 1, col, 0)

@@ -364,6 +364,25 @@ describe("dashboard client action", () => {
         expect(".o_sd_widget[data-widget-id='14'] .o_sd_growth_head").toHaveCount(0);
     });
 
+    test("a scatter plots one KPI across and one up, a point per value", async () => {
+        mockDashboard(() => {
+            const data = dashboardFixture();
+            const bar = data.widgets[2];
+            Object.assign(bar, { type: "scatter", kpis: [...bar.kpis, { ...bar.kpis[0], code: "SCC", name: "Cells" }] });
+            bar.data.datasets.push({ code: "SCC", label: "Cells", values: [150000, null] });
+            return data;
+        });
+        await openDashboard();
+        const chart = window.Chart.getChart(document.querySelector("[data-widget-id='13'] canvas"));
+        expect(chart.config.type).toBe("scatter");
+        // Hill Top has no cell count: one point only
+        expect(chart.data.datasets[0].data.map((p) => [p.label, p.x, p.y])).toEqual([
+            ["Green Valley", 5200, 150000],
+        ]);
+        expect(chart.options.scales.x.title.text).toBe("Milk Production");
+        expect(chart.options.scales.y.title.text).toBe("Cells");
+    });
+
     test("a drill-down opens with its filter as a facet", async () => {
         mockDashboard(() => dashboardFixture());
         const facets = [{ description: "Revenue (ordered): Mar 2026", domain: [["id", ">", 0]] }];

@@ -165,8 +165,69 @@ export class ChartWidget extends Component {
         };
     }
 
+    /** Each dimension value as a point: the first KPI across, the second up. */
+    scatterConfig() {
+        const [across, up] = this.data.datasets || [];
+        const labels = this.data.labels || [];
+        const points = labels
+            .map((label, index) => ({
+                x: across?.values[index],
+                y: up?.values[index],
+                label,
+                index,
+            }))
+            .filter((p) => typeof p.x === "number" && typeof p.y === "number");
+        const axis = (dataset) => ({
+            title: { display: true, text: dataset?.label || "" },
+            ticks: {
+                callback: (value) =>
+                    formatAxisValue(value, this.kpiFor(dataset?.code), this.props.currency),
+            },
+        });
+        return {
+            type: "scatter",
+            data: {
+                datasets: [
+                    {
+                        label: this.widget.title,
+                        data: points,
+                        backgroundColor: getColor(0, "light", 1),
+                        pointRadius: 5,
+                        pointHoverRadius: 7,
+                    },
+                ],
+            },
+            options: {
+                animation: false,
+                maintainAspectRatio: false,
+                scales: { x: axis(across), y: axis(up) },
+                plugins: {
+                    legend: { display: false },
+                    tooltip: {
+                        callbacks: {
+                            label: (ctx) =>
+                                `${ctx.raw.label}: ${this.format(ctx.raw.x, across?.code)}, ` +
+                                `${this.format(ctx.raw.y, up?.code)}`,
+                        },
+                    },
+                },
+                onClick: (ev, elements) => {
+                    if (elements.length) {
+                        this.drill(across?.code, points[elements[0].index].index);
+                    }
+                },
+                onHover: (ev, elements) => {
+                    ev.native.target.style.cursor = elements.length ? "pointer" : "default";
+                },
+            },
+        };
+    }
+
     chartConfig() {
         const type = this.widget.type;
+        if (type === "scatter") {
+            return this.scatterConfig();
+        }
         const options = this.widget.options || {};
         const round = type === "pie" || type === "doughnut";
         const labels = this.data.labels || [];

@@ -11,7 +11,7 @@ import { KpiCard } from "@smart_dairy_bi/components/kpi_card/kpi_card.esm";
 import { TableWidget } from "@smart_dairy_bi/components/table_widget/table_widget.esm";
 
 const MODEL = "smart.dairy.dashboard";
-const CHART_TYPES = new Set(["line", "bar", "area", "pie", "doughnut", "gauge"]);
+const CHART_TYPES = new Set(["line", "bar", "area", "pie", "doughnut", "gauge", "scatter"]);
 
 /**
  * A Smart Dairy dashboard: one server call loads every widget from the
