@@ -424,7 +424,9 @@ class _Context:
         series = {kpi.code: self.results[plan["keys"][kpi.code]][kpi.code] for kpi in kpis}
         kind = widget.widget_type
         note = plan["note"]
-        if kind == "kpi_card":
+        if kind == "section":
+            data, empty = {}, False
+        elif kind == "kpi_card":
             data, empty = self._card(series[kpis.code])
         elif kind == "gauge":
             data, empty = self._gauge(kpis, series[kpis.code])

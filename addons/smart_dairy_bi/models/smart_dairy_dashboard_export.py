@@ -164,7 +164,7 @@ class SmartDairyDashboard(models.Model):
             kpis = widget.get("kpis") or [{}]
             if widget["type"] == "kpi_card":
                 cards.append(_card_row(widget, kpis[0], currency))
-            else:
+            elif widget["type"] != "section":
                 widgets.append(_widget_table(widget, currency))
         return {
             "name": data["dashboard"]["name"],

@@ -14,6 +14,7 @@ WIDGET_TYPES = [
     ("table", "Table (Top N)"),
     ("heatmap", "Heatmap"),
     ("scatter", "Scatter Chart"),
+    ("section", "Section"),
 ]
 # Widgets showing a single figure, and widgets that rank breakdown values.
 SINGLE_KPI_TYPES = ("kpi_card", "gauge", "heatmap")
@@ -113,11 +114,21 @@ class SmartDairyDashboardWidget(models.Model):
                     )
                 )
 
-    @api.constrains("widget_type", "kpi_ids", "grain", "breakdown_id")
+    @api.constrains("widget_type", "kpi_ids", "grain", "breakdown_id", "col", "width")
     def _check_content(self):
         for widget in self:
             kpis, breakdown = widget.kpi_ids, widget.breakdown_id
             kind = dict(WIDGET_TYPES)[widget.widget_type]
+            if widget.widget_type == "section":
+                if kpis or breakdown or widget.col or widget.width != 12:
+                    raise ValidationError(
+                        self.env._(
+                            "Section %(title)s is a heading across the dashboard: it spans "
+                            "the 12 columns from the first and shows no KPI.",
+                            title=widget.title,
+                        )
+                    )
+                continue
             if not kpis:
                 raise ValidationError(
                     self.env._("Widget %(title)s needs at least one KPI.", title=widget.title)

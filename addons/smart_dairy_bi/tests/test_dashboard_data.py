@@ -423,6 +423,12 @@ class TestDashboardWidgetRules(DashboardCase):
             breakdown_id=self.dim["farm_id"].id,
         )  # fmt: skip
         self.assertWidgetRefused("needs a breakdown", widget_type="scatter", kpi_ids=two)
+        self.assertWidgetRefused("heading across the dashboard", widget_type="section", width=12)
+        section = {**self._widget("Heading", "section", []), "width": 12}
+        self.assertFalse(self._dashboard([section]).widget_ids.kpi_ids)
+        self.assertWidgetRefused(
+            "heading across the dashboard", widget_type="section", kpi_ids=[Command.clear()]
+        )
         self.assertWidgetRefused(
             "one KPI over time per Farm", widget_type="area", kpi_ids=two,
             breakdown_id=self.dim["farm_id"].id,

@@ -69,7 +69,7 @@ def dashboard_xlsx(data, filter_labels=None):
     writer = _Writer(workbook, data)
     writer.summary(filter_labels or {})
     for widget in data.get("widgets", []):
-        if widget["type"] not in CARD_TYPES:
+        if widget["type"] not in (*CARD_TYPES, "section"):
             writer.widget(widget)
     workbook.close()
     return stream.getvalue()

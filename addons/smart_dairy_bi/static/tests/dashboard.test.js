@@ -383,6 +383,33 @@ describe("dashboard client action", () => {
         expect(chart.options.scales.y.title.text).toBe("Cells");
     });
 
+    test("a section heading collapses the widgets under it", async () => {
+        mockDashboard(() => {
+            const data = dashboardFixture();
+            // a section on row 1, above the bar and the table (moved one row down)
+            data.widgets[2].row = data.widgets[3].row = 2;
+            data.widgets.push({
+                id: 20, type: "section", title: "Details", col: 0, row: 1, width: 12,
+                height: 1, options: {}, kpis: [], data: {}, empty: false,
+            }); // prettier-ignore
+            return data;
+        });
+        await openDashboard();
+        expect(".o_sd_section_toggle").toHaveText("Details");
+        // inside its block, the bar starts on the block's first row
+        expect(".o_sd_widget[data-widget-id='13']").toHaveAttribute(
+            "style",
+            "--sd-col: 1; --sd-width: 6; --sd-row: 1; --sd-height: 3"
+        );
+        await contains(".o_sd_section_toggle").click();
+        expect(".o_sd_section_toggle").toHaveAttribute("aria-expanded", "false");
+        expect(".o_sd_widget[data-widget-id='13']").toHaveCount(0);
+        expect(".o_sd_widget[data-widget-id='14']").toHaveCount(0);
+        expect(".o_sd_widget[data-widget-id='11']").toHaveCount(1); // above the section
+        await contains(".o_sd_section_toggle").click();
+        expect(".o_sd_widget[data-widget-id='13']").toHaveCount(1);
+    });
+
     test("a drill-down opens with its filter as a facet", async () => {
         mockDashboard(() => dashboardFixture());
         const facets = [{ description: "Revenue (ordered): Mar 2026", domain: [["id", ">", 0]] }];

@@ -36,6 +36,7 @@ export class SmartDairyDashboard extends Component {
             data: null,
             exporting: null,
             alertsOpen: false,
+            collapsed: {},
         });
         this.pendingCharts = new Set();
         this.loadId = 0;
@@ -64,8 +65,35 @@ export class SmartDairyDashboard extends Component {
         return this.data?.widgets || [];
     }
 
+    /**
+     * The widgets in blocks: those above the first section, then each section's (the
+     * widgets from its row to the next section's), rows counted from the block's top,
+     * each block a grid of its own that the section's heading collapses.
+     */
+    get blocks() {
+        const sections = this.widgets
+            .filter((w) => w.type === "section")
+            .sort((a, b) => a.row - b.row);
+        const blocks = [
+            { key: "top", section: null, start: 0, widgets: [] },
+            ...sections.map((s) => ({ key: `s${s.id}`, section: s, start: s.row + 1, widgets: [] })),
+        ];
+        for (const widget of this.widgets) {
+            if (widget.type !== "section") {
+                const block = blocks.findLast((b) => !b.section || b.section.row < widget.row);
+                block.widgets.push({ ...widget, row: Math.max(widget.row - block.start, 0) });
+            }
+        }
+        return blocks.filter((b) => b.section || b.widgets.length);
+    }
+
+    toggleSection(section) {
+        this.state.collapsed[section.id] = !this.state.collapsed[section.id];
+    }
+
     get isEmpty() {
-        return this.widgets.length === 0 || this.widgets.every((w) => w.empty);
+        const shown = this.widgets.filter((w) => w.type !== "section");
+        return shown.length === 0 || shown.every((w) => w.empty);
     }
 
     /** Loads the whole dashboard in one call; `filters` null means the saved ones. */
