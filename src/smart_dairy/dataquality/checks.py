@@ -31,7 +31,8 @@ class Check:
     rows in samples (None: no samples); ``group_column`` groups freshness (e.g.
     per device) and balance (e.g. per journal entry), whose samples are group keys.
     ``company_column`` splits the outcome per company. ``filters`` restrict the
-    rows examined: ((column, operator, value), ...) joined by AND.
+    rows examined: ((column, operator, value), ...) joined by AND (``= None`` and
+    ``!= None`` test for NULL; a NULL value fails the other comparisons).
 
     A check passes when at most ``tolerance`` (a share, 0 to 1) of what it
     examined fails.

@@ -30,7 +30,10 @@ def _where(check, params):
     for i, (name, operator, value) in enumerate(check.filters):
         key = f"filter_{i}"
         params[key] = list(value) if operator in ("in", "not in") else value
-        if operator == "in":
+        if value is None and operator in ("=", "!="):
+            negate = "NOT " if operator == "!=" else ""
+            parts.append(sql.SQL("{} IS {}NULL").format(col(name), sql.SQL(negate)))
+        elif operator == "in":
             parts.append(sql.SQL("{} = ANY({})").format(col(name), sql.Placeholder(key)))
         elif operator == "not in":
             parts.append(sql.SQL("NOT ({} = ANY({}))").format(col(name), sql.Placeholder(key)))

@@ -95,6 +95,10 @@ def test_filters_restrict_the_rows(farm_tables):
     assert (outcomes[1].examined, outcomes[1].failing) == (58, 0)
     check_ = check("not_null", columns=("volume",), filters=(("id", "<=", 6),))
     assert [o.examined for o in run(farm_tables, check_, NOW)] == [6]
+    check_ = check("not_null", columns=("id",), filters=(("farm_id", "=", None),))
+    assert [(o.company_id, o.examined) for o in run(farm_tables, check_, NOW)] == [(1, 1)]
+    check_ = check("not_null", columns=("id",), filters=(("farm_id", "!=", None),))
+    assert sum(o.examined for o in run(farm_tables, check_, NOW)) == 99
 
 
 def test_balance_per_posted_entry(ledger):
