@@ -65,7 +65,6 @@ class SmartDairyQualityCheck(models.Model):
     source = fields.Selection(SOURCES, required=True, default="model")
     model_id = fields.Many2one(
         "ir.model",
-        "Model",
         ondelete="cascade",
         domain=[("transient", "=", False), ("abstract", "=", False)],
     )
@@ -209,15 +208,36 @@ class SmartDairyQualityCheck(models.Model):
     def _sensor_store_present(self):
         return bool(dataquality.columns_of(self.env.cr, SENSOR_TABLE))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        checks = super().create(vals_list)
+        checks._check_sources_readable()
+        return checks
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"model_id", "ref_model_id"} & set(vals):
+            self._check_sources_readable()
+        return result
+
+    def _check_sources_readable(self):
+        """The caller may read what the check reads (constraints run as superuser)."""
+        if self.env.su:
+            return
+        for check in self:
+            for name in (check.model_id.model, check.ref_model_id.model):
+                if name and name in self.env and not self.env[name].has_access("read"):
+                    raise ValidationError(
+                        self.env._(
+                            "You may not read %s, so you may not check it.",
+                            self.env[name]._description,
+                        )
+                    )
+
     @api.constrains(*DEFINITION_FIELDS)
     def _check_definition(self):
         """Refuse at save what the engine could not run, in plain words."""
         for check in self:
-            model = check._source_model()
-            if model is not None and not model.has_access("read"):
-                raise ValidationError(
-                    self.env._("You may not read %s, so you may not check it.", model._description)
-                )
             if check.kind == "referential" and not check.ref_model_id:
                 raise ValidationError(self.env._("Choose the model the key refers to."))
             try:

@@ -30,8 +30,9 @@ class SmartDairyQualityCheck(models.Model):
         now = now or fields.Datetime.now()
         checks = self.sudo().search([("active", "=", True)])
         due = checks.filtered(
-            lambda c: not c.last_run
-            or (now - c.last_run).total_seconds() >= c.interval_hours * 3600 - 60
+            lambda c: (
+                not c.last_run or (now - c.last_run).total_seconds() >= c.interval_hours * 3600 - 60
+            )
         )
         results = self.env["smart.dairy.quality.result"]
         for done, check in enumerate(due, start=1):
@@ -128,9 +129,11 @@ class SmartDairyQualityCheck(models.Model):
             key = alert_key(self.id, result.company_id.id)
             raised.add(key)
             Alert._raise(key, self._alert_values(result))
-        open_keys = Alert.sudo().search(
-            [("dedup_key", "=like", alert_key(self.id, "%")), ("state", "!=", "resolved")]
-        ).mapped("dedup_key")
+        open_keys = (
+            Alert.sudo()
+            .search([("dedup_key", "=like", alert_key(self.id, "%")), ("state", "!=", "resolved")])
+            .mapped("dedup_key")
+        )
         for key in set(open_keys) - raised:
             Alert._resolve(key, self.env._("The data quality check passes again."))
 
@@ -145,4 +148,3 @@ class SmartDairyQualityCheck(models.Model):
             "expected": self.env._("%s %% may fail", self.tolerance_pct or 0),
             "message": result.detail,
         }
-

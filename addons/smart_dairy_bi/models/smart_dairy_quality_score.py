@@ -15,7 +15,9 @@ class SmartDairyQualityScore(models.Model):
 
     date = fields.Date(required=True, readonly=True, index=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
-    area = fields.Selection([*AREAS, (dataquality.OVERALL, "Overall")], required=True, readonly=True)
+    area = fields.Selection(
+        [*AREAS, (dataquality.OVERALL, "Overall")], required=True, readonly=True
+    )
     score = fields.Float(readonly=True, aggregator="avg", digits=(5, 1))
     check_count = fields.Integer("Checks", readonly=True)
     failed_count = fields.Integer("Failed or Errored", readonly=True)
@@ -49,8 +51,10 @@ class SmartDairyQualityScore(models.Model):
             mine = results.filtered(lambda r, c=company: r.company_id == c) | shared
             items = [(r.area, r.severity, r.state == "passed") for r in mine]
             for area, score in dataquality.score(items).items():
-                in_area = mine if area == dataquality.OVERALL else mine.filtered(
-                    lambda r, a=area: r.area == a
+                in_area = (
+                    mine
+                    if area == dataquality.OVERALL
+                    else mine.filtered(lambda r, a=area: r.area == a)
                 )
                 values.append(
                     {

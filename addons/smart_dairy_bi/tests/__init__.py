@@ -33,3 +33,4 @@ from . import test_drilldown_matches_card
 from . import test_kpi_backfill
 from . import test_finance_ledger
 from . import test_quality_catalogue
+from . import test_quality_access
