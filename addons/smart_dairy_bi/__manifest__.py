@@ -59,6 +59,8 @@
         "data/smart_dairy_quality_cron.xml",
         "views/smart_dairy_quality_check_views.xml",
         "views/smart_dairy_quality_result_views.xml",
+        "views/smart_dairy_fact_quality_views.xml",
+        "data/smart_dairy_quality_dashboard_data.xml",
     ],
     "demo": ["demo/smart_dairy_bi_demo.xml"],
     "uninstall_hook": "uninstall_hook",

@@ -32,3 +32,4 @@ from . import smart_dairy_quality_run
 from . import smart_dairy_quality_result
 from . import smart_dairy_quality_score
 from . import smart_dairy_alert_quality
+from . import smart_dairy_fact_quality

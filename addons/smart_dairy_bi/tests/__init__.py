@@ -34,3 +34,4 @@ from . import test_kpi_backfill
 from . import test_finance_ledger
 from . import test_quality_catalogue
 from . import test_quality_access
+from . import test_quality_dashboard
