@@ -61,6 +61,7 @@ class TestQualityAccess(KpiCase):
             ({"column_names": "volume", "filter_text": "[('state',"}, "not a list"),
             ({"column_names": "volume", "filter_text": "[('state', '=', 1)]"}, "no column 'state'"),
             ({"column_names": "volume", "filter_text": "[('id', '~', 1)]"}, "Unknown filter"),
+            ({"column_names": "volume", "filter_text": "[('session', '=', 1)]"}, "needs text"),
             ({"column_names": "volume", "tolerance_pct": 150}, "share between 0 and 1"),
             ({"kind": "referential", "column_names": "farm_id"}, "model the key refers to"),
             (

@@ -1,6 +1,7 @@
 """Validation of a check against the database's catalogue (pg_attribute), so a
 misconfigured check is refused with a plain message before it runs."""
 
+import datetime as dt
 import re
 
 from .checks import FILTER_OPERATORS, KINDS, Check, CheckError
@@ -80,8 +81,28 @@ def validate(cur, check: Check):
                 isinstance(value, list | tuple) and value,
                 f"Operator {operator!r} needs a list of values",
             )
+        for item_value in value if isinstance(value, list | tuple) else [value]:
+            _filter_value(check.table, name, columns[name][0], item_value, operator)
     _KIND_CHECKS[check.kind](cur, check, columns)
     return columns
+
+
+# What a filter value must be to compare with a column of each type category.
+_FILTER_VALUES = {
+    NUMERIC: ((int, float), "a number"),
+    "S": ((str,), "text"),
+    TEMPORAL: ((str, dt.date), "a date"),
+    "B": ((bool,), "True or False"),
+}
+
+
+def _filter_value(table, name, category, value, operator):
+    if value is None:
+        _need(operator in ("=", "!="), f"Only = and != compare {name!r} with None")
+        return
+    types, words = _FILTER_VALUES.get(category, ((object,), ""))
+    wrong = not isinstance(value, types) or (category == NUMERIC and isinstance(value, bool))
+    _need(not wrong, f"Filter on {name!r} of {table} needs {words}, not {value!r}")
 
 
 def _accepted(_cur, check, _columns):
@@ -103,7 +124,7 @@ def _referential(cur, check, columns):
     _need(ref_columns is not None, f"There is no table or view {check.ref_table!r}")
     _column(ref_columns, check.ref_table, check.ref_column, "referenced key")
     _need(
-        ref_columns[check.ref_column][1] == columns[check.columns[0]][1],
+        ref_columns[check.ref_column][0] == columns[check.columns[0]][0],
         f"{check.columns[0]!r} and {check.ref_table}.{check.ref_column} are not of the same type",
     )
 

@@ -49,10 +49,29 @@ def refused(cur, pattern, **values):
         ("Unknown filter operator", {"kind": "not_null", "filters": (("id", "~", "1"),)}),
         ("needs a list", {"kind": "not_null", "filters": (("id", "in", 3),)}),
         ("needs a list", {"kind": "not_null", "filters": (("id", "in", []),)}),
+        (
+            "'session' of milking needs text",
+            {"kind": "not_null", "filters": (("session", "=", 1),)},
+        ),
+        ("'id' of milking needs a number", {"kind": "not_null", "filters": (("id", "=", "1"),)}),
+        ("needs a number, not True", {"kind": "not_null", "filters": (("id", "=", True),)}),
+        ("needs a number", {"kind": "not_null", "filters": (("id", "in", [1, "x"]),)}),
+        ("needs a date", {"kind": "not_null", "filters": (("date", ">", 3),)}),
+        ("Only = and !=", {"kind": "not_null", "filters": (("id", ">", None),)}),
     ],
 )
 def test_refused(farm_tables, pattern, values):
     refused(farm_tables, pattern, **values)
+
+
+def test_valid_filters_pass(farm_tables):
+    filters = (
+        ("session", "in", ["morning", "evening"]),
+        ("date", ">=", "2026-01-01"),
+        ("volume", ">", 1),
+        ("farm_id", "!=", None),
+    )
+    validate(farm_tables, Check(kind="not_null", table="milking", columns=("id",), filters=filters))
 
 
 def test_a_valid_check_returns_the_column_types(farm_tables):
