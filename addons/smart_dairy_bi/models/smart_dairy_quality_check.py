@@ -264,9 +264,10 @@ class SmartDairyQualityCheck(models.Model):
     def action_run_now(self):
         """Run these checks now (Analytics Managers); opens their new results."""
         self._check_caller(ANALYTICS_MANAGER_GROUP, "read")
-        results = self.sudo()._run_checks(fields.Datetime.now())
-        self.sudo().env["smart.dairy.quality.score"]._record_scores(fields.Datetime.now())
-        return results.with_env(self.env)._action_open(self.env._("Check Results"))
+        now = fields.Datetime.now()
+        results = self._run_checks(now)
+        self.env["smart.dairy.quality.score"].sudo()._record_scores(now)
+        return results._action_open(self.env._("Check Results"))
 
     def action_open_results(self):
         self._check_caller(USER_GROUP, "read")

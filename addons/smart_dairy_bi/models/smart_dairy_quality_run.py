@@ -25,8 +25,9 @@ class SmartDairyQualityCheck(models.Model):
     _inherit = "smart.dairy.quality.check"
 
     def _cron_run_checks(self, now=None, commit=True):
-        """Run the active checks that are due in one pass, then record the day's scores.
-        A check that errors is recorded as errored; the others go on. Returns the results."""
+        """Run the active checks that are due in one pass, committing after each, then
+        record the day's scores. A check that errors is recorded as errored; the others
+        go on. Returns the results."""
         now = now or fields.Datetime.now()
         checks = self.sudo().search([("active", "=", True)])
         due = checks.filtered(
@@ -37,10 +38,11 @@ class SmartDairyQualityCheck(models.Model):
         results = self.env["smart.dairy.quality.result"]
         for done, check in enumerate(due, start=1):
             results |= check._run_checks(now)
-            if commit:
-                self.env["ir.cron"]._commit_progress(1, remaining=len(due) - done)
-        if due:
-            self.env["smart.dairy.quality.score"].sudo()._record_scores(now)
+            if commit and not self.env["ir.cron"]._commit_progress(1, remaining=len(due) - done):
+                break  # out of time: the cron comes back at once for the rest
+        else:
+            if due:
+                self.env["smart.dairy.quality.score"].sudo()._record_scores(now)
         _logger.info(
             "Data quality: %s checks run, %s results failed, %s errored",
             len(due),
@@ -50,11 +52,12 @@ class SmartDairyQualityCheck(models.Model):
         return results
 
     def _run_checks(self, now):
-        """Run these checks at ``now`` (naive UTC): results, alerts; returns the results."""
+        """Run these checks at ``now`` (naive UTC) as the system: results, alerts.
+        Returns the results, in the caller's environment."""
         results = self.env["smart.dairy.quality.result"]
-        for check in self:
+        for check in self.sudo():
             results |= check._run_one(now)
-        return results
+        return results.with_env(self.env)
 
     def _run_one(self, now):
         self.ensure_one()

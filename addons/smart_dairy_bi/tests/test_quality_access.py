@@ -3,6 +3,7 @@ import datetime
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from odoo.addons.smart_dairy_bi.models.smart_dairy_quality_check import SENSOR_TABLE
 from odoo.addons.smart_dairy_bi.models.smart_dairy_quality_run import alert_key
 
 from .common import KpiCase
@@ -90,6 +91,25 @@ class TestQualityAccess(KpiCase):
         check = Check.create({**base, "column_names": "volume, scc"})
         with self.assertRefused("no column 'litres'"):
             check.write({"column_names": "litres"})
+
+    def test_without_a_sensor_store_sensor_checks_are_skipped(self):
+        self.env.cr.execute("SELECT to_regclass(%s)", [SENSOR_TABLE])
+        if self.env.cr.fetchone()[0]:
+            self.env.cr.execute(f"ALTER TABLE {SENSOR_TABLE} RENAME TO reading_away")
+        values = {
+            "name": "Collars", "kind": "freshness", "source": "sensor",
+            "column_names": "time", "group_column": "device_id", "max_age_hours": 2,
+        }  # fmt: skip
+        with self.assertRefused("sensor store has no column moment"):
+            self.Check.with_user(self.analyst).create({**values, "column_names": "moment"})
+        check = self.Check.with_user(self.analyst).create(values)
+        results = check._run_checks(self.now)
+        self.assertEqual((results.state, results.company_id.id), ("skipped", False))
+        self.assertFalse(results.sample_model)
+        self.unique._run_checks(self.now)
+        scores = self.env["smart.dairy.quality.score"]._record_scores(self.now)
+        self.assertIn("farm", scores.mapped("area"))
+        self.assertNotIn("sensors", scores.mapped("area"), "a skipped check is not scored")
 
     def test_checks_on_models_the_manager_may_not_read_are_refused(self):
         model = self.env["ir.model"]._get("ir.config_parameter")
