@@ -31,7 +31,8 @@ SENSOR_DEVICE_MODEL = "smart.dairy.iot.device"
 DEFINITION_FIELDS = (
     "kind", "source", "model_id", "column_names", "filter_text", "tolerance_pct",
     "accepted_values", "bounds", "minimum", "maximum", "ref_model_id", "ref_column",
-    "group_column", "max_age_hours", "amount_tolerance", "weeks", "z_limit", "min_change_pct",
+    "group_column", "max_age_hours", "lookback_hours", "amount_tolerance", "weeks", "z_limit",
+    "min_change_pct",
 )  # fmt: skip
 
 
@@ -102,6 +103,11 @@ class SmartDairyQualityCheck(models.Model):
         help="Freshness per group (e.g. device_id); balance per group (e.g. move_id).",
     )
     max_age_hours = fields.Float("Maximum Age (hours)", default=24.0)
+    lookback_hours = fields.Float(
+        "Look Back (hours)",
+        help="Freshness reads only the rows of this last stretch (fast on large tables); "
+        "groups silent for longer are not seen. 0 reads every row.",
+    )
     amount_tolerance = fields.Float(default=0.005, digits=(16, 4))
     weeks = fields.Integer(default=8, help="Weeks of the same weekday to compare with.")
     z_limit = fields.Float("Z-Score Limit", default=3.0)
@@ -199,6 +205,7 @@ class SmartDairyQualityCheck(models.Model):
             ref_column=self.ref_column or "id",
             group_column=self.group_column or None,
             max_age=datetime.timedelta(hours=self.max_age_hours or 0),
+            lookback=datetime.timedelta(hours=self.lookback_hours) if self.lookback_hours else None,
             amount_tolerance=self.amount_tolerance,
             weeks=self.weeks,
             z_limit=self.z_limit,

@@ -56,6 +56,9 @@ class Check:
     # freshness and balance
     group_column: str | None = None
     max_age: dt.timedelta | None = None
+    # freshness: read only the rows of this last stretch (an index range on the column),
+    # so groups silent for longer are not seen at all; None reads every row.
+    lookback: dt.timedelta | None = None
     amount_tolerance: float = 0.005
     # row_count: the last complete day against the same weekday of ``weeks`` weeks
     weeks: int = 8

@@ -132,6 +132,8 @@ def _referential(cur, check, columns):
 def _freshness(_cur, check, columns):
     _column(columns, check.table, check.columns[0], "freshness", TEMPORAL)
     _need(check.max_age is not None and check.max_age.total_seconds() > 0, "Give a maximum age")
+    if check.lookback is not None:
+        _need(check.lookback > check.max_age, "Look back further than the maximum age")
     if check.group_column:
         _column(columns, check.table, check.group_column, "group")
 

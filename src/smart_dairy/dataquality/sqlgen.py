@@ -123,8 +123,11 @@ def unique(check, _types, params):
     )
 
 
-def _grouped(check, inner_value, bad, measure, params):
+def _grouped(check, inner_value, bad, measure, params, extra=None):
     group = col(check.group_column) if check.group_column else sql.SQL("NULL::int")
+    where = _where(check, params)
+    if extra is not None:
+        where = sql.SQL("{} AND {}").format(where, extra)
     return sql.SQL(
         """SELECT company_id, count(*) AS examined, count(*) FILTER (WHERE {bad}) AS failing,
                   {samples} AS samples, {measure}
@@ -141,8 +144,19 @@ def _grouped(check, inner_value, bad, measure, params):
         group=group,
         value=inner_value,
         table=table_sql(check.table),
-        where=_where(check, params),
+        where=where,
     )
+
+
+def bound(day_or_moment, typname):
+    """A parameter comparable with a date or time column of type ``typname``, from a
+    naive UTC datetime or a date, so that the column's index applies."""
+    if typname == "date":
+        return day_or_moment if not isinstance(day_or_moment, dt.datetime) else day_or_moment.date()
+    moment = day_or_moment
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time())
+    return moment.replace(tzinfo=UTC) if typname == "timestamptz" else moment
 
 
 def utc_naive(column, typname):
@@ -157,13 +171,19 @@ def utc_naive(column, typname):
 def freshness(check, types, params, now):
     params["now"] = now
     params["cutoff"] = now - check.max_age
-    newest = utc_naive(sql.SQL("max({})").format(col(check.columns[0])), types[check.columns[0]][1])
+    typname = types[check.columns[0]][1]
+    newest = utc_naive(sql.SQL("max({})").format(col(check.columns[0])), typname)
+    recent = None
+    if check.lookback:
+        params["since"] = bound(now - check.lookback, typname)
+        recent = sql.SQL("{} >= %(since)s").format(col(check.columns[0]))
     return _grouped(
         check,
         newest,
         sql.SQL("value < %(cutoff)s"),
         sql.SQL("extract(epoch FROM %(now)s - min(value)) / 3600.0"),
         params,
+        recent,
     )
 
 
@@ -184,16 +204,11 @@ def row_count(check, types, params, day):
     (company_id, day, count)."""
     column = col(check.columns[0])
     typname = types[check.columns[0]][1]
-    start = day - dt.timedelta(weeks=check.weeks)
-    end = day + dt.timedelta(days=1)
+    params["start"] = bound(day - dt.timedelta(weeks=check.weeks), typname)
+    params["end"] = bound(day + dt.timedelta(days=1), typname)
     if typname == "date":
-        params["start"], params["end"] = start, end
         day_sql = column
     else:
-        bounds = [dt.datetime.combine(d, dt.time()) for d in (start, end)]
-        if typname == "timestamptz":
-            bounds = [b.replace(tzinfo=UTC) for b in bounds]
-        params["start"], params["end"] = bounds
         day_sql = sql.SQL("({}::date)").format(utc_naive(column, typname))
     params["dow"] = day.isoweekday()
     return sql.SQL(

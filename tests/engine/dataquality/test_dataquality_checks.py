@@ -1,5 +1,6 @@
 """Each kind of check on crafted tables: counts, samples and verdicts per company."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -133,6 +134,20 @@ def test_freshness_per_device(readings):
     assert outcome.measure == pytest.approx(30.0)
     later = run(cur, check_, now - dt.timedelta(hours=10))
     assert later[0].passed
+
+
+def test_freshness_lookback_reads_only_recent_rows(readings):
+    cur, now = readings
+    check_ = Check(
+        kind="freshness", table="reading", columns=("time",), key_column=None,
+        company_column="company_id", group_column="device_id",
+        max_age=dt.timedelta(hours=24), lookback=dt.timedelta(hours=48),
+    )  # fmt: skip
+    (outcome,) = run(cur, check_, now)
+    assert (outcome.examined, outcome.samples) == (2, (2,))
+    narrow = dataclasses.replace(check_, lookback=dt.timedelta(hours=25))
+    (outcome,) = run(cur, narrow, now)
+    assert (outcome.examined, outcome.failing) == (1, 0)  # device 2 is out of sight
 
 
 def test_freshness_of_a_date_counts_the_whole_day(farm_tables):

@@ -33,6 +33,15 @@ def refused(cur, pattern, **values):
         ("List the accepted", {"kind": "accepted_values", "columns": ("session",)}),
         ("not a date or time", {"kind": "freshness", "max_age": dt.timedelta(hours=1)}),
         ("maximum age", {"kind": "freshness", "columns": ("date",)}),
+        (
+            "Look back further",
+            {
+                "kind": "freshness",
+                "columns": ("date",),
+                "max_age": dt.timedelta(hours=5),
+                "lookback": dt.timedelta(hours=5),
+            },
+        ),
         ("not a date or time", {"kind": "row_count", "columns": ("session",)}),
         ("2 to 104 weeks", {"kind": "row_count", "columns": ("date",), "weeks": 1}),
         ("grouping the rows", {"kind": "balance"}),
