@@ -1,10 +1,12 @@
 import ast
 import datetime
 
+from psycopg2.extensions import make_dsn
 from smart_dairy import dataquality, db, timeseries
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+from odoo.sql_db import connection_info_for
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import (
     ANALYTICS_MANAGER_GROUP,
@@ -22,6 +24,7 @@ KINDS = [
     ("freshness", "Freshness"),
     ("row_count", "Row-Count Anomaly"),
     ("balance", "Balance"),
+    ("custom_sql", "Custom SQL"),
 ]
 AREAS = [("sales", "Sales"), ("finance", "Finance"), ("farm", "Farm"), ("sensors", "Sensors")]
 SOURCES = [("model", "Model or Fact View"), ("sensor", "Sensor Store")]
@@ -29,7 +32,7 @@ SENSOR_TABLE = f"{timeseries.SCHEMA}.{timeseries.TABLE}"
 SENSOR_DEVICE_MODEL = "smart.dairy.iot.device"
 # The fields a check's definition is made of: validated together at save.
 DEFINITION_FIELDS = (
-    "kind", "source", "model_id", "column_names", "filter_text", "tolerance_pct",
+    "kind", "source", "model_id", "column_names", "filter_text", "sql_query", "tolerance_pct",
     "accepted_values", "bounds", "minimum", "maximum", "ref_model_id", "ref_column",
     "group_column", "max_age_hours", "lookback_hours", "amount_tolerance", "weeks", "z_limit",
     "min_change_pct",
@@ -40,6 +43,13 @@ def sensor_columns():
     """The columns of the sensor store's reading table, as the engine creates it."""
     spec = timeseries.TABLES[timeseries.TABLE]["columns"]
     return {line.split()[0] for line in spec.split(",")}
+
+
+def read_only_connection(dbname):
+    """A connection of its own to Odoo's database, for custom SQL (read-only sessions)."""
+    _name, params = connection_info_for(dbname)
+    dsn = make_dsn(**{k: v for k, v in params.items() if v not in (None, "")})
+    return db.connect(dsn, application_name="smart_dairy_quality")
 
 
 def split_names(text):
@@ -72,7 +82,6 @@ class SmartDairyQualityCheck(models.Model):
     table = fields.Char(compute="_compute_table", help="The table or view the check reads.")
     column_names = fields.Char(
         "Columns",
-        required=True,
         help="Column names, separated by commas. Completeness and uniqueness take several; "
         "the other kinds check the first: the value, the key, the date or time, the amount.",
     )
@@ -81,6 +90,14 @@ class SmartDairyQualityCheck(models.Model):
         help="Rows to examine, as a list of (column, operator, value), e.g. "
         "[('state', '=', 'sale')]. Operators: = != < <= > >= in, not in.",
     )
+    sql_query = fields.Text(
+        "SQL",
+        groups=ANALYTICS_MANAGER_GROUP,
+        help="One SELECT returning the failing rows: an id column (of the model, to open "
+        "them) and company_id to split them per company. Runs read-only, with a timeout; "
+        "only administrators write it.",
+    )
+    is_admin = fields.Boolean(compute="_compute_is_admin", help="The user may write custom SQL.")
     tolerance_pct = fields.Float(
         "Tolerance (%)", help="Share of what is examined that may fail while the check passes."
     )
@@ -133,6 +150,9 @@ class SmartDairyQualityCheck(models.Model):
         for check in self:
             check.table = check._table_name()
 
+    def _compute_is_admin(self):
+        self.is_admin = self.env.user.has_group("base.group_system")
+
     def _compute_result_count(self):
         counts = dict(
             self.env["smart.dairy.quality.result"]._read_group(
@@ -155,7 +175,8 @@ class SmartDairyQualityCheck(models.Model):
 
     def _source_model(self):
         """The source's model (empty recordset), or None for the sensor store."""
-        return self.env[self.model_id.model] if self.source == "model" else None
+        model = self.model_id.model
+        return self.env[model] if self.source == "model" and model in self.env else None
 
     def _company_column(self):
         model = self._source_model()
@@ -217,15 +238,24 @@ class SmartDairyQualityCheck(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_sql_author(vals)
         checks = super().create(vals_list)
         checks._check_sources_readable()
         return checks
 
     def write(self, vals):
+        self._check_sql_author(vals)
         result = super().write(vals)
         if {"model_id", "ref_model_id"} & set(vals):
             self._check_sources_readable()
         return result
+
+    def _check_sql_author(self, vals):
+        """Custom SQL is written by administrators only (it reads any table)."""
+        custom = vals.get("kind") == "custom_sql" or vals.get("sql_query")
+        if custom and not self.env.su and not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only administrators write custom SQL checks."))
 
     def _check_sources_readable(self):
         """The caller may read what the check reads (constraints run as superuser)."""
@@ -245,6 +275,9 @@ class SmartDairyQualityCheck(models.Model):
     def _check_definition(self):
         """Refuse at save what the engine could not run, in plain words."""
         for check in self:
+            if check.kind == "custom_sql":
+                check._validate_sql()
+                continue
             if check.kind == "referential" and not check.ref_model_id:
                 raise ValidationError(self.env._("Choose the model the key refers to."))
             try:
@@ -265,6 +298,17 @@ class SmartDairyQualityCheck(models.Model):
                 raise ValidationError(
                     self.env._("Check %(name)s: %(problem)s", name=check.name, problem=exc)
                 ) from exc
+
+    def _validate_sql(self):
+        conn = read_only_connection(self.env.cr.dbname)
+        try:
+            dataquality.validate_sql(conn, self.sql_query)
+        except dataquality.CheckError as exc:
+            raise ValidationError(
+                self.env._("Check %(name)s: %(problem)s", name=self.name, problem=exc)
+            ) from exc
+        finally:
+            conn.close()
 
     # ---------------------------------------------------------------- actions
 

@@ -6,12 +6,13 @@ from smart_dairy import dataquality, db
 
 from odoo import fields, models
 
-from .smart_dairy_quality_check import SENSOR_DEVICE_MODEL
+from .smart_dairy_quality_check import SENSOR_DEVICE_MODEL, read_only_connection
 
 _logger = logging.getLogger(__name__)
 
 ALERT_PREFIX = "quality"
 STATEMENT_TIMEOUT = "120s"
+STATEMENT_TIMEOUT_MS = 120_000
 
 
 def alert_key(check_id, company_id):
@@ -66,8 +67,9 @@ class SmartDairyQualityCheck(models.Model):
         base = {"check_id": self.id, "run_at": now}
         try:
             with self.env.cr.savepoint():
-                spec = self._to_engine()
-                if self.source == "sensor" and not self._sensor_store_present():
+                if self.kind == "custom_sql":
+                    outcomes = self._run_custom()
+                elif self.source == "sensor" and not self._sensor_store_present():
                     self.last_run = now
                     return Result.create(
                         {
@@ -76,12 +78,8 @@ class SmartDairyQualityCheck(models.Model):
                             "detail": self.env._("This database holds no sensor store."),
                         }
                     )
-                cr = db.raw_cursor(self.env.cr)
-                cr.execute("SET LOCAL statement_timeout = %s", [STATEMENT_TIMEOUT])
-                try:
-                    outcomes = dataquality.run(cr, spec, now)
-                finally:
-                    cr.execute("SET LOCAL statement_timeout TO DEFAULT")
+                else:
+                    outcomes = self._run_statement(now)
         except (dataquality.CheckError, psycopg2.Error) as exc:
             _logger.warning("Data quality check %s (%s) errored: %s", self.name, self.id, exc)
             self.last_run = now
@@ -89,7 +87,27 @@ class SmartDairyQualityCheck(models.Model):
                 {**base, "state": "errored", "detail": str(exc).strip()[:2000],
                  "duration": time.monotonic() - started}
             )  # fmt: skip
-        duration = time.monotonic() - started
+        return self._record(base, outcomes, time.monotonic() - started, now)
+
+    def _run_statement(self, now):
+        spec = self._to_engine()
+        cr = db.raw_cursor(self.env.cr)
+        cr.execute("SET LOCAL statement_timeout = %s", [STATEMENT_TIMEOUT])
+        try:
+            return dataquality.run(cr, spec, now)
+        finally:
+            cr.execute("SET LOCAL statement_timeout TO DEFAULT")
+
+    def _run_custom(self):
+        conn = read_only_connection(self.env.cr.dbname)
+        try:
+            return dataquality.run_custom(conn, self.sql_query, STATEMENT_TIMEOUT_MS)
+        finally:
+            conn.close()
+
+    def _record(self, base, outcomes, duration, now):
+        """Results of the outcomes, the check's last run, and its alerts."""
+        Result = self.env["smart.dairy.quality.result"].sudo()
         sample_model = self._sample_model()
         results = Result.create(
             [

@@ -3,7 +3,8 @@ import datetime
 from smart_dairy import dataquality
 from smart_dairy.demo.telemetry import SILENT_FOR
 
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.smart_dairy_base.tests.demo import demo_company_and_day
 from odoo.addons.smart_dairy_bi.models.smart_dairy_quality_check import SENSOR_TABLE
@@ -181,6 +182,61 @@ class TestQualityCatalogue(TransactionCase):
         self.assertEqual(len(self.open_alerts(name)), 1)
         self.assertEqual(self.run_one(name).state, "passed")
         self.assertFalse(self.open_alerts(name))
+
+    def test_custom_sql_checks_are_for_administrators_and_read_only(self):
+        milking_model = self.env["ir.model"]._get("smart.dairy.milking")
+        values = {
+            "name": "Big milkings",
+            "kind": "custom_sql",
+            "model_id": milking_model.id,
+            "area": "farm",
+            "sql_query": "SELECT id, company_id FROM smart_dairy_milking WHERE volume > 25",
+        }
+        analyst = new_test_user(
+            self.env, "dq_sql_analyst", company_id=self.company.id,
+            groups="base.group_user,smart_dairy_base.group_smart_dairy_analytics_manager",
+        )  # fmt: skip
+        with self.assertRaisesRegex(AccessError, "Only administrators"):
+            self.Check.with_user(analyst).create(values)
+        admin = self.env.ref("base.user_admin")
+        Check = self.Check.with_user(admin).with_company(self.company)
+        for query, pattern in [
+            ("DELETE FROM smart_dairy_farm", "must be a SELECT"),
+            ("WITH d AS (DELETE FROM smart_dairy_farm RETURNING id) SELECT id FROM d", "writ"),
+            ("SELECT name FROM smart_dairy_farm", "column named id"),
+            ("SELECT id FROM smart_dairy_farms", "does not exist"),
+        ]:
+            with self.subTest(query=query), self.assertRaisesRegex(ValidationError, pattern):
+                Check.create({**values, "sql_query": query})
+        check = Check.create(values)
+        result = check._run_checks(self.now).filtered(lambda r: r.company_id == self.company)
+        big = self.env["smart.dairy.milking"].search(
+            [("company_id", "=", self.company.id), ("volume", ">", 25)]
+        )
+        self.assertEqual((result.state, result.failing), ("failed", len(big)))
+        self.assertLessEqual(set(result._samples()), set(big.ids))
+        self.assertEqual(result.action_open_failing()["res_model"], "smart.dairy.milking")
+        # the analyst reads the SQL but may not change it; plain users do not see it
+        self.assertTrue(check.with_user(analyst).sql_query)
+        with self.assertRaisesRegex(AccessError, "Only administrators"):
+            check.with_user(analyst).write({"sql_query": "SELECT 1 AS id"})
+        user = new_test_user(
+            self.env, "dq_sql_user", company_id=self.company.id,
+            groups="base.group_user,smart_dairy_base.group_smart_dairy_user",
+        )  # fmt: skip
+        with self.assertRaises(AccessError):
+            check.with_user(user).read(["sql_query"])
+        check.with_user(admin).write(
+            {"sql_query": "SELECT id FROM smart_dairy_milking WHERE false"}
+        )
+        (clean,) = check._run_checks(self.now)
+        self.assertEqual((clean.state, clean.company_id.id), ("passed", False))
+        self.assertFalse(self.open_alerts_of(check), "the alert cleared")
+
+    def open_alerts_of(self, check):
+        return self.Alert.search(
+            [("dedup_key", "=like", alert_key(check.id, "%")), ("state", "!=", "resolved")]
+        )
 
     def test_scores_agree_with_the_results(self):
         milking = self.demo_milking()
