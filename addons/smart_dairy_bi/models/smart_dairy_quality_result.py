@@ -23,6 +23,7 @@ class SmartDairyQualityResult(models.Model):
     check_id = fields.Many2one(
         "smart.dairy.quality.check", required=True, ondelete="cascade", index=True, readonly=True
     )
+    check_name = fields.Char(related="check_id.name", string="Check Name")
     kind = fields.Selection(related="check_id.kind")
     area = fields.Selection(related="check_id.area", store=True)
     severity = fields.Selection(related="check_id.severity")
@@ -61,7 +62,7 @@ class SmartDairyQualityResult(models.Model):
             "type": "ir.actions.act_window",
             "name": name,
             "res_model": self._name,
-            "views": [(False, "list"), (False, "form")],
+            "views": [(False, "list"), (False, "kanban"), (False, "form")],
             "domain": [("id", "in", self.ids)],
         }
 
