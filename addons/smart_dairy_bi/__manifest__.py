@@ -61,6 +61,7 @@
         "views/smart_dairy_quality_result_views.xml",
         "views/smart_dairy_fact_quality_views.xml",
         "data/smart_dairy_quality_dashboard_data.xml",
+        "views/smart_dairy_pipeline_job_views.xml",
     ],
     "demo": ["demo/smart_dairy_bi_demo.xml"],
     "uninstall_hook": "uninstall_hook",

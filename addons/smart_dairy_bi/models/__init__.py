@@ -33,3 +33,4 @@ from . import smart_dairy_quality_result
 from . import smart_dairy_quality_score
 from . import smart_dairy_alert_quality
 from . import smart_dairy_fact_quality
+from . import smart_dairy_pipeline_job

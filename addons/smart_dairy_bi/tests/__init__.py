@@ -35,3 +35,4 @@ from . import test_finance_ledger
 from . import test_quality_catalogue
 from . import test_quality_access
 from . import test_quality_dashboard
+from . import test_pipeline_health
