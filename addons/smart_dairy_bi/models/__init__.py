@@ -28,3 +28,10 @@ from . import smart_dairy_alert
 from . import smart_dairy_bi_demo
 from . import res_config_settings
 from . import res_users
+from . import smart_dairy_quality_check
+from . import smart_dairy_quality_run
+from . import smart_dairy_quality_result
+from . import smart_dairy_quality_score
+from . import smart_dairy_alert_quality
+from . import smart_dairy_fact_quality
+from . import smart_dairy_pipeline_job

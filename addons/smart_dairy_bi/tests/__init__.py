@@ -34,3 +34,7 @@ from . import test_kpi_backfill
 from . import test_finance_ledger
 from . import test_home_dashboard
 from . import test_translations
+from . import test_quality_catalogue
+from . import test_quality_access
+from . import test_quality_dashboard
+from . import test_pipeline_health

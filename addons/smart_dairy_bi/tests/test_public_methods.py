@@ -58,6 +58,11 @@ AUDITED = {
         "create": "access rights (Analytics Manager)",
         "action_run": ANALYTICS,
     },
+    "smart.dairy.quality.check": {
+        "action_run_now": ANALYTICS,
+        "action_open_results": USER,
+    },
+    "smart.dairy.quality.result": {"action_open_failing": USER + ", results of their companies"},
     # smart_dairy_iot, when installed: its own methods are audited in its own test
     "smart.dairy.iot.device": {},
     "smart.dairy.iot.metric": {},
@@ -78,6 +83,7 @@ GUARDED = {
     "smart.dairy.report.schedule", "smart.dairy.dashboard", "smart.dairy.dashboard.widget",
     "smart.dairy.iot.device", "smart.dairy.iot.metric", "smart.dairy.iot.quarantine",
     "smart.dairy.forecast.config",
+    "smart.dairy.quality.check", "smart.dairy.quality.result",
 }  # fmt: skip
 
 

@@ -1,0 +1,86 @@
+from odoo import fields, models
+
+from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import USER_GROUP
+
+STATES = [
+    ("passed", "Passed"),
+    ("failed", "Failed"),
+    ("errored", "Errored"),
+    ("skipped", "Skipped"),
+]
+
+
+class SmartDairyQualityResult(models.Model):
+    """One run of a check for one company (none when the source has no company):
+    what was examined, what failed, and up to 20 failing records to open."""
+
+    _name = "smart.dairy.quality.result"
+    _description = "Data Quality Result"
+    _inherit = ["smart.dairy.access.mixin"]
+    _order = "run_at desc, id desc"
+    _rec_name = "check_id"
+
+    check_id = fields.Many2one(
+        "smart.dairy.quality.check", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    check_name = fields.Char(related="check_id.name", string="Check Name")
+    kind = fields.Selection(related="check_id.kind")
+    area = fields.Selection(related="check_id.area", store=True)
+    severity = fields.Selection(related="check_id.severity")
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    run_at = fields.Datetime(required=True, readonly=True, index=True)
+    state = fields.Selection(STATES, required=True, readonly=True)
+    examined = fields.Integer(readonly=True)
+    failing = fields.Integer(readonly=True)
+    failing_pct = fields.Float("Failing (%)", compute="_compute_failing_pct", digits=(5, 2))
+    measure = fields.Float(
+        readonly=True,
+        help="Failing share, age in hours of the stalest source (freshness), largest "
+        "imbalance (balance) or z-score (row-count anomaly).",
+    )
+    detail = fields.Text(readonly=True)
+    duration = fields.Float("Duration (s)", readonly=True, digits=(10, 3))
+    sample_model = fields.Char(readonly=True)
+    sample_ids = fields.Char("Sample Ids", readonly=True)
+    sample_count = fields.Integer("Samples", compute="_compute_sample_count")
+
+    def _compute_failing_pct(self):
+        for result in self:
+            examined = result.examined
+            result.failing_pct = 100.0 * result.failing / examined if examined else 0.0
+
+    def _compute_sample_count(self):
+        for result in self:
+            result.sample_count = len(result._samples())
+
+    def _samples(self):
+        self.ensure_one()
+        return [int(part) for part in (self.sample_ids or "").split(",") if part]
+
+    def _action_open(self, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": self._name,
+            "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            "domain": [("id", "in", self.ids)],
+        }
+
+    def action_open_failing(self):
+        """Open the failing sample records, in the companies the user works in."""
+        self._check_caller(USER_GROUP, "read")
+        self.ensure_one()
+        if not self.sample_model or self.sample_model not in self.env:
+            return False
+        Model = self.env[self.sample_model]
+        domain = [("id", "in", self._samples())]
+        if "company_id" in Model._fields:
+            domain.append(("company_id", "in", self.env.companies.ids))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Failing: %s", self.check_id.name),
+            "res_model": self.sample_model,
+            "views": [(False, "list"), (False, "form")],
+            "domain": domain,
+            "context": {"create": False},
+        }
