@@ -158,19 +158,25 @@ def ensure_schema(cursor, schema):
     )
 
 
-def ensure_index(cursor, table, columns, name=None, schema=None, unique=False, method="btree"):
-    """Create an index if it does not exist yet; return its name."""
+def ensure_index(
+    cursor, table, columns, name=None, schema=None, unique=False, method="btree", include=()
+):
+    """Create an index if it does not exist yet; return its name. ``include`` columns
+    ride along in the index (an index-only scan can return them)."""
     name = name or f"{table}_{'_'.join(columns)}_idx"[:63]
     target = sql.Identifier(schema, table) if schema else sql.Identifier(table)
     raw_cursor(cursor).execute(
         sql.SQL(
-            "CREATE {unique} INDEX IF NOT EXISTS {name} ON {table} USING {method} ({cols})"
+            "CREATE {unique} INDEX IF NOT EXISTS {name} ON {table} USING {method} ({cols}){extra}"
         ).format(
             unique=sql.SQL("UNIQUE" if unique else ""),
             name=sql.Identifier(name),
             table=target,
             method=sql.Identifier(method),
             cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
+            extra=sql.SQL(" INCLUDE ({})").format(sql.SQL(", ").join(map(sql.Identifier, include)))
+            if include
+            else sql.SQL(""),
         )
     )
     return name

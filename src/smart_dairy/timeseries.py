@@ -41,6 +41,8 @@ TABLES = {
             ("valid", "boolean NOT NULL DEFAULT true"),
         ),
         "unique": ("device_id", "metric", "time"),
+        # carried by the unique index: a device's raw range reads the index alone
+        "covered": ("value", "valid"),
         "indexes": (
             ("device_id", "time"),
             ("farm_id", "device_type", "time"),
@@ -231,10 +233,15 @@ def ensure_partitions(cursor, table, days):
 
 def _ensure_indexes(cur, table):
     spec = TABLES[table]
-    unique = spec["unique"]
+    unique, covered = spec["unique"], spec.get("covered", ())
+    name = f"{table}_{'_'.join(unique)}_key"
+    if covered:  # the covering unique index replaces the plain one of earlier versions
+        legacy, name = name, f"{table}_{'_'.join(unique)}_cover_key"
     db.ensure_index(
-        cur, table, list(unique), name=f"{table}_{'_'.join(unique)}_key", schema=SCHEMA, unique=True
+        cur, table, list(unique), name=name, schema=SCHEMA, unique=True, include=covered
     )
+    if covered:
+        cur.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(SCHEMA, legacy)))
     for columns in spec["indexes"]:
         db.ensure_index(
             cur, table, list(columns), name=f"{table}_{'_'.join(columns)}_idx", schema=SCHEMA

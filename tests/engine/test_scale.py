@@ -384,8 +384,9 @@ def test_sensor_load_defers_indexes_and_restores_them(scratch_dsn, monkeypatch):
                 'USING btree (device_id, "time")',
                 "CREATE INDEX reading_farm_id_device_type_time_idx ON ONLY smart_dairy_ts.reading "
                 'USING btree (farm_id, device_type, "time")',
-                "CREATE UNIQUE INDEX reading_device_id_metric_time_key ON ONLY "
-                'smart_dairy_ts.reading USING btree (device_id, metric, "time")',
+                "CREATE UNIQUE INDEX reading_device_id_metric_time_cover_key ON ONLY "
+                'smart_dairy_ts.reading USING btree (device_id, metric, "time") '
+                "INCLUDE (value, valid)",
             ]
             # rebuilt on the parent, the indexes reach every daily partition again
             cur.execute(

@@ -15,7 +15,7 @@ import numpy as np
 import psycopg2
 import pytest
 from psycopg2 import sql
-from smart_dairy import db
+from smart_dairy import db, timeseries
 from smart_dairy.iot import (
     aggregates,
     export,
@@ -600,3 +600,33 @@ def test_a_request_may_not_ask_for_more_than_its_resolution_serves():
         check(NOW, NOW, "1h")
     with pytest.raises(ValueError, match="unknown resolution 'minute'"):
         check(NOW - day, NOW, "minute")
+
+
+def _index_definitions(conn):
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s AND tablename = %s",
+            [timeseries.SCHEMA, timeseries.TABLE],
+        )
+        return dict(cur.fetchall())
+
+
+def test_the_unique_index_carries_what_a_raw_range_reads(store):
+    """A device's raw day is read from the unique index alone (value and valid ride in
+    it), and a store made before keeps one unique index: the old one is replaced."""
+    conn, plain = store
+    indexes = _index_definitions(conn)
+    cover = indexes["reading_device_id_metric_time_cover_key"]
+    assert "UNIQUE" in cover and "INCLUDE (value, valid)" in cover
+    assert "reading_device_id_metric_time_key" not in indexes
+    with conn.cursor() as cur:  # as versions before this one made it
+        cur.execute("DROP INDEX smart_dairy_ts.reading_device_id_metric_time_cover_key")
+        cur.execute(
+            "CREATE UNIQUE INDEX reading_device_id_metric_time_key "
+            "ON smart_dairy_ts.reading (device_id, metric, time)"
+        )
+    timeseries.ensure_readings_schema(conn, plain)
+    conn.commit()
+    indexes = _index_definitions(conn)
+    assert "reading_device_id_metric_time_key" not in indexes
+    assert "INCLUDE (value, valid)" in indexes["reading_device_id_metric_time_cover_key"]
