@@ -116,13 +116,7 @@ class DistinctCounter:
             query = self._stored_query(kpi, grain, starts, measure)
         else:
             query = sqlgen.distinct_range_query(
-                self.catalogue.facts[kpi.aggregate.fact],
-                kpi.aggregate,
-                self.zones,
-                starts[0],
-                period_end(starts[-1], grain),
-                breakdown,
-                dimension_values,
+                *self._range(kpi, grain, starts), breakdown, dimension_values
             )
         cur = raw_cursor(self.cursor)
         cur.execute(query)
@@ -134,17 +128,15 @@ class DistinctCounter:
         values with rows; rankings of a count_distinct KPI by a dimension."""
         if not self.zones:
             return {}
-        query = sqlgen.distinct_by_value_query(
-            self.catalogue.facts[kpi.aggregate.fact],
-            kpi.aggregate,
-            self.zones,
-            starts[0],
-            period_end(starts[-1], grain),
-            breakdown,
-        )
+        query = sqlgen.distinct_by_value_query(*self._range(kpi, grain, starts), breakdown)
         cur = raw_cursor(self.cursor)
         cur.execute(query)
         return {value: float(count) * kpi.scale for value, count, rows in cur.fetchall() if rows}
+
+    def _range(self, kpi, grain, starts):
+        """The fact, aggregate, zones and [first day, end) of a count over ``starts``."""
+        fact = self.catalogue.facts[kpi.aggregate.fact]
+        return fact, kpi.aggregate, self.zones, starts[0], period_end(starts[-1], grain)
 
     def _stored_query(self, kpi, grain, starts, measure):
         table = self.table

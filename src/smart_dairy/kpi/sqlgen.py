@@ -164,11 +164,10 @@ def run_aggregates(
     return result
 
 
-def distinct_range_query(fact, aggregate, zones, date_from, date_end, dimension="", values=None):
-    """SQL counting ``aggregate`` (a count_distinct) over one [date_from, date_end)
-    range of local days, across companies: ``zones`` maps each time zone to its
-    company ids. Returns (distinct count, matching rows); with ``dimension`` only
-    rows whose dimension value (as text) is in ``values`` count."""
+def _distinct_parts(fact, aggregate, zones, date_from, date_end):
+    """(count, row condition, range condition) of a count_distinct over one
+    [date_from, date_end) range of local days, across companies: ``zones`` maps each
+    time zone to its company ids."""
     numerator, _denominator = aggregate_columns(fact, aggregate)
     condition = domain_to_sql(aggregate.domain, fact) if aggregate.domain else sql.SQL("TRUE")
     company = sql.Identifier(fact.company_column)
@@ -180,38 +179,45 @@ def distinct_range_query(fact, aggregate, zones, date_from, date_end, dimension=
         )
         for tz, ids in sorted(zones.items())
     )
-    where = [sql.SQL("({})").format(within)]
+    return numerator, condition, sql.SQL("({})").format(within)
+
+
+def _dimension_text(fact, dimension):
+    # rows without a value are stored under '' (see the materialised rows above)
+    return sql.SQL("COALESCE(({})::text, '')").format(sql.Identifier(fact.dimensions[dimension]))
+
+
+def distinct_range_query(fact, aggregate, zones, date_from, date_end, dimension="", values=None):
+    """SQL counting ``aggregate`` (a count_distinct) over one range (see
+    ``_distinct_parts``): (distinct count, matching rows); with ``dimension`` only rows
+    whose dimension value (as text) is in ``values`` count."""
+    count, condition, within = _distinct_parts(fact, aggregate, zones, date_from, date_end)
+    where = [within]
     if dimension and values is not None:
         where.append(
-            # rows without a value are stored under '' (see the materialised rows above)
-            sql.SQL("COALESCE(({})::text, '') = ANY({}::text[])").format(
-                sql.Identifier(fact.dimensions[dimension]), sql.Literal(sorted(values))
+            sql.SQL("{} = ANY({}::text[])").format(
+                _dimension_text(fact, dimension), sql.Literal(sorted(values))
             )
         )
     return sql.SQL("SELECT {}, count(*) FILTER (WHERE {}) FROM {} WHERE {}").format(
-        numerator, condition, fact.table, sql.SQL(" AND ").join(where)
+        count, condition, fact.table, sql.SQL(" AND ").join(where)
     )
 
 
 def distinct_by_value_query(fact, aggregate, zones, date_from, date_end, dimension):
     """SQL counting ``aggregate`` (a count_distinct) over one range per value of
     ``dimension`` (as text, '' for rows without one): (value, count, matching rows)."""
-    numerator, _denominator = aggregate_columns(fact, aggregate)
-    condition = domain_to_sql(aggregate.domain, fact) if aggregate.domain else sql.SQL("TRUE")
-    company = sql.Identifier(fact.company_column)
-    within = sql.SQL(" OR ").join(
-        sql.SQL("({} = ANY({}) AND {})").format(
-            company,
-            sql.Literal(sorted(ids)),
-            sql_date_range(fact.date_column, date_from, date_end, tz, fact.date_is_timestamp),
-        )
-        for tz, ids in sorted(zones.items())
-    )
-    value = sql.SQL("COALESCE(({})::text, '')").format(sql.Identifier(fact.dimensions[dimension]))
+    count, condition, within = _distinct_parts(fact, aggregate, zones, date_from, date_end)
     return sql.SQL(
         "SELECT {value}, {count}, count(*) FILTER (WHERE {condition}) FROM {table} "
         "WHERE {within} GROUP BY 1"
-    ).format(value=value, count=numerator, condition=condition, table=fact.table, within=within)
+    ).format(
+        value=_dimension_text(fact, dimension),
+        count=count,
+        condition=condition,
+        table=fact.table,
+        within=within,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
