@@ -83,7 +83,11 @@ class TestMilkingRound(SmartDairyCommon):
 
     def test_round_in_the_future_refused(self):
         form = self._round_form(self.farm_a)
-        today = fields.Date.context_today(self.env["smart.dairy.milking.round"])
+        # "today" of the user recording the round, in their time zone (near midnight
+        # UTC it is not the test runner's today)
+        today = fields.Date.context_today(
+            self.env["smart.dairy.milking"].with_user(self.farm_manager)
+        )
         form.date = today + datetime.timedelta(days=1)
         with form.line_ids.edit(0) as line:
             line.volume = 12
