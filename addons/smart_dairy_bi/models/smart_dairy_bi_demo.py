@@ -320,8 +320,8 @@ class SmartDairyBiDemo(models.AbstractModel):
         quants.with_context(force_period_date=opening.date()).action_apply_inventory(opening)
 
     def _demo_sales(self, demo, products, customers, teams):
-        """Orders in large batches: create, confirm and deliver them; then invoice
-        each month's deliveries and post every invoice in one call.
+        """Orders in large batches: create, confirm and deliver them; then one
+        invoice per customer and month, posted in date order.
 
         :return: list of (invoice, payment date or None)
         """
@@ -329,26 +329,20 @@ class SmartDairyBiDemo(models.AbstractModel):
         orders = self.env["sale.order"]
         for chunk in _chunks(demo.orders):
             orders |= self._demo_deliver_orders(chunk, products, customers, teams, now)
-        by_month = defaultdict(list)
+        by_invoice = defaultdict(list)
         for order, row in zip(orders, demo.orders, strict=True):
-            by_month[row.invoice_ref[-7:]].append(order.id)
-        invoice_rows = {row.ref: row for row in demo.invoices}
-        refs = {
-            (customers[row.customer_ref].id, row.invoice_ref[-7:]): row.invoice_ref
-            for row in demo.orders
-        }
-        invoices = self.env["account.move"]
-        invoice_dates, paid = [], []
-        for month in sorted(by_month):
-            created = self.env["sale.order"].browse(by_month[month])._create_invoices()
-            for invoice in created:
-                row = invoice_rows[refs[invoice.partner_id.id, month]]
-                invoice_dates.append((invoice.id, row.invoice_date, row.due_date))
-                paid.append((invoice, row.payment_date))
-            invoices |= created
-        self._demo_backdate_invoices(invoice_dates)
-        invoices.sorted(lambda m: (m.invoice_date, m.id)).action_post()
-        return paid
+            by_invoice[row.invoice_ref].append(order.id)
+        rows = sorted(
+            (row for row in demo.invoices if row.ref in by_invoice),
+            key=lambda row: (row.invoice_date, by_invoice[row.ref][0]),
+        )
+        invoices = self._demo_invoice(
+            [
+                (self.env["sale.order"].browse(by_invoice[row.ref]), row.invoice_date, row.due_date)
+                for row in rows
+            ]
+        )
+        return [(invoice, row.payment_date) for invoice, row in zip(invoices, rows, strict=True)]
 
     def _demo_deliver_orders(self, rows, products, customers, teams, now):
         """Create, confirm and deliver a batch of orders, then back-date them."""

@@ -1,11 +1,10 @@
 import re
 from collections import defaultdict
 
-from psycopg2 import sql
-from psycopg2.extras import Json
-
 from odoo import Command, api, fields, models
 from odoo.tools.mail import generate_tracking_message_id
+
+from .demo_rows import insert_rows, next_names, reserve_ids, select_rows
 
 # Amount columns of each table, scaled from the template's amount (their signs kept).
 AMOUNTS = {
@@ -129,9 +128,13 @@ class SmartDairyBiDemo(models.AbstractModel):
         self.env.flush_all()
         cr = self.env.cr
         rows = {move_type: _template_rows(cr, payment) for move_type, payment in templates.items()}
-        numbers = _next_numbers(cr, templates, [payment_date for _move, payment_date in documents])
+        numbers = next_names(
+            cr,
+            next(iter(templates.values())).move_id,
+            [payment_date for _move, payment_date in documents],
+        )
         ids = {
-            table: _reserve_ids(
+            table: reserve_ids(
                 cr, table, len(documents) * (2 if table == "account_move_line" else 1)
             )
             for table in (
@@ -268,7 +271,7 @@ class SmartDairyBiDemo(models.AbstractModel):
             )
         for table in INSERT_ORDER:
             if new[table]:
-                _insert(cr, table, new[table])
+                insert_rows(cr, table, new[table])
         cr.execute(
             """UPDATE account_move am SET origin_payment_id = p.id
                  FROM account_payment p WHERE p.move_id = am.id AND p.id = ANY(%s)""",
@@ -279,31 +282,25 @@ class SmartDairyBiDemo(models.AbstractModel):
         return self.env["account.payment"].browse(ids["account_payment"])
 
 
-def _row(cr, table, where, params):
-    cr.execute(
-        sql.SQL("SELECT * FROM {} WHERE {}").format(sql.Identifier(table), sql.SQL(where)), params
-    )
-    names = [column.name for column in cr.description]
-    return [dict(zip(names, values, strict=True)) for values in cr.fetchall()]
-
-
 def _template_rows(cr, payment):
     """The rows an ORM-made payment wrote, by role."""
-    (pay,) = _row(cr, "account_payment", "id = %s", [payment.id])
-    (move,) = _row(cr, "account_move", "id = %s", [pay["move_id"]])
-    lines = _row(cr, "account_move_line", "move_id = %s", [pay["move_id"]])
+    (pay,) = select_rows(cr, "account_payment", "id = %s", [payment.id])
+    (move,) = select_rows(cr, "account_move", "id = %s", [pay["move_id"]])
+    lines = select_rows(cr, "account_move_line", "move_id = %s", [pay["move_id"]])
     (counterpart,) = [line for line in lines if line["account_id"] == pay["destination_account_id"]]
     (liquidity,) = [line for line in lines if line is not counterpart]
-    (partial,) = _row(
+    (partial,) = select_rows(
         cr,
         "account_partial_reconcile",
         "full_reconcile_id = %s",
         [counterpart["full_reconcile_id"]],
     )
-    (full,) = _row(cr, "account_full_reconcile", "id = %s", [counterpart["full_reconcile_id"]])
+    (full,) = select_rows(
+        cr, "account_full_reconcile", "id = %s", [counterpart["full_reconcile_id"]]
+    )
     (document,) = payment.invoice_ids
     (document_line,) = {partial["debit_move_id"], partial["credit_move_id"]} - {counterpart["id"]}
-    messages = _row(
+    messages = select_rows(
         cr,
         "mail_message",
         "model = 'sale.order' AND res_id = ANY(%s) AND body::text LIKE %s ORDER BY id DESC LIMIT 1",
@@ -327,35 +324,6 @@ def _template_rows(cr, payment):
         "modified": document.is_manually_modified,
         "message": messages[0] if messages else None,
     }
-
-
-def _next_numbers(cr, templates, dates):
-    """Names of the payments on ``dates`` (sorted), continuing each year's sequence
-    of the templates' journal (PBNK1/2026/00042)."""
-    move = next(iter(templates.values())).move_id
-    (number,) = re.findall(r"(\d+)$", move.name)
-    year = str(move.date.year)
-    head = move.sequence_prefix
-    cr.execute(
-        """SELECT sequence_prefix, MAX(sequence_number) FROM account_move
-            WHERE journal_id = %s GROUP BY sequence_prefix""",
-        [move.journal_id.id],
-    )
-    last = dict(cr.fetchall())
-    names = []
-    for day in dates:
-        prefix = head.replace(year, str(day.year))
-        last[prefix] = last.get(prefix, 0) + 1
-        names.append(f"{prefix}{last[prefix]:0{len(number)}d}")
-    return names
-
-
-def _reserve_ids(cr, table, count):
-    cr.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-        [table, count],
-    )
-    return [row[0] for row in cr.fetchall()]
 
 
 def _sale_orders(cr, move_ids):
@@ -391,21 +359,7 @@ def _copy(template, table, ratio, **values):
             row[column] = round(float(template[column]) * ratio, 2)
     if values.get("id", 0) is None:
         del row["id"]
-    return {
-        column: Json(value) if isinstance(value, dict | list) else value
-        for column, value in row.items()
-    }
-
-
-def _insert(cr, table, rows):
-    columns = list(rows[0])
-    cr.execute_values(
-        sql.SQL("INSERT INTO {} ({}) VALUES %s").format(
-            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
-        ),
-        [[row[column] for column in columns] for row in rows],
-        page_size=1000,
-    )
+    return row
 
 
 def _settle(cr, settled, now):

@@ -1,0 +1,60 @@
+"""Rows of Odoo tables read and written with SQL, for the demo's copies of
+ORM-made documents (see ``smart_dairy_bi_demo_payment`` and ``..._invoice``)."""
+
+import re
+
+from psycopg2 import sql
+from psycopg2.extras import Json
+
+
+def select_rows(cr, table, where, params):
+    cr.execute(
+        sql.SQL("SELECT * FROM {} WHERE {}").format(sql.Identifier(table), sql.SQL(where)), params
+    )
+    names = [column.name for column in cr.description]
+    return [dict(zip(names, values, strict=True)) for values in cr.fetchall()]
+
+
+def next_names(cr, move, dates):
+    """Names of entries on ``dates`` (sorted), continuing each year's sequence of
+    ``move``'s journal and format (PBNK1/2026/00042)."""
+    (number,) = re.findall(r"(\d+)$", move.name)
+    year = str(move.date.year)
+    head = move.sequence_prefix
+    cr.execute(
+        """SELECT sequence_prefix, MAX(sequence_number) FROM account_move
+            WHERE journal_id = %s GROUP BY sequence_prefix""",
+        [move.journal_id.id],
+    )
+    last = dict(cr.fetchall())
+    names = []
+    for day in dates:
+        prefix = head.replace(year, str(day.year))
+        last[prefix] = last.get(prefix, 0) + 1
+        names.append(f"{prefix}{last[prefix]:0{len(number)}d}")
+    return names
+
+
+def reserve_ids(cr, table, count):
+    cr.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [table, count],
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+def insert_rows(cr, table, rows):
+    columns = list(rows[0])
+    cr.execute_values(
+        sql.SQL("INSERT INTO {} ({}) VALUES %s").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        ),
+        [
+            [
+                Json(value) if isinstance(value, dict | list) else value
+                for value in map(row.get, columns)
+            ]
+            for row in rows
+        ],
+        page_size=1000,
+    )
