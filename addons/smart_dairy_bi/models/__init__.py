@@ -26,8 +26,6 @@ from . import smart_dairy_report_schedule_log
 from . import smart_dairy_alert_rule
 from . import smart_dairy_alert
 from . import smart_dairy_bi_demo
-from . import smart_dairy_bi_demo_invoice
-from . import smart_dairy_bi_demo_payment
 from . import res_config_settings
 from . import res_users
 from . import smart_dairy_quality_check

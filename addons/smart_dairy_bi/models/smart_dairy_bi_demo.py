@@ -10,6 +10,9 @@ from odoo import Command, api, fields, models
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_demo import DEMO_DATE_PARAM
 
+from .demo_invoice_copy import copy_invoices
+from .demo_payment_copy import copy_payments
+
 _logger = logging.getLogger(__name__)
 
 # Context that keeps mail.thread from logging and tracking bulk demo documents.
@@ -470,3 +473,101 @@ class SmartDairyBiDemo(models.AbstractModel):
         )
         bills.action_post()
         return [(bill, row.payment_date) for bill, row in zip(bills, rows, strict=True)]
+
+    @api.model
+    @api.private
+    def _demo_invoice(self, groups):
+        """Post one customer invoice per group of delivered orders (one customer's
+        month) on its date, in date order.
+
+        The first invoice is made by the ORM (create from the orders, back-date,
+        post); every other one is a copy of its rows (invoice, product, tax and
+        receivable items, the links to the order lines and their taxes, the "created
+        from" note) with its own customer, lines, amounts, dates and number,
+        written with SQL; the order lines' invoiced quantities and statuses are then
+        recomputed by the ORM. ``TestDemoInvoices`` proves that a copy equals what
+        the ORM makes.
+
+        :param groups: list of (sale.order, invoice date, due date), one customer each
+        :return: the invoices, in the order of ``groups``
+        """
+        (orders, invoice_date, due_date), *others = groups
+        template = orders._create_invoices()
+        self._demo_backdate_invoices([(template.id, invoice_date, due_date)])
+        template.action_post()
+        return template | copy_invoices(self.env, others, template)
+
+    @api.model
+    @api.private
+    def _demo_pay(self, documents):
+        """Pay posted documents in full on their payment dates, one payment each.
+
+        The earliest document of each kind (customer invoice, vendor bill) is paid
+        through the ORM, as the payment wizard would; every other payment is a copy
+        of that template's rows (payment, journal entry, its two items, partial and
+        full reconciliation, the document's paid state and the sale orders' "paid"
+        note) with its own partner, date, amount and number, written with SQL.
+        ``TestDemoPayments`` proves that a copy equals what the ORM makes.
+
+        :param documents: list of (account.move, payment date or None)
+        :return: the payments (account.payment)
+        """
+        to_pay = sorted(
+            (
+                (move, payment_date)
+                for move, payment_date in documents
+                if payment_date and move.state == "posted" and move.amount_residual
+            ),
+            key=lambda item: (item[1], item[0].id),
+        )
+        templates, copies = {}, []
+        for move, payment_date in to_pay:
+            if move.move_type in templates:
+                copies.append((move, payment_date))
+            else:
+                templates[move.move_type] = (move, payment_date)
+        payments = self._demo_pay_orm(list(templates.values()))
+        by_type = {
+            move.move_type: payment
+            for (move, _date), payment in zip(templates.values(), payments, strict=True)
+        }
+        return payments | copy_payments(self.env, copies, by_type)
+
+    def _demo_pay_orm(self, documents):
+        """Create, post and reconcile one payment per document, in batch calls."""
+        journal = self._demo_bank_journal()
+        payments = self.env["account.payment"].create(
+            [
+                {
+                    "date": payment_date,
+                    "amount": move.amount_residual,
+                    "payment_type": "inbound" if move.move_type == "out_invoice" else "outbound",
+                    "partner_type": "customer" if move.move_type == "out_invoice" else "supplier",
+                    "partner_id": move.commercial_partner_id.id,
+                    "currency_id": move.currency_id.id,
+                    "journal_id": journal.id,
+                    "memo": move.name,
+                    "invoice_ids": [Command.link(move.id)],
+                }
+                for move, payment_date in documents
+            ]
+        )
+        payments.action_post()
+        account_types = ("asset_receivable", "liability_payable")
+        plan = [
+            (payment.move_id.line_ids + move.line_ids).filtered(
+                lambda line: line.account_type in account_types and not line.reconciled
+            )
+            for payment, (move, _date) in zip(payments, documents, strict=True)
+        ]
+        self.env["account.move.line"]._reconcile_plan(plan)
+        return payments
+
+    def _demo_bank_journal(self):
+        return self.env["account.journal"].search(
+            [
+                ("type", "=", "bank"),
+                *self.env["account.journal"]._check_company_domain(self.env.company),
+            ],
+            limit=1,
+        )

@@ -5,6 +5,8 @@ from psycopg2 import sql
 from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.smart_dairy_bi.models.demo_invoice_copy import copy_invoices
+
 # Columns that hold a record's own identity or the time it was written: compared
 # through the links between the rows instead.
 IDENTITY = {"id", "create_date", "write_date", "move_id", "message_id", "res_id"}
@@ -145,7 +147,7 @@ class TestDemoInvoices(TransactionCase):
         except _Rollback:
             self.env.invalidate_all()
         self.assertFalse(orders.invoice_ids)
-        self.demo._demo_invoice_copies([(orders, day, due)], template)
+        copy_invoices(self.env, [(orders, day, due)], template)
         return by_orm, self._snapshot(orders)
 
     def _assert_same(self, by_orm, by_copy):

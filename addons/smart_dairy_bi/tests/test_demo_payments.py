@@ -5,6 +5,8 @@ from psycopg2 import sql
 from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.smart_dairy_bi.models.demo_payment_copy import copy_payments
+
 # Columns that hold a record's own identity or the time it was written: compared
 # through the links between the rows instead.
 IDENTITY = {
@@ -159,7 +161,7 @@ class TestDemoPayments(TransactionCase):
         except _Rollback:
             self.env.invalidate_all()
         self.assertEqual(document.payment_state, "not_paid")
-        self.demo._demo_pay_copies([(document, day)], {document.move_type: template})
+        copy_payments(self.env, [(document, day)], {document.move_type: template})
         return by_orm, self._snapshot(document)
 
     def _assert_same(self, by_orm, by_copy):
