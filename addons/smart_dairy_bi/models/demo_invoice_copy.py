@@ -53,6 +53,7 @@ def copy_invoices(env, groups, template):
     line_ids = iter(reserve_ids(cr, "account_move_line", sum(len(plan[1]) + 2 for plan in plans)))
     now = fields.Datetime.now()
     new = defaultdict(list)
+    invoiced = []
     for (orders, invoice_date, due_date), (values, lines), move_id, name in zip(
         groups, plans, move_ids, names, strict=True
     ):
@@ -103,6 +104,7 @@ def copy_invoices(env, groups, template):
             new["sale_order_line_invoice_rel"].append(
                 {"invoice_line_id": line_id, "order_line_id": line["sale_line"].id}
             )
+            invoiced.append((line["sale_line"], line["quantity"], subtotal))
         untaxed, tax = currency.round(untaxed), currency.round(tax)
         total = currency.round(untaxed + tax)
         new["account_move_line"].append(
@@ -187,12 +189,8 @@ def copy_invoices(env, groups, template):
     ):
         if new[table]:
             insert_rows(cr, table, new[table])
+    _mark_invoiced(cr, currency, invoiced, now)
     env.invalidate_all()
-    sale_lines = env["sale.order.line"].browse(
-        [row["order_line_id"] for row in new["sale_order_line_invoice_rel"]]
-    )
-    sale_lines.modified(["invoice_lines"])
-    env.flush_all()
     return Move.browse(move_ids)
 
 
@@ -269,3 +267,49 @@ def _invoice_template_rows(cr, invoice):
         "digits": len(move["name"]) - len(move["sequence_prefix"]),
         "message": messages[0] if messages else None,
     }
+
+
+def _mark_invoiced(cr, currency, invoiced, now):
+    """Order lines and orders as invoicing them leaves them (sale's computed
+    invoiced quantities, amounts and statuses)."""
+    rows = []
+    for sale_line, quantity, subtotal in invoiced:
+        policy = sale_line.product_id.invoice_policy
+        invoiceable = sale_line.qty_delivered if policy == "delivery" else sale_line.product_uom_qty
+        to_invoice = invoiceable - sale_line.qty_invoiced - quantity
+        price_reduce = sale_line.price_unit * (1 - (sale_line.discount or 0.0) / 100.0)
+        rows.append(
+            (
+                sale_line.id,
+                sale_line.qty_invoiced + quantity,
+                to_invoice,
+                "to invoice" if to_invoice else "invoiced",
+                sale_line.untaxed_amount_invoiced + subtotal,
+                currency.round(
+                    price_reduce * invoiceable - sale_line.untaxed_amount_invoiced - subtotal
+                ),
+                now,
+            )
+        )
+    cr.execute_values(
+        """UPDATE sale_order_line sol
+              SET qty_invoiced = v.qty_invoiced, qty_to_invoice = v.qty_to_invoice,
+                  invoice_status = v.status, untaxed_amount_invoiced = v.invoiced,
+                  untaxed_amount_to_invoice = v.to_invoice, write_date = v.now
+             FROM (VALUES %s) AS v(id, qty_invoiced, qty_to_invoice, status, invoiced,
+                                   to_invoice, now)
+            WHERE sol.id = v.id""",
+        rows,
+        page_size=1000,
+    )
+    cr.execute(
+        """UPDATE sale_order so
+              SET invoice_status = CASE WHEN EXISTS (
+                      SELECT 1 FROM sale_order_line sol
+                       WHERE sol.order_id = so.id AND sol.display_type IS NULL
+                         AND sol.invoice_status <> 'invoiced')
+                  THEN 'to invoice' ELSE 'invoiced' END,
+                  write_date = %s
+            WHERE so.id = ANY(%s)""",
+        [now, list({sale_line.order_id.id for sale_line, _qty, _subtotal in invoiced})],
+    )

@@ -11,6 +11,7 @@ from odoo import Command, api, fields, models
 from odoo.addons.smart_dairy_base.models.smart_dairy_demo import DEMO_DATE_PARAM
 
 from .demo_invoice_copy import copy_invoices
+from .demo_order_copy import OrderCopy, copy_orders
 from .demo_payment_copy import copy_payments
 
 _logger = logging.getLogger(__name__)
@@ -23,12 +24,6 @@ QUIET = {
     "mail_auto_subscribe_no_notify": True,
     "skip_sms": True,
 }
-CHUNK = 500
-
-
-def _chunks(rows, size=CHUNK):
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 class SmartDairyBiDemo(models.AbstractModel):
@@ -68,8 +63,11 @@ class SmartDairyBiDemo(models.AbstractModel):
         self._demo_initial_stock(demo, products)
         timings["catalogue, partners, stock"] = time.perf_counter() - step
         step = time.perf_counter()
-        invoices = self._demo_sales(demo, products, customers, teams)
-        timings["sales, deliveries, invoices"] = time.perf_counter() - step
+        orders = self._demo_orders(demo, products, customers, teams)
+        timings["sales and deliveries"] = time.perf_counter() - step
+        step = time.perf_counter()
+        invoices = self._demo_invoices(demo, orders)
+        timings["invoices"] = time.perf_counter() - step
         step = time.perf_counter()
         bills = self._demo_bills(demo, vendors)
         timings["vendor bills"] = time.perf_counter() - step
@@ -322,16 +320,39 @@ class SmartDairyBiDemo(models.AbstractModel):
         opening = datetime.combine(demo.start - timedelta(days=1), day_time(6, 0))
         quants.with_context(force_period_date=opening.date()).action_apply_inventory(opening)
 
-    def _demo_sales(self, demo, products, customers, teams):
-        """Orders in large batches: create, confirm and deliver them; then one
-        invoice per customer and month, posted in date order.
+    def _demo_orders(self, demo, products, customers, teams):
+        """Confirmed, delivered orders: the first goes through the ORM (create,
+        confirm, deliver, back-date), the others are copies of its rows
+        (``copy_orders``)."""
+        now = fields.Datetime.now()
+        plans = [
+            OrderCopy(
+                partner=customers[row.customer_ref],
+                team=teams[row.channel],
+                client_order_ref=row.ref,
+                ordered=min(row.date_order, now - timedelta(minutes=5)),
+                delivered=min(
+                    max(
+                        datetime.combine(row.delivery_date, day_time(10, 0)),
+                        min(row.date_order, now - timedelta(minutes=5)),
+                    ),
+                    now - timedelta(minutes=1),
+                ),
+                lines=tuple(
+                    (products[line.product_code], line.quantity, line.discount)
+                    for line in row.lines
+                ),
+            )
+            for row in demo.orders
+        ]
+        template = self._demo_deliver_orders(plans[:1])
+        return template | copy_orders(self.env, plans[1:], template)
+
+    def _demo_invoices(self, demo, orders):
+        """One invoice per customer and month, posted in date order.
 
         :return: list of (invoice, payment date or None)
         """
-        now = fields.Datetime.now()
-        orders = self.env["sale.order"]
-        for chunk in _chunks(demo.orders):
-            orders |= self._demo_deliver_orders(chunk, products, customers, teams, now)
         by_invoice = defaultdict(list)
         for order, row in zip(orders, demo.orders, strict=True):
             by_invoice[row.invoice_ref].append(order.id)
@@ -347,26 +368,29 @@ class SmartDairyBiDemo(models.AbstractModel):
         )
         return [(invoice, row.payment_date) for invoice, row in zip(invoices, rows, strict=True)]
 
-    def _demo_deliver_orders(self, rows, products, customers, teams, now):
-        """Create, confirm and deliver a batch of orders, then back-date them."""
+    @api.model
+    @api.private
+    def _demo_deliver_orders(self, plans):
+        """Create, confirm and deliver orders (:class:`OrderCopy`) through the ORM,
+        then back-date them."""
         orders = self.env["sale.order"].create(
             [
                 {
-                    "partner_id": customers[row.customer_ref].id,
-                    "team_id": teams[row.channel].id,
-                    "client_order_ref": row.ref,
+                    "partner_id": plan.partner.id,
+                    "team_id": plan.team.id,
+                    "client_order_ref": plan.client_order_ref,
                     "order_line": [
                         Command.create(
                             {
-                                "product_id": products[line.product_code].id,
-                                "product_uom_qty": line.quantity,
-                                "discount": line.discount,
+                                "product_id": product.id,
+                                "product_uom_qty": quantity,
+                                "discount": discount,
                             }
                         )
-                        for line in row.lines
+                        for product, quantity, discount in plan.lines
                     ],
                 }
-                for row in rows
+                for plan in plans
             ]
         )
         orders.action_confirm()
@@ -374,15 +398,12 @@ class SmartDairyBiDemo(models.AbstractModel):
         pickings.with_context(
             skip_backorder=True, picking_ids_not_to_backorder=pickings.ids
         ).button_validate()
-        dates = []
-        for order, row in zip(orders, rows, strict=True):
-            ordered = min(row.date_order, now - timedelta(minutes=5))
-            delivered = min(
-                max(datetime.combine(row.delivery_date, day_time(10, 0)), ordered),
-                now - timedelta(minutes=1),
-            )
-            dates.append((order.id, ordered, delivered))
-        self._demo_backdate_orders(dates)
+        self._demo_backdate_orders(
+            [
+                (order.id, plan.ordered, plan.delivered)
+                for order, plan in zip(orders, plans, strict=True)
+            ]
+        )
         return orders
 
     def _demo_backdate_orders(self, dates):

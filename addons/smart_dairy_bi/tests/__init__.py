@@ -1,5 +1,6 @@
 from . import test_demo_data
 from . import test_demo_invoices
+from . import test_demo_orders
 from . import test_demo_payments
 from . import test_kpi_definition
 from . import test_kpi_materialisation
