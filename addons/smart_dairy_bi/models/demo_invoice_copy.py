@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.tools.mail import generate_tracking_message_id
 
 from .demo_rows import insert_rows, next_names, reserve_ids, select_rows
+from .demo_taxes import document_totals, line_amounts
 
 # Line values from sale that are stored as they are on the invoice line.
 LINE_VALUES = (
@@ -47,6 +48,7 @@ def copy_invoices(env, groups, template):
     cr = env.cr
     rows = _invoice_template_rows(cr, template)
     currency = template.currency_id
+    company = template.company_id
     plans = [_invoice_plan(orders) for orders, _date, _due in groups]
     names = next_names(cr, template, [day for _orders, day, _due in groups])
     move_ids = reserve_ids(cr, "account_move", len(groups))
@@ -68,20 +70,15 @@ def copy_invoices(env, groups, template):
             "invoice_date": invoice_date,
             **stamp,
         }
-        untaxed = tax = 0.0
+        untaxed = 0.0
+        taxed = []
         for line in lines:
             taxes = line["taxes"]
-            computed = taxes.compute_all(
-                line["price_unit"] * (1 - line["discount"] / 100.0),
-                currency,
-                line["quantity"],
-                product=line["product"],
-                partner=partner,
+            taxed.append(
+                (line["product"], taxes, line["price_unit"], line["quantity"], line["discount"])
             )
-            subtotal = computed["total_excluded"]
-            line_tax = sum(item["amount"] for item in computed["taxes"])
+            subtotal, line_total = line_amounts(env, company, currency, partner, *taxed[-1])
             untaxed += subtotal
-            tax += line_tax
             line_id = next(line_ids)
             new["account_move_line"].append(
                 dict(
@@ -94,7 +91,7 @@ def copy_invoices(env, groups, template):
                     balance=-subtotal,
                     amount_currency=-subtotal,
                     price_subtotal=subtotal,
-                    price_total=currency.round(subtotal + line_tax),
+                    price_total=line_total,
                     **common,
                 )
             )
@@ -105,7 +102,8 @@ def copy_invoices(env, groups, template):
                 {"invoice_line_id": line_id, "order_line_id": line["sale_line"].id}
             )
             invoiced.append((line["sale_line"], line["quantity"], subtotal))
-        untaxed, tax = currency.round(untaxed), currency.round(tax)
+        untaxed = currency.round(untaxed)
+        tax = document_totals(env, company, currency, partner, taxed)[1]
         total = currency.round(untaxed + tax)
         new["account_move_line"].append(
             dict(

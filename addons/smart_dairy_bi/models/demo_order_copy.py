@@ -8,6 +8,7 @@ from odoo import fields
 from odoo.tools.mail import generate_tracking_message_id
 
 from .demo_rows import insert_rows, reserve_ids, select_rows
+from .demo_taxes import document_totals, line_amounts
 
 INSERT_ORDER = (
     "sale_order",
@@ -119,16 +120,15 @@ def copy_orders(env, orders, template):
                 write_date=now,
             )
         )
-        totals = defaultdict(float)
+        taxed = []
         for product, quantity, discount in order.lines:
             line_id = next(ids["sale_order_line"])
             move_id = next(ids["stock_move"])
             positions[line_id] = (order_id, move_id)
             values = product_of[product, fiscal_position]
             price = values["price"]
-            amounts = _line_amounts(values, price, quantity, discount, currency, partner)
-            for key in ("amount_untaxed", "amount_tax"):
-                totals[key] += amounts[key]
+            taxed.append((product, values["tax_records"], price, quantity, discount))
+            untaxed, total = line_amounts(env, company, currency, partner, *taxed[-1])
             new["sale_order_line"].append(
                 dict(
                     rows["line"],
@@ -144,17 +144,17 @@ def copy_orders(env, orders, template):
                     technical_price_unit=price,
                     discount=discount,
                     customer_lead=values["lead"],
-                    price_subtotal=amounts["amount_untaxed"],
-                    price_tax=amounts["total"] - amounts["amount_untaxed"],
-                    price_total=amounts["total"],
-                    price_reduce_taxexcl=currency.round(amounts["amount_untaxed"] / quantity),
-                    price_reduce_taxinc=currency.round(amounts["total"] / quantity),
+                    price_subtotal=untaxed,
+                    price_tax=total - untaxed,
+                    price_total=total,
+                    price_reduce_taxexcl=currency.round(untaxed / quantity),
+                    price_reduce_taxinc=currency.round(total / quantity),
                     qty_delivered=quantity,
                     qty_to_invoice=quantity,
                     qty_invoiced=0.0,
                     invoice_status="to invoice",
                     untaxed_amount_invoiced=0.0,
-                    untaxed_amount_to_invoice=amounts["amount_untaxed"],
+                    untaxed_amount_to_invoice=untaxed,
                     **stamp,
                 )
             )
@@ -205,14 +205,11 @@ def copy_orders(env, orders, template):
                 )
             )
             taken[product.id] += quantity
-        untaxed, tax = (
-            currency.round(totals["amount_untaxed"]),
-            currency.round(totals["amount_tax"]),
-        )
+        untaxed, tax, total = document_totals(env, company, currency, partner, taxed)
         new["sale_order"][-1].update(
             amount_untaxed=untaxed,
             amount_tax=tax,
-            amount_total=currency.round(untaxed + tax),
+            amount_total=total,
             invoice_status="to invoice",
             delivery_status="full",
         )
@@ -240,23 +237,6 @@ def copy_orders(env, orders, template):
     env.invalidate_all()
     copies = Order.browse(ids["sale_order"])
     return copies
-
-
-def _line_amounts(values, price, quantity, discount, currency, partner):
-    """Untaxed amount, tax and total of an order line, rounded per line."""
-    computed = values["tax_records"].compute_all(
-        price * (1 - discount / 100.0),
-        currency,
-        quantity,
-        product=values["product"],
-        partner=partner,
-    )
-    tax = sum(item["amount"] for item in computed["taxes"])
-    return {
-        "amount_untaxed": computed["total_excluded"],
-        "amount_tax": tax,
-        "total": currency.round(computed["total_excluded"] + tax),
-    }
 
 
 class _Cache(dict):

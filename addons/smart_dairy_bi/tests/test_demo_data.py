@@ -124,6 +124,65 @@ class TestDemoData(TransactionCase):
         for invoice in invoices[:200]:
             self.assertEqual(invoice.invoice_date, invoice.date)
 
+    def test_copied_documents_hold_when_the_orm_recomputes_them(self):
+        """The demo's history is written as SQL copies of ORM-made documents: a
+        sample of orders spread over the two years, with their lines, deliveries,
+        invoices, journal items and payments, keeps every stored computed value
+        when the ORM computes it again."""
+        orders = self.orders.sorted("id")[1::97]
+        invoices = orders.invoice_ids
+        items = invoices.line_ids | invoices.matched_payment_ids.move_id.line_ids
+        sample = {
+            orders: (
+                "amount_untaxed",
+                "amount_tax",
+                "amount_total",
+                "invoice_status",
+                "delivery_status",
+            ),
+            orders.order_line: (
+                "price_subtotal",
+                "price_tax",
+                "price_total",
+                "price_reduce_taxexcl",
+                "qty_delivered",
+                "qty_invoiced",
+                "qty_to_invoice",
+                "invoice_status",
+                "untaxed_amount_invoiced",
+                "untaxed_amount_to_invoice",
+            ),
+            orders.picking_ids: ("state",),
+            orders.picking_ids.move_ids: ("product_qty", "reference"),
+            invoices: (
+                "amount_untaxed",
+                "amount_tax",
+                "amount_total",
+                "amount_residual",
+                "payment_state",
+                "invoice_partner_display_name",
+            ),
+            items: ("price_subtotal", "price_total", "amount_residual", "reconciled"),
+            invoices.matched_payment_ids: ("is_reconciled", "amount_company_currency_signed"),
+        }
+        self.assertGreater(len(orders), 10)
+        self.assertTrue(invoices.matched_payment_ids)
+        differences = []
+        for records, names in sample.items():
+            stored = {name: records.mapped(name) for name in names}
+            records.invalidate_recordset(names)
+            for name in names:
+                self.env.add_to_compute(records._fields[name], records)
+            differences += [
+                (f"{records._name}.{name}", record.display_name, stored[name][index], value)
+                for name in names
+                for index, (record, value) in enumerate(
+                    zip(records, records.mapped(name), strict=True)
+                )
+                if value != stored[name][index]
+            ]
+        self.assertEqual(differences, [], "(field, record, stored, recomputed)")
+
     def test_vendor_bills_as_generated(self):
         bills = self.env["account.move"].search(
             [("move_type", "=", "in_invoice"), ("company_id", "=", self.company.id)]
