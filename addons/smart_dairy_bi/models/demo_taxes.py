@@ -1,11 +1,8 @@
 """Amounts of the demo's copied documents, computed by Odoo's own tax engine."""
 
 
-def line_amounts(env, company, currency, partner, product, taxes, price_unit, quantity, discount):
-    """(untaxed, total) of one order or invoice line, rounded as its own line
-    (what sale's and account's line computes store)."""
-    AccountTax = env["account.tax"]
-    base_line = AccountTax._prepare_base_line_for_taxes_computation(
+def _base_line(env, currency, partner, product, taxes, price_unit, quantity, discount):
+    return env["account.tax"]._prepare_base_line_for_taxes_computation(
         {},
         product_id=product,
         tax_ids=taxes,
@@ -16,6 +13,14 @@ def line_amounts(env, company, currency, partner, product, taxes, price_unit, qu
         partner_id=partner,
         rate=1.0,
     )
+
+
+def line_amounts(env, company, currency, partner, *line):
+    """(untaxed, total) of one order or invoice line of (product, taxes,
+    price_unit, quantity, discount), rounded as its own line (what sale's and
+    account's line computes store)."""
+    AccountTax = env["account.tax"]
+    base_line = _base_line(env, currency, partner, *line)
     AccountTax._add_tax_details_in_base_line(base_line, company)
     AccountTax._round_base_lines_tax_details([base_line], company)
     details = base_line["tax_details"]
@@ -30,20 +35,7 @@ def document_totals(env, company, currency, partner, lines):
     quantity, discount), rounded together (what an order's totals and an invoice's
     tax line hold)."""
     AccountTax = env["account.tax"]
-    base_lines = [
-        AccountTax._prepare_base_line_for_taxes_computation(
-            {},
-            product_id=product,
-            tax_ids=taxes,
-            price_unit=price_unit,
-            quantity=quantity,
-            discount=discount,
-            currency_id=currency,
-            partner_id=partner,
-            rate=1.0,
-        )
-        for product, taxes, price_unit, quantity, discount in lines
-    ]
+    base_lines = [_base_line(env, currency, partner, *line) for line in lines]
     AccountTax._add_tax_details_in_base_lines(base_lines, company)
     AccountTax._round_base_lines_tax_details(base_lines, company)
     summary = AccountTax._get_tax_totals_summary(

@@ -1,39 +1,31 @@
 from datetime import date
 
-from psycopg2 import sql
-
 from odoo import Command
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from odoo.addons.smart_dairy_bi.models.demo_invoice_copy import copy_invoices
+
+from .demo_copy import DemoCopyCase
 
 # Columns that hold a record's own identity or the time it was written: compared
 # through the links between the rows instead.
 IDENTITY = {"id", "create_date", "write_date", "move_id", "message_id", "res_id"}
 
 
-class _Rollback(Exception):
-    pass
-
-
 @tagged("post_install", "-at_install")
-class TestDemoInvoices(TransactionCase):
+class TestDemoInvoices(DemoCopyCase):
     """The demo's invoices written with SQL are the rows Odoo writes: orders
     invoiced and posted through the ORM inside a savepoint, rolled back, and the
     SQL copy made for the same orders agree column by column (invoice, its items,
     their taxes and order lines, the "created from" note, and the order lines'
     invoiced quantities and statuses)."""
 
+    company_name = "Invoice Proof Dairy"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.env["res.company"].create({"name": "Invoice Proof Dairy"})
-        chart = cls.env.company.chart_template or "generic_coa"
-        cls.env["account.chart.template"].try_loading(chart, company, install_demo=False)
-        cls.env = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=company.ids, tracking_disable=True)
-        )
-        cls.demo = cls.env["smart.dairy.bi.demo"].with_company(company)
+        company = cls.company
         tax = cls.env["account.tax"].create(
             {"name": "Dairy 15%", "amount": 15, "type_tax_use": "sale", "company_id": company.id}
         )
@@ -81,14 +73,6 @@ class TestDemoInvoices(TransactionCase):
         )
         orders.action_confirm()
         return orders
-
-    def _rows(self, table, where, params, order="id"):
-        query = sql.SQL("SELECT * FROM {} WHERE {} ORDER BY {}").format(
-            sql.Identifier(table), sql.SQL(where), sql.Identifier(order)
-        )
-        self.env.cr.execute(query, params)
-        names = [column.name for column in self.env.cr.description]
-        return [dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()]
 
     def _snapshot(self, orders):
         """Every row the invoicing of ``orders`` wrote or changed, without identities."""
@@ -139,22 +123,16 @@ class TestDemoInvoices(TransactionCase):
         }
 
     def _orm_and_copy(self, template, orders, day, due):
-        try:
-            with self.env.cr.savepoint():
-                self.demo._demo_invoice([(orders, day, due)])
-                by_orm = self._snapshot(orders)
-                raise _Rollback
-        except _Rollback:
-            self.env.invalidate_all()
-        self.assertFalse(orders.invoice_ids)
-        copy_invoices(self.env, [(orders, day, due)], template)
-        return by_orm, self._snapshot(orders)
+        def by_copy():
+            self.assertFalse(orders.invoice_ids)
+            copy_invoices(self.env, [(orders, day, due)], template)
+            return orders
 
-    def _assert_same(self, by_orm, by_copy):
-        self.maxDiff = None
-        for table, rows in by_orm.items():
-            self.assertTrue(rows, table)
-            self.assertEqual(by_copy[table], rows, table)
+        return self._orm_then_copy(
+            lambda: self.demo._demo_invoice([(orders, day, due)]) and orders,
+            by_copy,
+            self._snapshot,
+        )
 
     def _template(self):
         orders = self._orders(self.customers[0], [[(0, 10, 0.0)]])
@@ -165,7 +143,7 @@ class TestDemoInvoices(TransactionCase):
         template = self._template()
         orders = self._orders(self.customers[1], [[(1, 15, 0.0), (2, 32, 5.0), (0, 7, 2.5)]])
         by_orm, by_copy = self._orm_and_copy(template, orders, date(2025, 4, 30), date(2025, 5, 30))
-        self._assert_same(by_orm, by_copy)
+        self.assertSameRows(by_orm, by_copy)
         self.assertEqual(
             by_copy["move"][0]["amount_untaxed"],
             round(15 * 3.49 + 32 * 2.59 * 0.95 + 7 * 1.29 * 0.975, 2),
@@ -181,7 +159,7 @@ class TestDemoInvoices(TransactionCase):
                 for column in ("ref", "invoice_origin", "name"):
                     if column in row and row[column] and ", " in row[column]:
                         row[column] = sorted(row[column].replace(" - ", ", ").split(", "))
-        self._assert_same(by_orm, by_copy)
+        self.assertSameRows(by_orm, by_copy)
         self.assertEqual(len(by_copy["sale_links"]), 3)
 
     def test_demo_invoice_numbers_in_date_order_and_marks_orders_invoiced(self):

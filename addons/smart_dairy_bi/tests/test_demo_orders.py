@@ -1,10 +1,10 @@
 from datetime import datetime
 
-from psycopg2 import sql
-
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from odoo.addons.smart_dairy_bi.models.demo_order_copy import OrderCopy, copy_orders
+
+from .demo_copy import DemoCopyCase
 
 # Columns that hold a record's own identity, the time it was written or a number
 # drawn from a sequence (not rolled back with the savepoint): compared through the
@@ -25,28 +25,20 @@ IDENTITY = {
 }
 
 
-class _Rollback(Exception):
-    pass
-
-
 @tagged("post_install", "-at_install")
-class TestDemoOrders(TransactionCase):
+class TestDemoOrders(DemoCopyCase):
     """The demo's sale orders written with SQL are the rows Odoo writes: an order
     created, confirmed and delivered through the ORM inside a savepoint, rolled
     back, and the SQL copy made for the same plan agree column by column (order,
     lines, taxes, stock reference, delivery, moves, move lines, quants and the
     delivery's note)."""
 
+    company_name = "Order Proof Dairy"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.env["res.company"].create({"name": "Order Proof Dairy"})
-        chart = cls.env.company.chart_template or "generic_coa"
-        cls.env["account.chart.template"].try_loading(chart, company, install_demo=False)
-        cls.env = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=company.ids, tracking_disable=True)
-        )
-        cls.demo = cls.env["smart.dairy.bi.demo"].with_company(company)
+        company = cls.company
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", company.id)])
         cls.products = cls.env["product.product"].create(
             [
@@ -90,14 +82,6 @@ class TestDemoOrders(TransactionCase):
             delivered=delivered,
             lines=tuple((self.products[index], qty, discount) for index, qty, discount in lines),
         )
-
-    def _rows(self, table, where, params, order="id"):
-        query = sql.SQL("SELECT * FROM {} WHERE {} ORDER BY {}").format(
-            sql.Identifier(table), sql.SQL(where), sql.Identifier(order)
-        )
-        self.env.cr.execute(query, params)
-        names = [column.name for column in self.env.cr.description]
-        return [dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()]
 
     def _snapshot(self, order):
         """Every row the order and its delivery wrote, without identities; order and
@@ -164,18 +148,7 @@ class TestDemoOrders(TransactionCase):
             "messages": strip(messages),
         }
 
-    def _orm_and_copy(self, template, plan):
-        try:
-            with self.env.cr.savepoint():
-                (order,) = self.demo._demo_deliver_orders([plan])
-                by_orm = self._snapshot(order)
-                raise _Rollback
-        except _Rollback:
-            self.env.invalidate_all()
-        (copy,) = copy_orders(self.env, [plan], template)
-        return by_orm, self._snapshot(copy)
-
-    def test_order_copy_equals_the_orm_order(self):
+    def _template(self):
         (template,) = self.demo._demo_deliver_orders(
             [
                 self._plan(
@@ -186,29 +159,25 @@ class TestDemoOrders(TransactionCase):
                 )
             ]
         )
+        return template
+
+    def test_order_copy_equals_the_orm_order(self):
+        template = self._template()
         plan = self._plan(
             self.customers[1],
             datetime(2025, 4, 7, 11, 15),
             datetime(2025, 4, 8, 10),
             [(1, 15, 0.0), (2, 32, 5.0), (0, 7, 2.5)],
         )
-        by_orm, by_copy = self._orm_and_copy(template, plan)
-        self.maxDiff = None
-        for table, rows in by_orm.items():
-            self.assertTrue(rows or table == "routes", table)
-            self.assertEqual(by_copy[table], rows, table)
+        by_orm, by_copy = self._orm_then_copy(
+            lambda: self.demo._demo_deliver_orders([plan]),
+            lambda: copy_orders(self.env, [plan], template),
+            self._snapshot,
+        )
+        self.assertSameRows(by_orm, by_copy, may_be_empty={"routes"})
 
     def test_copies_deliver_their_stock_and_wait_for_invoicing(self):
-        (template,) = self.demo._demo_deliver_orders(
-            [
-                self._plan(
-                    self.customers[0],
-                    datetime(2025, 3, 3, 9),
-                    datetime(2025, 3, 4, 10),
-                    [(0, 40, 0.0)],
-                )
-            ]
-        )
+        template = self._template()
         plans = [
             self._plan(
                 self.customers[1], datetime(2025, 3, 5, 9), datetime(2025, 3, 6, 10), [(1, 10, 0.0)]

@@ -1,11 +1,11 @@
 from datetime import date
 
-from psycopg2 import sql
-
 from odoo import Command
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from odoo.addons.smart_dairy_bi.models.demo_payment_copy import copy_payments
+
+from .demo_copy import DemoCopyCase
 
 # Columns that hold a record's own identity or the time it was written: compared
 # through the links between the rows instead.
@@ -24,27 +24,18 @@ IDENTITY = {
 }
 
 
-class _Rollback(Exception):
-    pass
-
-
 @tagged("post_install", "-at_install")
-class TestDemoPayments(TransactionCase):
+class TestDemoPayments(DemoCopyCase):
     """The demo's payments written with SQL are the rows Odoo writes: a payment
     made through the ORM inside a savepoint, rolled back, and the SQL copy made
     for the same document agree column by column, in every table a payment
     touches."""
 
+    company_name = "Payment Proof Dairy"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.env["res.company"].create({"name": "Payment Proof Dairy"})
-        chart = cls.env.company.chart_template or "generic_coa"
-        cls.env["account.chart.template"].try_loading(chart, company, install_demo=False)
-        cls.env = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=company.ids, tracking_disable=True)
-        )
-        cls.demo = cls.env["smart.dairy.bi.demo"].with_company(company)
         cls.product = cls.env["product.product"].create(
             {"name": "Cheese wheel", "type": "service", "invoice_policy": "order", "list_price": 1}
         )
@@ -88,14 +79,6 @@ class TestDemoPayments(TransactionCase):
         )
         bill.action_post()
         return bill
-
-    def _rows(self, table, where, params, order="id"):
-        query = sql.SQL("SELECT * FROM {} WHERE {} ORDER BY {}").format(
-            sql.Identifier(table), sql.SQL(where), sql.Identifier(order)
-        )
-        self.env.cr.execute(query, params)
-        names = [column.name for column in self.env.cr.description]
-        return [dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()]
 
     def _snapshot(self, document):
         """Every row the payment of ``document`` wrote or changed, without identities;
@@ -153,31 +136,24 @@ class TestDemoPayments(TransactionCase):
 
     def _orm_and_copy(self, template, document, day):
         """Snapshots of ``document`` paid on ``day`` by the ORM, then by the copy."""
-        try:
-            with self.env.cr.savepoint():
-                self.demo._demo_pay_orm([(document, day)])
-                by_orm = self._snapshot(document)
-                raise _Rollback
-        except _Rollback:
-            self.env.invalidate_all()
-        self.assertEqual(document.payment_state, "not_paid")
-        copy_payments(self.env, [(document, day)], {document.move_type: template})
-        return by_orm, self._snapshot(document)
 
-    def _assert_same(self, by_orm, by_copy):
-        self.maxDiff = None
-        for table, rows in by_orm.items():
-            self.assertTrue(rows or table == "messages", table)  # bills have no sale order
-            self.assertEqual(len(by_copy[table]), len(rows), table)
-            for orm_row, copy_row in zip(rows, by_copy[table], strict=True):
-                self.assertEqual(dict(copy_row), dict(orm_row), table)
+        def by_copy():
+            self.assertEqual(document.payment_state, "not_paid")
+            copy_payments(self.env, [(document, day)], {document.move_type: template})
+            return document
+
+        return self._orm_then_copy(
+            lambda: self.demo._demo_pay_orm([(document, day)]) and document,
+            by_copy,
+            self._snapshot,
+        )
 
     def test_customer_payment_copy_equals_the_orm_payment(self):
         first = self._invoice(self.customers[0], [120.0], date(2025, 3, 3))
         (template,) = self.demo._demo_pay_orm([(first, date(2025, 3, 20))])
         document = self._invoice(self.customers[1], [310.55, 89.2], date(2025, 3, 10))
         by_orm, by_copy = self._orm_and_copy(template, document, date(2025, 4, 9))
-        self._assert_same(by_orm, by_copy)
+        self.assertSameRows(by_orm, by_copy, may_be_empty={"messages"})
         paid = [
             row
             for row in by_copy["messages"]
@@ -192,7 +168,7 @@ class TestDemoPayments(TransactionCase):
         )
         document = self._bill(1249.99, date(2025, 2, 2))
         by_orm, by_copy = self._orm_and_copy(template, document, date(2025, 2, 27))
-        self._assert_same(by_orm, by_copy)
+        self.assertSameRows(by_orm, by_copy, may_be_empty={"messages"})
         self.assertEqual(document.payment_state, "paid")
 
     def test_demo_pay_numbers_each_year_and_settles_every_document(self):
