@@ -2,12 +2,7 @@
 # `make bench`: the benchmarks that need nothing but this checkout's throwaway server
 # and an Odoo tree; the others take a scale database (see bench/README.md).
 source "$(dirname "$0")/env.sh"
-ODOO=$(ensure_odoo)
-[ -n "$ODOO" ] || exit 1
-ensure_system odoo
-ensure_venv
-ensure_odoo_requirements "$ODOO"
-start_postgres
+prepare_odoo || exit 1
 connection=(--db_host=127.0.0.1 --db_port="$PG_PORT" --db_user="$DB_USER" --db_password="$DB_USER")
 log "install time against Odoo's own (bench/bench_install.py; two installs, several minutes)"
 (cd "$ROOT/bench" && "$PY" bench_install.py --odoo "$ODOO" "${connection[@]}")

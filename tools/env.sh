@@ -128,6 +128,17 @@ ensure_odoo() {
     echo "$dir"
 }
 
+prepare_odoo() {
+    # What every command that runs Odoo needs: the Odoo tree (in ODOO), the system
+    # packages, the venv with Odoo's requirements and this checkout's PostgreSQL.
+    ODOO=$(ensure_odoo)
+    [ -n "$ODOO" ] || return 1
+    ensure_system odoo
+    ensure_venv
+    ensure_odoo_requirements "$ODOO"
+    start_postgres
+}
+
 ensure_venv() {
     [ -x "$PY" ] || python3 -m venv "$VENV"
     local stamp="$VENV/.smart-dairy-installed"

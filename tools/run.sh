@@ -8,12 +8,7 @@ source "$(dirname "$0")/env.sh"
 DB=${DB:-smart_dairy}
 PORT=${PORT:-8069}
 WORKERS=${WORKERS:-0}
-ODOO=$(ensure_odoo)
-[ -n "$ODOO" ] || exit 1
-ensure_system odoo
-ensure_venv
-ensure_odoo_requirements "$ODOO"
-start_postgres
+prepare_odoo || exit 1
 broker=
 if start_mosquitto; then broker=yes; else log "no broker: HTTP ingestion only"; fi
 args=(--addons-path="$ODOO/addons,$ROOT/addons" -d "$DB" --db-filter="^$DB\$"

@@ -2,12 +2,7 @@
 # `make scale DB=name`: a database with the suite installed, filled by the scale generator.
 source "$(dirname "$0")/env.sh"
 DB=${1:-sd_scale}
-ODOO=$(ensure_odoo)
-[ -n "$ODOO" ] || exit 1
-ensure_system odoo
-ensure_venv
-ensure_odoo_requirements "$ODOO"
-start_postgres
+prepare_odoo || exit 1
 if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = 'smart_dairy_bi' AND state = 'installed'" 2>/dev/null | grep -q 1; then
     log "installing the suite (no demo data) into $DB"
     "$PY" "$ODOO/odoo-bin" --addons-path="$ODOO/addons,$ROOT/addons" -d "$DB" \
