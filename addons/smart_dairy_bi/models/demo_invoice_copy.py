@@ -70,15 +70,17 @@ def copy_invoices(env, groups, template):
             "invoice_date": invoice_date,
             **stamp,
         }
-        untaxed = 0.0
-        taxed = []
-        for line in lines:
+        taxed = [
+            (line["product"], line["taxes"], line["price_unit"], line["quantity"], line["discount"])
+            for line in lines
+        ]
+        # Items hold the untaxed amounts rounded over the whole invoice, as the
+        # invoice's tax lines are computed; each line's subtotal is its own.
+        bases, _untaxed, tax, _total = document_totals(env, company, currency, partner, taxed)
+        untaxed = currency.round(sum(bases))
+        for line, amounts, base in zip(lines, taxed, bases, strict=True):
             taxes = line["taxes"]
-            taxed.append(
-                (line["product"], taxes, line["price_unit"], line["quantity"], line["discount"])
-            )
-            subtotal, line_total = line_amounts(env, company, currency, partner, *taxed[-1])
-            untaxed += subtotal
+            subtotal, line_total = line_amounts(env, company, currency, partner, *amounts)
             line_id = next(line_ids)
             new["account_move_line"].append(
                 dict(
@@ -87,9 +89,9 @@ def copy_invoices(env, groups, template):
                     **{column: line[column] for column in LINE_VALUES if column in line},
                     account_id=line["account"].id,
                     debit=0.0,
-                    credit=subtotal,
-                    balance=-subtotal,
-                    amount_currency=-subtotal,
+                    credit=base,
+                    balance=-base,
+                    amount_currency=-base,
                     price_subtotal=subtotal,
                     price_total=line_total,
                     **common,
@@ -102,8 +104,6 @@ def copy_invoices(env, groups, template):
                 {"invoice_line_id": line_id, "order_line_id": line["sale_line"].id}
             )
             invoiced.append((line["sale_line"], line["quantity"], subtotal))
-        untaxed = currency.round(untaxed)
-        tax = document_totals(env, company, currency, partner, taxed)[1]
         total = currency.round(untaxed + tax)
         new["account_move_line"].append(
             dict(

@@ -205,7 +205,7 @@ def copy_orders(env, orders, template):
                 )
             )
             taken[product.id] += quantity
-        untaxed, tax, total = document_totals(env, company, currency, partner, taxed)
+        _bases, untaxed, tax, total = document_totals(env, company, currency, partner, taxed)
         new["sale_order"][-1].update(
             amount_untaxed=untaxed,
             amount_tax=tax,

@@ -31,9 +31,10 @@ def line_amounts(env, company, currency, partner, *line):
 
 
 def document_totals(env, company, currency, partner, lines):
-    """(untaxed, tax, total) of a document's lines of (product, taxes, price_unit,
-    quantity, discount), rounded together (what an order's totals and an invoice's
-    tax line hold)."""
+    """(bases, untaxed, tax, total) of a document's lines of (product, taxes,
+    price_unit, quantity, discount), rounded together: each line's untaxed amount
+    with its share of the rounding difference (what an invoice's items hold), and
+    the totals (what an order's totals and an invoice's tax line hold)."""
     AccountTax = env["account.tax"]
     base_lines = [_base_line(env, currency, partner, *line) for line in lines]
     AccountTax._add_tax_details_in_base_lines(base_lines, company)
@@ -41,7 +42,14 @@ def document_totals(env, company, currency, partner, lines):
     summary = AccountTax._get_tax_totals_summary(
         base_lines=base_lines, currency=currency, company=company
     )
-    return tuple(
+    bases = [
+        currency.round(
+            line["tax_details"]["total_excluded_currency"]
+            + line["tax_details"]["delta_total_excluded_currency"]
+        )
+        for line in base_lines
+    ]
+    return bases, *(
         currency.round(summary[key])
         for key in ("base_amount_currency", "tax_amount_currency", "total_amount_currency")
     )

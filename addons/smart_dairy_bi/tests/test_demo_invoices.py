@@ -149,10 +149,10 @@ class TestDemoInvoices(DemoCopyCase):
             round(15 * 3.49 + 32 * 2.59 * 0.95 + 7 * 1.29 * 0.975, 2),
         )
 
-    def test_grouped_orders_invoice_copy_equals_the_orm_invoice(self):
+    def _grouped(self, baskets, day, due):
         template = self._template()
-        orders = self._orders(self.customers[1], [[(1, 4, 0.0), (2, 9, 10.0)], [(0, 120, 0.0)]])
-        by_orm, by_copy = self._orm_and_copy(template, orders, date(2025, 5, 31), date(2025, 6, 30))
+        orders = self._orders(self.customers[1], baskets)
+        by_orm, by_copy = self._orm_and_copy(template, orders, day, due)
         # Odoo joins the orders' references in set order: compare them as sets.
         for snapshot in (by_orm, by_copy):
             for row in snapshot["move"] + snapshot["lines"]:
@@ -160,7 +160,25 @@ class TestDemoInvoices(DemoCopyCase):
                     if column in row and row[column] and ", " in row[column]:
                         row[column] = sorted(row[column].replace(" - ", ", ").split(", "))
         self.assertSameRows(by_orm, by_copy)
+        return by_orm, by_copy
+
+    def test_grouped_orders_invoice_copy_equals_the_orm_invoice(self):
+        _by_orm, by_copy = self._grouped(
+            [[(1, 4, 0.0), (2, 9, 10.0)], [(0, 120, 0.0)]], date(2025, 5, 31), date(2025, 6, 30)
+        )
         self.assertEqual(len(by_copy["sale_links"]), 3)
+
+    def test_invoice_copy_rounds_over_the_whole_invoice_as_odoo_does(self):
+        # 74 x 2.59 less 2 % = 187.8268 (twice), 130 x 1.29 less 2 % = 164.346: each
+        # line rounds up (540.01 in all), the invoice's untaxed total rounds to 540.00,
+        # and Odoo takes the cent off one item's balance.
+        by_orm, _by_copy = self._grouped(
+            [[(2, 74, 2.0)], [(2, 74, 2.0), (0, 130, 2.0)]], date(2025, 6, 30), date(2025, 7, 30)
+        )
+        products = [row for row in by_orm["lines"] if row["display_type"] == "product"]
+        self.assertAlmostEqual(sum(float(row["price_subtotal"]) for row in products), 540.01)
+        self.assertAlmostEqual(-sum(float(row["balance"]) for row in products), 540.00)
+        self.assertEqual(float(by_orm["move"][0]["amount_untaxed"]), 540.00)
 
     def test_demo_invoice_numbers_in_date_order_and_marks_orders_invoiced(self):
         groups = [
