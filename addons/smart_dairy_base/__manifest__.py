@@ -25,6 +25,7 @@
     ],
     "demo": ["demo/smart_dairy_demo.xml"],
     "assets": {
+        "web.assets_backend": ["smart_dairy_base/static/src/**/*"],
         "web.assets_tests": ["smart_dairy_base/static/tests/tours/**/*"],
     },
     "application": True,

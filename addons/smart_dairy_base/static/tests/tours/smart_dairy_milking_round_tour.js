@@ -90,6 +90,20 @@ registry.category("web_tour.tours").add("smart_dairy_milking_round_tour", {
             },
         },
         {
+            content: "Removing a cow's row is a 44 px touch target",
+            trigger: ".modal .o_data_row .o_list_record_remove button",
+            run() {
+                for (const button of document.querySelectorAll(
+                    ".modal .o_data_row .o_list_record_remove button"
+                )) {
+                    const { width, height } = button.getBoundingClientRect();
+                    if (width < 44 || height < 44) {
+                        throw new Error(`The remove button is ${width}x${height} px, not 44x44.`);
+                    }
+                }
+            },
+        },
+        {
             content: "The farm records lab values: fat, protein and cells are columns already",
             trigger: ".modal th[data-name=fat_pct] ~ th[data-name=scc]",
         },
