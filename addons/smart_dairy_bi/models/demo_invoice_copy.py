@@ -56,9 +56,10 @@ def copy_invoices(env, groups, template):
     now = fields.Datetime.now()
     new = defaultdict(list)
     invoiced = []
-    for (orders, invoice_date, due_date), (values, lines), move_id, name in zip(
+    for (orders, invoice_date, due_date), (values, lines), move_id, sequence in zip(
         groups, plans, move_ids, names, strict=True
     ):
+        name = sequence["name"]
         partner = env["res.partner"].browse(values["partner_id"])
         stamp = {"create_date": now, "write_date": now}
         common = {
@@ -146,9 +147,7 @@ def copy_invoices(env, groups, template):
                 **{column: values[column] or None for column in MOVE_VALUES if column in values},
                 commercial_partner_id=partner.commercial_partner_id.id,
                 invoice_partner_display_name=partner.commercial_partner_id.display_name,
-                name=name,
-                sequence_prefix=name[: -rows["digits"]],
-                sequence_number=int(name[-rows["digits"] :]),
+                **sequence,
                 payment_reference=reference,
                 date=invoice_date,
                 invoice_date=invoice_date,
@@ -262,7 +261,6 @@ def _invoice_template_rows(cr, invoice):
         "product": by_type["product"],
         "tax": by_type["tax"],
         "payment_term": by_type["payment_term"],
-        "digits": len(move["name"]) - len(move["sequence_prefix"]),
         "message": messages[0] if messages else None,
     }
 

@@ -1,6 +1,5 @@
 """Payments written as SQL copies of one made by the ORM (the demo's history)."""
 
-import re
 from collections import defaultdict
 
 from odoo import fields
@@ -81,7 +80,8 @@ def copy_payments(env, documents, templates):
             "partial": ids["account_partial_reconcile"][index],
             "full": ids["account_full_reconcile"][index],
         }
-        name = numbers[index]
+        sequence = numbers[index]
+        name = sequence["name"]
         memo = move.name
         partner = move.commercial_partner_id
         ratio = move.amount_residual / template["amount"]
@@ -113,9 +113,7 @@ def copy_payments(env, documents, templates):
                 partner_id=partner.id,
                 commercial_partner_id=partner.id,
                 invoice_partner_display_name=partner.display_name,
-                name=name,
-                sequence_prefix=name[: -template["digits"]],
-                sequence_number=int(name[-template["digits"] :]),
+                **sequence,
                 ref=memo,
                 date=payment_date,
                 **stamp,
@@ -228,7 +226,6 @@ def _template_rows(cr, payment):
         "model = 'sale.order' AND res_id = ANY(%s) AND body::text LIKE %s ORDER BY id DESC LIMIT 1",
         [_sale_orders(cr, document.ids)[document.id], f"%{document.name} %"],
     )
-    (number,) = re.findall(r"(\d+)$", move["name"])
     return {
         "payment": pay,
         "move": move,
@@ -238,7 +235,6 @@ def _template_rows(cr, payment):
         "full": full,
         "amount": pay["amount"],
         "memo": pay["memo"],
-        "digits": len(number),
         "document_name": document.name,
         "document_line": document_line,
         "payment_state": document.payment_state,

@@ -17,7 +17,8 @@ def select_rows(cr, table, where, params):
 
 def next_names(cr, move, dates):
     """Names of entries on ``dates`` (sorted), continuing each year's sequence of
-    ``move``'s journal and format (PBNK1/2026/00042)."""
+    ``move``'s journal and format (PBNK1/2026/00042): the columns name,
+    sequence_prefix and sequence_number of each."""
     (number,) = re.findall(r"(\d+)$", move.name)
     year = str(move.date.year)
     head = move.sequence_prefix
@@ -31,7 +32,13 @@ def next_names(cr, move, dates):
     for day in dates:
         prefix = head.replace(year, str(day.year))
         last[prefix] = last.get(prefix, 0) + 1
-        names.append(f"{prefix}{last[prefix]:0{len(number)}d}")
+        names.append(
+            {
+                "name": f"{prefix}{last[prefix]:0{len(number)}d}",
+                "sequence_prefix": prefix,
+                "sequence_number": last[prefix],
+            }
+        )
     return names
 
 
