@@ -1,5 +1,6 @@
 import datetime
 
+import psycopg2.errors
 import pytest
 from smart_dairy import db
 
@@ -157,3 +158,49 @@ def test_a_claim_from_a_snapshot_older_than_the_last_holder_fails(scratch_dsn):
     finally:
         first.close()
         second.close()
+
+
+def _foreign_keys(cur, table):
+    cur.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        (table,),
+    )
+    return cur.fetchall()
+
+
+def test_foreign_keys_checked_after_a_load_come_back_as_they_were(conn):
+    with conn.cursor() as cur:
+        cur.execute(
+            "CREATE SCHEMA s; CREATE TABLE s.farm (id int PRIMARY KEY);"
+            ' CREATE TABLE s."Milk row" (id int, farm_id int'
+            ' CONSTRAINT "Farm Key" REFERENCES s.farm ON DELETE CASCADE,'
+            " other_id int REFERENCES s.farm ON DELETE SET NULL DEFERRABLE);"
+            " INSERT INTO s.farm VALUES (1), (2)"
+        )
+        before = _foreign_keys(cur, 's."Milk row"')
+        with db.foreign_keys_checked_after(cur, "Milk row", schema="s"):
+            assert _foreign_keys(cur, 's."Milk row"') == []
+            db.copy_rows(
+                cur, "Milk row", ["id", "farm_id", "other_id"], [(1, 1, 2), (2, 2, None)], "s"
+            )
+        assert len(before) == 2
+        assert _foreign_keys(cur, 's."Milk row"') == before
+        cur.execute("DELETE FROM s.farm WHERE id = 2")
+        cur.execute('SELECT id, farm_id, other_id FROM s."Milk row" ORDER BY id')
+        assert cur.fetchall() == [(1, 1, None)]
+        with pytest.raises(psycopg2.errors.ForeignKeyViolation):
+            cur.execute('INSERT INTO s."Milk row" VALUES (3, 9, NULL)')
+
+
+def test_a_row_without_its_key_fails_when_the_foreign_keys_come_back(conn):
+    with conn.cursor() as cur:
+        cur.execute(
+            "CREATE TABLE farm (id int PRIMARY KEY); INSERT INTO farm VALUES (1);"
+            " CREATE TABLE milk (id int, farm_id int REFERENCES farm)"
+        )
+        with (
+            pytest.raises(psycopg2.errors.ForeignKeyViolation, match="milk_farm_id_fkey"),
+            db.foreign_keys_checked_after(cur, "milk"),
+        ):
+            db.copy_rows(cur, "milk", ["id", "farm_id"], [(1, 1), (2, 7)])

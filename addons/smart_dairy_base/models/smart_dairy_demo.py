@@ -93,27 +93,28 @@ class SmartDairyDemo(models.AbstractModel):
 
         thresholds = company._get_dairy_grade_thresholds()
         stamp = (self.env.uid, self.env.uid, fields.Datetime.now(), fields.Datetime.now())
-        db.copy_rows(
-            self.env.cr,
-            "smart_dairy_milking",
-            MILKING_COLUMNS,
-            (
+        with db.foreign_keys_checked_after(self.env.cr, "smart_dairy_milking"):
+            db.copy_rows(
+                self.env.cr,
+                "smart_dairy_milking",
+                MILKING_COLUMNS,
                 (
-                    animal_ids[row.ear_tag],
-                    farm_ids[row.farm_code],
-                    company.id,
-                    row.date,
-                    row.session,
-                    row.volume,
-                    row.fat_pct,
-                    row.protein_pct,
-                    row.scc,
-                    grade(row.scc, row.fat_pct, row.protein_pct, thresholds),
-                    *stamp,
-                )
-                for row in demo.milkings
-            ),
-        )
+                    (
+                        animal_ids[row.ear_tag],
+                        farm_ids[row.farm_code],
+                        company.id,
+                        row.date,
+                        row.session,
+                        row.volume,
+                        row.fat_pct,
+                        row.protein_pct,
+                        row.scc,
+                        grade(row.scc, row.fat_pct, row.protein_pct, thresholds),
+                        *stamp,
+                    )
+                    for row in demo.milkings
+                ),
+            )
         db.copy_rows(
             self.env.cr,
             "smart_dairy_feed",

@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.tools.mail import generate_tracking_message_id
 
 from .demo_rows import insert_rows, next_names, reserve_ids, select_rows
-from .demo_taxes import document_totals, line_amounts
+from .demo_taxes import TaxAmounts
 
 # Line values from sale that are stored as they are on the invoice line.
 LINE_VALUES = (
@@ -49,6 +49,7 @@ def copy_invoices(env, groups, template):
     rows = _invoice_template_rows(cr, template)
     currency = template.currency_id
     company = template.company_id
+    amounts = TaxAmounts(env, company, currency)
     plans = [_invoice_plan(orders) for orders, _date, _due in groups]
     names = next_names(cr, template, [day for _orders, day, _due in groups])
     move_ids = reserve_ids(cr, "account_move", len(groups))
@@ -77,11 +78,11 @@ def copy_invoices(env, groups, template):
         ]
         # Items hold the untaxed amounts rounded over the whole invoice, as the
         # invoice's tax lines are computed; each line's subtotal is its own.
-        bases, _untaxed, tax, _total = document_totals(env, company, currency, partner, taxed)
+        bases, _untaxed, tax, _total = amounts.document(partner, taxed)
         untaxed = currency.round(sum(bases))
-        for line, amounts, base in zip(lines, taxed, bases, strict=True):
+        for line, taxed_line, base in zip(lines, taxed, bases, strict=True):
             taxes = line["taxes"]
-            subtotal, line_total = line_amounts(env, company, currency, partner, *amounts)
+            subtotal, line_total = amounts.line(*taxed_line)
             line_id = next(line_ids)
             new["account_move_line"].append(
                 dict(

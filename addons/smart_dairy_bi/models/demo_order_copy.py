@@ -8,7 +8,7 @@ from odoo import fields
 from odoo.tools.mail import generate_tracking_message_id
 
 from .demo_rows import insert_rows, reserve_ids, select_rows
-from .demo_taxes import document_totals, line_amounts
+from .demo_taxes import TaxAmounts
 
 INSERT_ORDER = (
     "sale_order",
@@ -55,6 +55,7 @@ def copy_orders(env, orders, template):
     rows = _template_rows(cr, template)
     company = template.company_id
     currency = template.currency_id
+    amounts = TaxAmounts(env, company, currency)
     picking_type = template.picking_ids.picking_type_id
     line_count = sum(len(order.lines) for order in orders)
     ids = {
@@ -128,7 +129,7 @@ def copy_orders(env, orders, template):
             values = product_of[product, fiscal_position]
             price = values["price"]
             taxed.append((product, values["tax_records"], price, quantity, discount))
-            untaxed, total = line_amounts(env, company, currency, partner, *taxed[-1])
+            untaxed, total = amounts.line(*taxed[-1])
             new["sale_order_line"].append(
                 dict(
                     rows["line"],
@@ -205,7 +206,7 @@ def copy_orders(env, orders, template):
                 )
             )
             taken[product.id] += quantity
-        _bases, untaxed, tax, total = document_totals(env, company, currency, partner, taxed)
+        _bases, untaxed, tax, total = amounts.document(partner, taxed)
         new["sale_order"][-1].update(
             amount_untaxed=untaxed,
             amount_tax=tax,
@@ -218,6 +219,8 @@ def copy_orders(env, orders, template):
         if new[table]:
             insert_rows(cr, table, new[table])
     if rows["message"]:
+        # One recordset, so that the notes read the orders' names in one query.
+        noted = Order.browse([order_id for _picking_id, order_id in notes])
         insert_rows(
             cr,
             "mail_message",
@@ -225,12 +228,12 @@ def copy_orders(env, orders, template):
                 {
                     **{k: v for k, v in rows["message"].items() if k != "id"},
                     "res_id": picking_id,
-                    "body": _origin_note(env, Order.browse(order_id)),
+                    "body": _origin_note(env, order),
                     "message_id": generate_tracking_message_id(f"{picking_id}-stock.picking"),
                     "date": now.replace(microsecond=0),
                     **stamp,
                 }
-                for picking_id, order_id in notes
+                for (picking_id, _order_id), order in zip(notes, noted, strict=True)
             ],
         )
     _move_stock(cr, rows["picking"], taken, now)

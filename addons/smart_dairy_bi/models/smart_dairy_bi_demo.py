@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from datetime import time as day_time
 
+from smart_dairy import db
 from smart_dairy.demo import generate_erp_demo, load_settings
 
 from odoo import Command, api, fields, models
@@ -156,7 +157,8 @@ class SmartDairyBiDemo(models.AbstractModel):
             ]
         )
         kpis = self.env["smart.dairy.kpi"].search([])
-        run = self.env["smart.dairy.kpi.run"]._run(kpis, "incremental", commit=False)
+        with db.foreign_keys_checked_after(self.env.cr, "smart_dairy_kpi_value"):
+            run = self.env["smart.dairy.kpi.run"]._run(kpis, "incremental", commit=False)
         alerts = self.env["smart.dairy.alert"].search_count(
             [("company_id", "=", company.id), ("state", "=", "open")]
         )
@@ -360,9 +362,15 @@ class SmartDairyBiDemo(models.AbstractModel):
             (row for row in demo.invoices if row.ref in by_invoice),
             key=lambda row: (row.invoice_date, by_invoice[row.ref][0]),
         )
+        # The groups share one prefetch set, so planning reads every order at once.
+        prefetch = orders.ids
         invoices = self._demo_invoice(
             [
-                (self.env["sale.order"].browse(by_invoice[row.ref]), row.invoice_date, row.due_date)
+                (
+                    orders.browse(by_invoice[row.ref]).with_prefetch(prefetch),
+                    row.invoice_date,
+                    row.due_date,
+                )
                 for row in rows
             ]
         )

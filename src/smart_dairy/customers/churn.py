@@ -6,18 +6,14 @@ A customer is *active* at a cutoff when it ordered in the ``active_days`` before
 (cutoff included; ``None``: any time before) and *churns* when it places no order in
 the ``horizon`` days after.
 Features at a cutoff read only orders dated on or before it.
+scikit-learn is imported by the functions that fit and evaluate, so that importing
+this module (every Odoo worker does) stays fast.
 """
 
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.calibration import CalibratedClassifierCV, calibration_curve
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, precision_score, recall_score, roc_auc_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from .errors import CustomerInputError
 from .orders import before, prepare
@@ -132,6 +128,12 @@ def _log_features(x):
 
 
 def _candidates(random_state):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
     logistic = make_pipeline(
         FunctionTransformer(_log_features),
         StandardScaler(),
@@ -167,6 +169,9 @@ class ChurnModel:
 def evaluate(y, prob, threshold):
     """AUC, precision and recall at ``threshold``, Brier score, a 10-bin calibration
     curve and the class balance."""
+    from sklearn.calibration import calibration_curve
+    from sklearn.metrics import brier_score_loss, precision_score, recall_score, roc_auc_score
+
     y = np.asarray(y, int)
     flag = prob >= threshold
     frac, mean = calibration_curve(y, prob, n_bins=10, strategy="quantile")
@@ -223,6 +228,8 @@ def train(
     test_set = dataset(data, [test_cutoff], horizon, active_days)
     if train_set["churn"].nunique() < 2:
         raise CustomerInputError("the training cutoffs hold only one class: nothing to learn")
+    from sklearn.metrics import roc_auc_score
+
     x_train = train_set[list(FEATURES)].to_numpy(float)
     x_test = test_set[list(FEATURES)].to_numpy(float)
     scores = {}

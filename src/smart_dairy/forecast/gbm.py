@@ -10,7 +10,6 @@ model; the target is the value at ``t + k`` on the same scale.
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingRegressor
 
 from .frame import future_dates
 
@@ -100,6 +99,8 @@ class GlobalBoosting:
         # A feature never seen (last year's values of a short history) is a constant.
         self.unseen = np.isnan(feats).all(axis=0)
         feats[:, self.unseen] = 0.0
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
         self.model = HistGradientBoostingRegressor(
             max_iter=200,
             learning_rate=0.08,

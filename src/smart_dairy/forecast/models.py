@@ -1,5 +1,8 @@
 """Per-series forecasting models: seasonal naive, ETS, Theta, ARIMA, Croston and TSB.
 
+Heavy libraries (scipy, statsmodels) are imported by the models that use them, so
+that importing the engine (every Odoo worker does) stays fast.
+
 Each model is a function ``(y, h, season, x=None, x_future=None, levels=())`` that
 returns a :class:`Prediction` (point forecasts, and model-based intervals when the
 model has them) or raises :class:`ModelFailure` when it cannot fit the series or its
@@ -8,9 +11,9 @@ fit diverges; the caller then falls back to another model.
 
 import warnings
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 import numpy as np
-from scipy import optimize, stats
 
 
 class ModelFailure(RuntimeError):
@@ -26,7 +29,7 @@ class Prediction:
 
 def z_score(level):
     """The standard normal quantile of a central interval of ``level`` percent."""
-    return stats.norm.ppf(0.5 + level / 200)
+    return NormalDist().inv_cdf(0.5 + level / 200)
 
 
 def check_forecast(y, mean, name):
@@ -140,6 +143,8 @@ def _ses(y, alpha):
 
 
 def _ses_fit(y):
+    from scipy import optimize
+
     def sse(alpha):
         level, total = y[0], 0.0
         for v in y[1:]:
