@@ -1,8 +1,6 @@
 """Rows of Odoo tables read and written with SQL, for the demo's copies of
 ORM-made documents (see ``smart_dairy_bi_demo_payment`` and ``..._invoice``)."""
 
-import re
-
 from psycopg2 import sql
 from psycopg2.extras import Json
 
@@ -16,12 +14,10 @@ def select_rows(cr, table, where, params):
 
 
 def next_names(cr, move, dates):
-    """Names of entries on ``dates`` (sorted), continuing each year's sequence of
-    ``move``'s journal and format (PBNK1/2026/00042): the columns name,
-    sequence_prefix and sequence_number of each."""
-    (number,) = re.findall(r"(\d+)$", move.name)
-    year = str(move.date.year)
-    head = move.sequence_prefix
+    """Names of entries on ``dates`` (sorted), continuing each period's sequence of
+    ``move``'s journal in its format (INV/2026/00042, BILL/2026/11/0007): the
+    columns name, sequence_prefix and sequence_number of each."""
+    format_string, values = move._get_sequence_format_param(move.name)
     cr.execute(
         """SELECT sequence_prefix, MAX(sequence_number) FROM account_move
             WHERE journal_id = %s GROUP BY sequence_prefix""",
@@ -30,13 +26,21 @@ def next_names(cr, move, dates):
     last = dict(cr.fetchall())
     names = []
     for day in dates:
-        prefix = head.replace(year, str(day.year))
-        last[prefix] = last.get(prefix, 0) + 1
+        period = dict(
+            values,
+            year=move._truncate_year_to_length(day.year, values["year_length"]),
+            month=day.month,
+            suffix="",
+        )
+        prefix = format_string.format(**dict(period, seq=0))[: -values["seq_length"]]
+        number = last[prefix] = last.get(prefix, 0) + 1
         names.append(
             {
-                "name": f"{prefix}{last[prefix]:0{len(number)}d}",
+                "name": format_string.format(
+                    **dict(period, suffix=values.get("suffix", ""), seq=number)
+                ),
                 "sequence_prefix": prefix,
-                "sequence_number": last[prefix],
+                "sequence_number": number,
             }
         )
     return names

@@ -11,6 +11,7 @@ from odoo import Command, api, fields, models
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_demo import DEMO_DATE_PARAM
 
+from .demo_bill_copy import copy_bills
 from .demo_invoice_copy import copy_invoices
 from .demo_order_copy import OrderCopy, copy_orders
 from .demo_payment_copy import copy_payments
@@ -475,33 +476,66 @@ class SmartDairyBiDemo(models.AbstractModel):
         codes = {line.product_code for row in demo.bills for line in row.lines}
         domain = [("default_code", "in", list(codes)), ("company_id", "=", self.env.company.id)]
         products = {p.default_code: p for p in Product.search(domain)}
-        rows = [
-            row for row in demo.bills if all(line.product_code in products for line in row.lines)
-        ]
-        bills = self.env["account.move"].create(
+        rows = sorted(
+            (row for row in demo.bills if all(line.product_code in products for line in row.lines)),
+            key=lambda row: (row.date, row.ref),
+        )
+        bills = self._demo_bill(
             [
-                {
-                    "move_type": "in_invoice",
-                    "partner_id": vendors[row.vendor].id,
-                    "ref": row.ref,
-                    "invoice_date": row.date,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": products[line.product_code].id,
-                                "quantity": line.quantity,
-                                "price_unit": line.price_unit,
-                                "tax_ids": [],
-                            }
-                        )
+                (
+                    vendors[row.vendor],
+                    row.ref,
+                    row.date,
+                    [
+                        (products[line.product_code], line.quantity, line.price_unit)
                         for line in row.lines
                     ],
-                }
+                )
                 for row in rows
             ]
         )
-        bills.action_post()
         return [(bill, row.payment_date) for bill, row in zip(bills, rows, strict=True)]
+
+    @api.model
+    @api.private
+    def _demo_bill(self, plans):
+        """Post one vendor bill per plan, in the order of ``plans``.
+
+        The first bill is created and posted by the ORM; every other one is a
+        copy of its rows (bill, product and payable items) with its own vendor,
+        lines, amounts, dates and number, written with SQL. ``TestDemoBills``
+        proves that a copy equals what the ORM makes.
+
+        :param plans: list of (vendor, reference, bill date, lines of (product,
+            quantity, unit price)); the bills carry no taxes
+        :return: the bills, in the order of ``plans``
+        """
+        (vendor, ref, day, lines), *others = plans
+        template = (
+            self.env["account.move"]
+            .with_context(**QUIET)
+            .create(
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": vendor.id,
+                    "ref": ref,
+                    "invoice_date": day,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "quantity": quantity,
+                                "price_unit": price_unit,
+                                "tax_ids": [],
+                            }
+                        )
+                        for product, quantity, price_unit in lines
+                    ],
+                }
+            )
+        )
+        template.action_post()
+        return template | copy_bills(self.env, others, template)
 
     @api.model
     @api.private

@@ -1,3 +1,4 @@
+from . import test_demo_bills
 from . import test_demo_data
 from . import test_demo_invoices
 from . import test_demo_orders

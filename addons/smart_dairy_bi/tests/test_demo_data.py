@@ -127,11 +127,16 @@ class TestDemoData(TransactionCase):
     def test_copied_documents_hold_when_the_orm_recomputes_them(self):
         """The demo's history is written as SQL copies of ORM-made documents: a
         sample of orders spread over the two years, with their lines, deliveries,
-        invoices, journal items and payments, keeps every stored computed value
+        invoices, journal items and payments, and of vendor bills, keeps every stored computed value
         when the ORM computes it again."""
         orders = self.orders.sorted("id")[1::97]
         invoices = orders.invoice_ids
-        items = invoices.line_ids | invoices.matched_payment_ids.move_id.line_ids
+        bills = self.env["account.move"].search(
+            [("move_type", "=", "in_invoice"), ("company_id", "=", self.company.id)], order="id"
+        )[1::13]
+        items = (invoices | bills).line_ids | (
+            invoices | bills
+        ).matched_payment_ids.move_id.line_ids
         sample = {
             orders: (
                 "amount_untaxed",
@@ -162,11 +167,28 @@ class TestDemoData(TransactionCase):
                 "payment_state",
                 "invoice_partner_display_name",
             ),
+            bills: (
+                "date",
+                "invoice_date_due",
+                "fiscal_position_id",
+                "invoice_payment_term_id",
+                "amount_untaxed",
+                "amount_total",
+                "amount_residual",
+                "payment_state",
+                "invoice_partner_display_name",
+            ),
             items: ("price_subtotal", "price_total", "amount_residual", "reconciled"),
-            invoices.matched_payment_ids: ("is_reconciled", "amount_company_currency_signed"),
+            bills.line_ids: ("account_id", "name"),
+            (invoices | bills).matched_payment_ids: (
+                "is_reconciled",
+                "amount_company_currency_signed",
+            ),
         }
         self.assertGreater(len(orders), 10)
         self.assertTrue(invoices.matched_payment_ids)
+        self.assertGreater(len(bills), 5)
+        self.assertTrue(bills.matched_payment_ids)
         differences = []
         for records, names in sample.items():
             stored = {name: records.mapped(name) for name in names}
