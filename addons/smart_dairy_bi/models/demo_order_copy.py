@@ -66,7 +66,12 @@ def copy_orders(env, orders, template):
         "stock_move": iter(reserve_ids(cr, "stock_move", line_count)),
         "stock_move_line": iter(reserve_ids(cr, "stock_move_line", line_count)),
     }
-    Sequence = env["ir.sequence"].with_company(company)
+    # The sequence sale's next_by_code("sale.order") picks, looked up once.
+    order_sequence = env["ir.sequence"].search(
+        [("code", "=", "sale.order"), ("company_id", "in", [company.id, False])],
+        order="company_id",
+        limit=1,
+    )
     now = fields.Datetime.now()
     stamp = {"create_date": now, "write_date": now}
     new = defaultdict(list)
@@ -79,7 +84,7 @@ def copy_orders(env, orders, template):
         order_id = ids["sale_order"][index]
         picking_id = ids["stock_picking"][index]
         reference_id = ids["stock_reference"][index]
-        name = Sequence.next_by_code("sale.order", sequence_date=order.ordered)
+        name = order_sequence.next_by_id(sequence_date=order.ordered)
         picking_name = picking_type.sequence_id.next_by_id()
         partner = order.partner
         customer = customer_of[partner]
