@@ -592,3 +592,28 @@ def test_dashboard_without_widgets_still_opens():
     assert book.sheetnames == ["Summary"]
     assert find_row(book["Summary"], "Period")[1].value == "2025-01-01 to 2025-01-02"
     assert find_row(book["Summary"], "This dashboard has no KPI cards.")
+
+
+def test_a_farm_map_lists_each_farm_with_a_column_chart(data):
+    bar = next(w for w in data["widgets"] if w["title"] == "Revenue by Region")
+    bar["type"] = "farm_map"
+    bar["kpis"] = bar["kpis"][:1]
+    bar["data"] = {
+        "breakdown": "farm_id",
+        "labels": ["River Bend Farm", "Hill Top Farm"],
+        "keys": ["9", "8"],
+        "datasets": [{"code": "REVENUE", "label": "Revenue", "values": [30100.0, 12000.0]}],
+        "width": 320,
+        "height": 220,
+        "farms": [{"key": "9", "label": "River Bend Farm", "value": 30100.0, "x": 160, "y": 110}],
+        "unplaced": [{"key": "8", "label": "Hill Top Farm", "value": 12000.0}],
+    }
+    sheet = open_book(dashboard_xlsx(data))["Revenue by Region"]
+    assert rows(sheet)[2:5] == [
+        ["Farm", "Revenue"],
+        ["River Bend Farm", 30100.0],
+        ["Hill Top Farm", 12000.0],
+    ]
+    (chart,) = sheet._charts
+    assert isinstance(chart, BarChart)
+    assert chart.barDir == "col"

@@ -5,6 +5,7 @@ import functools
 from babel.dates import get_day_names
 from smart_dairy import kpi as engine
 from smart_dairy.kpi import dashboard as layout
+from smart_dairy.kpi import farm_map
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -39,6 +40,8 @@ def _point(point):
 
 # Widgets that, broken down by a dimension, show each value over time.
 OVER_TIME_TYPES = ("heatmap", "line", "area")
+# Breakdown widgets that read each value's series (over time, or with its target).
+SERIES_TYPES = (*OVER_TIME_TYPES, "farm_map")
 
 
 class SmartDairyDashboard(models.Model):
@@ -347,8 +350,8 @@ class _Context:
             values = tuple(str(i) for i in ids) if column else None
             if breakdown:
                 # Rankings need range totals only; heatmaps and lines or areas over time
-                # by dimension value need the points.
-                mode = "breakdown" if widget.widget_type in OVER_TIME_TYPES else "totals"
+                # by dimension value need the points, farm maps each farm's target.
+                mode = "breakdown" if widget.widget_type in SERIES_TYPES else "totals"
                 key = (mode, grain, breakdown, values)
                 if widget.widget_type == "table":  # growth against the previous period
                     previous_keys[kpi.code] = ("previous", grain, breakdown, values)
@@ -432,6 +435,8 @@ class _Context:
             data, empty = self._gauge(kpis, series[kpis.code])
         elif kind == "heatmap":
             data, empty = self._heatmap(widget, series[kpis.code])
+        elif kind == "farm_map":
+            data, empty = self._farm_map(widget, series[kpis.code])
         elif widget.breakdown_id and kind in OVER_TIME_TYPES:
             data, empty = self._timeline_by_value(widget, series[kpis.code])
         elif widget.breakdown_id:
@@ -594,6 +599,57 @@ class _Context:
             "values": [matrix[key] for key in keys],
         }
         return data, all(totals[key] is None for key in keys)
+
+    def _farm_map(self, widget, by_value):
+        """Each farm's value over the range with its target, placed on a drawing of
+        farm_map.WIDTH x farm_map.HEIGHT from the farm's stored position; farms without
+        one (and values of no farm) are listed as not placed. Also the ranking's
+        labels, keys and dataset, which the exports read."""
+        kpi = widget.kpi_ids
+        values = {key: s.current.value for key, s in by_value.items()}
+        targets = {key: s.current.target for key, s in by_value.items()}
+        keys = layout.rank(values, widget.top_n)
+        labels = self.value_labels(widget.breakdown_id, keys)
+        ids = [int(key) for key in keys if key and str(key).isdigit()]
+        # The values are already those of the caller's companies; the positions follow.
+        farms = self.env[widget.breakdown_id.comodel].sudo().browse(ids).exists()
+        positions = {
+            str(farm.id): (farm.latitude, farm.longitude)
+            for farm in farms
+            if farm_map.placed(farm.latitude, farm.longitude)
+        }
+        points = farm_map.project(positions)
+        radii = farm_map.radii({key: values[key] for key in keys if key in points})
+        placed, unplaced = [], []
+        for key in keys:
+            farm = {"key": key or "", "label": labels[key], "value": values[key]}
+            if key not in points:
+                unplaced.append(farm)
+                continue
+            x, y = points[key]
+            status = farm_map.target_status(values[key], targets[key], kpi.polarity)
+            farm.update(target=targets[key], status=status, x=x, y=y, r=radii[key])
+            farm.update(latitude=positions[key][0], longitude=positions[key][1])
+            placed.append(farm)
+        data = {
+            "breakdown": widget.breakdown_id.field_name,
+            "labels": [labels[key] for key in keys],
+            "keys": [key or "" for key in keys],
+            "datasets": [
+                {
+                    "code": kpi.code,
+                    "label": kpi.name,
+                    "values": [values[key] for key in keys],
+                    "targets": [targets[key] for key in keys],
+                }
+            ],
+            "width": farm_map.WIDTH,
+            "height": farm_map.HEIGHT,
+            "farms": placed,
+            "unplaced": unplaced,
+            "has_targets": any(farm["status"] for farm in placed),
+        }
+        return data, all(values[key] is None for key in keys)
 
     def value_labels(self, dimension, keys):
         """Display names of breakdown values; selection keys by their label."""

@@ -15,6 +15,7 @@ STAMPED_TABLES = (
     "smart_dairy_kpi_dimension",
     "smart_dairy_dashboard",
     "smart_dairy_dashboard_widget",
+    "smart_dairy_farm",  # names and positions on farm maps
 )
 
 

@@ -14,11 +14,14 @@ WIDGET_TYPES = [
     ("table", "Table (Top N)"),
     ("heatmap", "Heatmap"),
     ("scatter", "Scatter Chart"),
+    ("farm_map", "Farm Map"),
     ("section", "Section"),
 ]
 # Widgets showing a single figure, and widgets that rank breakdown values.
-SINGLE_KPI_TYPES = ("kpi_card", "gauge", "heatmap")
-BREAKDOWN_TYPES = ("pie", "doughnut", "table", "heatmap", "scatter")
+SINGLE_KPI_TYPES = ("kpi_card", "gauge", "heatmap", "farm_map")
+BREAKDOWN_TYPES = ("pie", "doughnut", "table", "heatmap", "scatter", "farm_map")
+# The model a farm map's breakdown must be: its values are placed by the farms' positions.
+FARM_MODEL = "smart.dairy.farm"
 
 
 class SmartDairyDashboardWidget(models.Model):
@@ -159,6 +162,14 @@ class SmartDairyDashboardWidget(models.Model):
                         title=widget.title,
                     )
                 )
+            if widget.widget_type == "farm_map" and breakdown.comodel != FARM_MODEL:
+                raise ValidationError(
+                    self.env._(
+                        "A farm map places one value per farm on the farms' positions: "
+                        "widget %(title)s needs the Farm breakdown and a KPI computed by farm.",
+                        title=widget.title,
+                    )
+                )
             if widget.widget_type in BREAKDOWN_TYPES and not breakdown:
                 raise ValidationError(
                     self.env._(
@@ -212,6 +223,14 @@ class SmartDairyDashboardWidget(models.Model):
                             codes=", ".join(missing.mapped("code")),
                         )
                     )
+
+    @api.onchange("widget_type")
+    def _onchange_widget_type(self):
+        """A farm map is broken down by farm: offered as soon as the type is chosen."""
+        if self.widget_type == "farm_map" and self.breakdown_id.comodel != FARM_MODEL:
+            self.breakdown_id = self.env["smart.dairy.kpi.dimension"].search(
+                [("comodel", "=", FARM_MODEL)], limit=1
+            )
 
     def _grain(self, auto):
         """The grain of this widget's values for a range whose automatic grain is ``auto``:

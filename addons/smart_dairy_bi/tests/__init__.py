@@ -11,6 +11,7 @@ from . import test_kpi_catalogue
 from . import test_milk_quality_kpis
 from . import test_undefined_values
 from . import test_dashboard_data
+from . import test_dashboard_farm_map
 from . import test_dashboard_access
 from . import test_dashboard_ui
 from . import test_dashboard_export

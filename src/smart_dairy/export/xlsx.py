@@ -27,6 +27,7 @@ CHART_TYPES = {
     "pie": "pie",
     "doughnut": "doughnut",
     "scatter": "scatter",
+    "farm_map": "column",  # a map's values per farm, as columns
 }
 TARGET_LINE = {"line": {"dash_type": "dash"}, "marker": {"type": "none"}}
 PCT_FORMAT = "+0.0%;-0.0%;0.0%"

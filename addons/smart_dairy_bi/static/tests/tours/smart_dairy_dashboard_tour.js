@@ -185,8 +185,41 @@ tours.add("smart_dairy_bi_farm_manager_home", {
             },
         },
         {
+            content: "The farm map fits the width and its farm names stay legible",
+            trigger: ".o_sd_farm_map .o_sd_farm_label",
+            run() {
+                const map = document.querySelector(".o_sd_farm_map");
+                const svg = map.querySelector("svg").getBoundingClientRect();
+                if (svg.width > map.clientWidth + 1) {
+                    throw new Error(`the farm map overflows: ${svg.width} > ${map.clientWidth}`);
+                }
+                for (const label of map.querySelectorAll(".o_sd_farm_label")) {
+                    const size = label.getBoundingClientRect().height;
+                    if (size < 10) {
+                        throw new Error(`farm name ${label.textContent} is ${size}px high`);
+                    }
+                }
+            },
+        },
+        {
             content: "Open alerts take one line, expanded on demand",
             trigger: "body:not(:has(.o_sd_alert_list))",
+        },
+        {
+            content: "A farm on the map opens its milk records",
+            trigger: ".o_sd_farm_map .o_sd_farm",
+            run: "click",
+        },
+        {
+            content: "The records list the farm's name whole, wrapped rather than cut",
+            trigger: ".o_list_view.o_sd_fact_list .o_data_row td[name='farm_id']",
+            run() {
+                for (const cell of document.querySelectorAll(".o_data_row td.o_data_cell")) {
+                    if (cell.scrollWidth > cell.clientWidth + 1) {
+                        throw new Error(`cut in the list: ${cell.textContent}`);
+                    }
+                }
+            },
         },
     ],
 });

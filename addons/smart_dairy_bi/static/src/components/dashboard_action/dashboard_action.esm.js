@@ -5,6 +5,7 @@ import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { ChartWidget } from "@smart_dairy_bi/components/chart_widget/chart_widget.esm";
+import { FarmMapWidget } from "@smart_dairy_bi/components/farm_map_widget/farm_map_widget.esm";
 import { FilterPanel } from "@smart_dairy_bi/components/filter_panel/filter_panel.esm";
 import { HeatmapWidget } from "@smart_dairy_bi/components/heatmap_widget/heatmap_widget.esm";
 import { KpiCard } from "@smart_dairy_bi/components/kpi_card/kpi_card.esm";
@@ -19,7 +20,14 @@ const CHART_TYPES = new Set(["line", "bar", "area", "pie", "doughnut", "gauge", 
  */
 export class SmartDairyDashboard extends Component {
     static template = "smart_dairy_bi.Dashboard";
-    static components = { ChartWidget, FilterPanel, HeatmapWidget, KpiCard, TableWidget };
+    static components = {
+        ChartWidget,
+        FarmMapWidget,
+        FilterPanel,
+        HeatmapWidget,
+        KpiCard,
+        TableWidget,
+    };
     static props = { ...standardActionServiceProps };
 
     setup() {
