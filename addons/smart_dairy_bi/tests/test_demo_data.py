@@ -191,17 +191,15 @@ class TestDemoData(TransactionCase):
         self.assertTrue(bills.matched_payment_ids)
         differences = []
         for records, names in sample.items():
-            stored = {name: records.mapped(name) for name in names}
+            stored = {name: [record[name] for record in records] for name in names}
             records.invalidate_recordset(names)
             for name in names:
                 self.env.add_to_compute(records._fields[name], records)
             differences += [
                 (f"{records._name}.{name}", record.display_name, stored[name][index], value)
                 for name in names
-                for index, (record, value) in enumerate(
-                    zip(records, records.mapped(name), strict=True)
-                )
-                if value != stored[name][index]
+                for index, record in enumerate(records)
+                if (value := record[name]) != stored[name][index]
             ]
         self.assertEqual(differences, [], "(field, record, stored, recomputed)")
 
