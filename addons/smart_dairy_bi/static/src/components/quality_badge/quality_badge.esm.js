@@ -20,11 +20,15 @@ export class QualityPopover extends Component {
     };
 
     get items() {
-        return this.props.warnings.map((warning) => ({
-            ...warning,
-            severityLabel: SEVERITY_LABELS[warning.severity] || warning.severity,
-            ranAt: warning.run_at ? formatDateTime(deserializeDateTime(warning.run_at)) : "",
-        }));
+        return this.props.warnings.map((warning) => {
+            const ranAt = warning.run_at ? formatDateTime(deserializeDateTime(warning.run_at)) : "";
+            const meta = [
+                SEVERITY_LABELS[warning.severity] || warning.severity,
+                warning.company,
+                ranAt && _t("last run %s", ranAt),
+            ];
+            return { ...warning, meta: meta.filter(Boolean).join(" · ") };
+        });
     }
 
     open(warning) {
