@@ -200,6 +200,7 @@ class SmartDairyDashboard(models.Model):
         widgets = self.widget_ids.filtered(context.shows)
         plans = [context.plan(widget) for widget in widgets]
         context.load()
+        context.load_quality(widgets.kpi_ids)
         company = self.env.company
         currency = company.currency_id
         return {
@@ -314,6 +315,7 @@ class _Context:
         self.readable = set(env["smart.dairy.kpi"].search([]).ids)
         self.requests = {}  # (mode, grain, breakdown, values) -> set of codes
         self.results = {}
+        self.warnings = {}  # kpi id -> data quality warnings
 
     @functools.cached_property
     def reader(self):
@@ -419,7 +421,22 @@ class _Context:
             }[mode]
             self.results[key] = read(query)
 
+    def load_quality(self, kpis):
+        """The data quality warnings of ``kpis`` in the caller's companies."""
+        kpis = self.env["smart.dairy.kpi"].browse(kpis.ids)
+        self.warnings = kpis._quality_warnings(self.reader.catalogue)
+
     # rendering
+
+    def quality(self, widget):
+        """The data quality warnings of a widget's KPIs, each failing result once."""
+        seen, warnings = set(), []
+        for kpi in widget.kpi_ids:
+            for warning in self.warnings.get(kpi.id, []):
+                if warning["result_id"] not in seen:
+                    seen.add(warning["result_id"])
+                    warnings.append(warning)
+        return warnings
 
     def render(self, widget, plan):
         """A widget as the contract describes it, from the loaded series."""
@@ -473,9 +490,11 @@ class _Context:
                     "display_format": kpi.display_format,
                     "polarity": kpi.polarity,
                     "fact_model": self.drill_fact(kpi)[0],
+                    "quality": self.warnings.get(kpi.id, []),
                 }
                 for kpi in kpis
             ],
+            "quality": self.quality(widget),
             "data": data,
             "empty": empty,
         }

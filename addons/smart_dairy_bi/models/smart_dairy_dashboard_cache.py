@@ -16,14 +16,16 @@ STAMPED_TABLES = (
     "smart_dairy_dashboard",
     "smart_dairy_dashboard_widget",
     "smart_dairy_farm",  # names and positions on farm maps
+    "smart_dairy_quality_check",  # data quality warnings: names, severities, archived
+    "smart_dairy_quality_result",  # data quality warnings: each new run of a check
 )
 
 
 def cached_payload(dashboard, filters):
     """(``dashboard._payload(filters)``, ids of the KPIs its widgets show), from this
     process's cache when an equal key was computed before (per dashboard, filters,
-    companies, language and last KPI run). Alerts are not in payloads: they change
-    when users handle them."""
+    companies, language, last KPI run and last data quality result). Alerts are not
+    in payloads: they change when users handle them."""
     key = payload_key(dashboard, filters)
     entry = PAYLOADS.get(key) if key is not None else None
     if entry is None:

@@ -1,6 +1,9 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+# The sensor store among the sources of a fact (a data quality check's "sensor" source).
+SENSOR_STORE = "sensor"
+
 
 def change_index_name(table):
     return f"smart_dairy_{table}_write_date_idx"[:63]
@@ -25,6 +28,9 @@ class SmartDairyFact(models.AbstractModel):
     # Source tables whose write_date the incremental refresh filters on: an index
     # each (dropped again by the uninstall hook).
     _fact_change_tables = ()
+    # Models whose rows the view is built from (and SENSOR_STORE): a failing data
+    # quality check on one of them, or on the fact itself, warns the KPIs over it.
+    _fact_sources = ()
 
     company_id = fields.Many2one("res.company", readonly=True)
     date = fields.Date(readonly=True)
@@ -34,6 +40,16 @@ class SmartDairyFact(models.AbstractModel):
     def _fact_models(self):
         """Every fact view model, as empty recordsets."""
         return [self.env[name] for name in self.env.registry["smart.dairy.fact"]._inherit_children]
+
+    @api.model
+    def _facts_reading(self, source):
+        """Names of the facts built from ``source`` (a model name or SENSOR_STORE),
+        the fact ``source`` itself included."""
+        return {
+            fact._name
+            for fact in self._fact_models()
+            if source == fact._name or source in fact._fact_sources
+        }
 
     def _fact_query(self):
         """The SELECT defining the view, as an odoo.tools.SQL."""

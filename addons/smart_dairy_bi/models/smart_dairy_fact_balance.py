@@ -20,6 +20,13 @@ class SmartDairyFactBalance(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Daily Balance Facts"
+    _fact_sources = (
+        "account.move.line",
+        "account.move",
+        "account.account",
+        "stock.move",
+        "product.product",
+    )
     _fact_dimensions = ()
     _fact_measures = (
         "receivable",

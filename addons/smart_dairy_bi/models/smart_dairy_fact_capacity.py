@@ -11,6 +11,7 @@ class SmartDairyFactCapacity(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Farm Capacity Facts"
+    _fact_sources = ("smart.dairy.farm", "smart.dairy.milking")
     _fact_dimensions = ("farm_id", "region_id")
     _fact_measures = ("capacity",)
 

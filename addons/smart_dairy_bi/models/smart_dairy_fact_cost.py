@@ -72,6 +72,7 @@ class SmartDairyFactCost(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Cost of Revenue Facts"
+    _fact_sources = ("account.move.line", "account.move", "stock.move", "product.product")
     _fact_dimensions = ("product_id", "cost_source")
     _fact_change_tables = ("account_move_line", "stock_move")
     _fact_measures = ("amount",)

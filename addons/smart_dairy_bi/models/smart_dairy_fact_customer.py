@@ -11,6 +11,7 @@ class SmartDairyFactCustomer(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Customer Facts"
+    _fact_sources = ("sale.order", "res.partner")
     _fact_dimensions = ("partner_id", "region_id", "team_id")
     _fact_measures = ("order_count", "revenue", "partner_id")
 

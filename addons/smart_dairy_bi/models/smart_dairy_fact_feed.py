@@ -10,6 +10,7 @@ class SmartDairyFactFeed(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Feed Facts"
+    _fact_sources = ("smart.dairy.feed", "smart.dairy.farm", "product.product")
     _fact_dimensions = ("farm_id", "region_id", "product_id", "categ_id")
     _fact_change_tables = ("smart_dairy_feed",)
     _fact_measures = ("quantity", "cost")

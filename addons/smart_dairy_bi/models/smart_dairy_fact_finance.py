@@ -19,6 +19,7 @@ class SmartDairyFactFinance(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Finance Facts"
+    _fact_sources = ("account.move.line", "account.move", "account.account", "product.product")
     _fact_dimensions = ("account_id", "account_type", "account_group", "journal_id", "partner_id")
     _fact_change_tables = ("account_move_line",)
     _fact_measures = ("debit", "credit", "balance", "amount", "amount_residual")

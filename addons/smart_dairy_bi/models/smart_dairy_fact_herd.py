@@ -13,6 +13,7 @@ class SmartDairyFactHerd(models.Model):
     _auto = False
     _order = "farm_id, status"
     _description = "Herd Snapshot Facts"
+    _fact_sources = ("smart.dairy.animal", "smart.dairy.farm")
     _fact_dimensions = ("farm_id", "region_id", "breed", "status")
     _fact_measures = ("animal_count",)
 

@@ -14,6 +14,7 @@ class SmartDairyFactInventory(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Inventory Facts"
+    _fact_sources = ("stock.quant", "stock.move", "product.product")
     _fact_dimensions = ("product_id", "categ_id", "warehouse_id")
     _fact_measures = ("quantity", "value", "daily_sales", "days_of_supply")
 

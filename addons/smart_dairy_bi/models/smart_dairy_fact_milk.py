@@ -19,6 +19,7 @@ class SmartDairyFactMilk(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Milk Production Facts"
+    _fact_sources = ("smart.dairy.milking", "smart.dairy.animal", "smart.dairy.farm")
     _fact_dimensions = ("farm_id", "region_id", "animal_id", "breed", "session", "quality_grade")
     _fact_change_tables = ("smart_dairy_milking",)
     _fact_measures = (

@@ -11,6 +11,7 @@ class SmartDairyFactOrder(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Order Facts"
+    _fact_sources = ("sale.order", "sale.order.line", "res.partner")
     _fact_dimensions = ("partner_id", "region_id", "team_id", "user_id")
     _fact_change_tables = ("sale_order",)
     _fact_timestamp_column = "date_order"

@@ -15,6 +15,7 @@ class SmartDairyFactQuality(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Data Quality Facts"
+    _fact_sources = ("smart.dairy.quality.score",)
     _fact_filter_columns = ("area",)
     _fact_change_tables = ("smart_dairy_quality_score",)
     _fact_measures = ("score", "check_count", "failed_count")

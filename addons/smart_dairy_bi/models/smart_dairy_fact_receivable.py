@@ -19,6 +19,7 @@ class SmartDairyFactReceivable(models.Model):
     _auto = False
     _order = "date_maturity"
     _description = "Receivable Snapshot Facts"
+    _fact_sources = ("account.move.line", "account.move", "res.partner")
     _fact_dimensions = ("partner_id", "ageing")
     _fact_measures = ("amount_due",)
 

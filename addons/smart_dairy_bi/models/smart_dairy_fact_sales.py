@@ -12,6 +12,7 @@ class SmartDairyFactSales(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Sales Facts"
+    _fact_sources = ("sale.order.line", "sale.order", "res.partner", "product.product")
     _fact_dimensions = (
         "partner_id", "region_id", "product_id", "categ_id", "team_id", "user_id",
         "customer_segment",

@@ -63,7 +63,8 @@ class SmartDairyKpiValue(models.Model):
 
     @api.model
     def _query(self, codes, grain, date_from, date_to, breakdown="", dimension_values=None):
-        """KPI series from the materialised values, for the caller's allowed companies."""
+        """KPI series from the materialised values, for the caller's allowed companies,
+        each with its data quality warnings (``quality``, empty when its data is fine)."""
         self.check_access("read")
         # Codes the caller may ask for: the KPIs their record rules let them read
         # (formulas still compute from the whole catalogue).
@@ -79,8 +80,17 @@ class SmartDairyKpiValue(models.Model):
             },
             by_code,
         )
-        series = self._reader(self.env.companies).fetch(query)
-        return {code: by_code[code]._describe(series[code]) for code in query.codes}
+        reader = self._reader(self.env.companies)
+        series = reader.fetch(query)
+        kpis = self.env["smart.dairy.kpi"].browse([by_code[code].id for code in query.codes])
+        warnings = kpis._quality_warnings(reader.catalogue)
+        return {
+            code: {
+                **by_code[code]._describe(series[code]),
+                "quality": warnings.get(by_code[code].id, []),
+            }
+            for code in query.codes
+        }
 
 
 class ValueReader:

@@ -14,6 +14,7 @@ from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import (
 )
 
 from .smart_dairy_alert_rule import SEVERITIES
+from .smart_dairy_fact import SENSOR_STORE
 
 KINDS = [
     ("not_null", "Completeness (not empty)"),
@@ -177,6 +178,11 @@ class SmartDairyQualityCheck(models.Model):
         """The source's model (empty recordset), or None for the sensor store."""
         model = self.model_id.model
         return self.env[model] if self.source == "model" and model in self.env else None
+
+    def _quality_source(self):
+        """What the check reads, as facts name their sources: a model name or SENSOR_STORE."""
+        self.ensure_one()
+        return SENSOR_STORE if self.source == "sensor" else self.model_id.model
 
     def _company_column(self):
         model = self._source_model()

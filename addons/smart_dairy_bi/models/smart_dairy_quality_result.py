@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import USER_GROUP
 
@@ -44,6 +45,8 @@ class SmartDairyQualityResult(models.Model):
     sample_ids = fields.Char("Sample Ids", readonly=True)
     sample_count = fields.Integer("Samples", compute="_compute_sample_count")
 
+    _latest_idx = models.Index("(check_id, company_id, run_at DESC, id DESC)")
+
     def _compute_failing_pct(self):
         for result in self:
             examined = result.examined
@@ -56,6 +59,28 @@ class SmartDairyQualityResult(models.Model):
     def _samples(self):
         self.ensure_one()
         return [int(part) for part in (self.sample_ids or "").split(",") if part]
+
+    def _latest_failing(self, companies):
+        """The latest result of each active check per company of ``companies`` (and
+        results of sources without a company), those that failed."""
+        self.flush_model()
+        self.env["smart.dairy.quality.check"].flush_model(["active"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM (
+                    SELECT DISTINCT ON (r.check_id, r.company_id) r.id, r.state
+                      FROM smart_dairy_quality_result r
+                      JOIN smart_dairy_quality_check c ON c.id = r.check_id
+                     WHERE c.active AND (r.company_id = ANY(%s) OR r.company_id IS NULL)
+                     ORDER BY r.check_id, r.company_id, r.run_at DESC, r.id DESC
+                ) latest
+                 WHERE state = 'failed'
+                """,
+                companies.ids,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _action_open(self, name):
         return {

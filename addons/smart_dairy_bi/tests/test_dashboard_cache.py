@@ -1,5 +1,6 @@
-"""Dashboard payloads are cached per dashboard, filters, companies and KPI run: a
-second load is served from the cache, other filters or a new run are not, and a
+"""Dashboard payloads are cached per dashboard, filters, companies, KPI run and data
+quality result: a second load is served from the cache, other filters, a new run or a
+new check result are not, and a
 transaction that has written anything never shares a payload."""
 
 from contextlib import closing
@@ -36,6 +37,43 @@ class TestDashboardCache(TransactionCase):
             self.assertIsNot(after_run["widgets"], first["widgets"])
             self.assertEqual(after_run["widgets"], first["widgets"])  # the run wrote nothing
             cr.rollback()
+
+    def test_a_new_data_quality_result_makes_a_new_payload(self):
+        admin_id = self.env.ref("base.user_admin").id
+        dashboard_id = self.env.ref("smart_dairy_bi.dashboard_executive").id
+        reader = worker_env(self.registry, admin_id)
+        with closing(reader.cr) as cr:
+            Dashboard = reader["smart.dairy.dashboard"]
+            first = Dashboard.get_dashboard_data(dashboard_id)
+            cr.rollback()
+            env = worker_env(self.registry, SUPERUSER_ID)
+            with closing(env.cr) as other:
+                check = env.ref("smart_dairy_bi.quality_check_milkings_complete")
+                name = check.with_context(lang=reader.lang).name
+                result = env["smart.dairy.quality.result"].create(
+                    {
+                        "check_id": check.id,
+                        "company_id": reader.company.id,
+                        "run_at": "2099-01-01 00:00:00",
+                        "state": "failed",
+                    }
+                )
+                other.commit()  # pylint: disable=invalid-commit
+                self.addCleanup(self._forget_result, self.env.cr.dbname, result.id)
+            after = Dashboard.get_dashboard_data(dashboard_id)
+            cr.rollback()
+
+        def warnings(payload):
+            return {q["name"] for widget in payload["widgets"] for q in widget["quality"]}
+
+        self.assertNotIn(name, warnings(first))
+        self.assertIn(name, warnings(after))
+
+    @staticmethod
+    def _forget_result(dbname, result_id):
+        with closing(odoo.sql_db.db_connect(dbname).cursor()) as cr:
+            cr.execute("DELETE FROM smart_dairy_quality_result WHERE id = %s", [result_id])
+            cr.commit()  # pylint: disable=invalid-commit
 
     def test_a_transaction_that_wrote_gets_its_own_payload(self):
         Dashboard = self.env["smart.dairy.dashboard"]

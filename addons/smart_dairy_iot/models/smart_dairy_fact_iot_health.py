@@ -11,6 +11,7 @@ class SmartDairyFactIotHealth(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Sensor Fleet Health Facts"
+    _fact_sources = ("smart.dairy.iot.health",)
     _fact_measures = (
         "devices",
         "online",

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from odoo.addons.smart_dairy_bi.models.smart_dairy_fact import SENSOR_STORE
+
 from .smart_dairy_iot_device import DEVICE_TYPES
 from .smart_dairy_iot_quarantine import ensure_store
 
@@ -15,6 +17,7 @@ class SmartDairyFactSensor(models.Model):
     _auto = False
     _order = "date desc"
     _description = "Sensor Facts"
+    _fact_sources = (SENSOR_STORE, "smart.dairy.iot.device", "smart.dairy.farm")
     _fact_dimensions = ("farm_id", "region_id", "device_id", "device_type")
     _fact_measures = ("readings", "valid_readings", "flagged_readings")
 

@@ -1,6 +1,6 @@
 import { defineMailModels } from "@mail/../tests/mail_test_helpers";
 import { beforeEach, describe, expect, test } from "@odoo/hoot";
-import { queryAllTexts } from "@odoo/hoot-dom";
+import { queryAllTexts, queryOne } from "@odoo/hoot-dom";
 import { animationFrame } from "@odoo/hoot-mock";
 import {
     contains,
@@ -307,6 +307,41 @@ describe("dashboard client action", () => {
             ["action_drilldown", [13, "PRODUCTION", filters, null, "8"]],
             ["action_drilldown", [14, "REVENUE", filters, null, "21"]],
         ]);
+    });
+
+    test("widgets over data that fails a check show a warning in their header", async () => {
+        const warning = {
+            result_id: 501,
+            check_id: 7,
+            name: "One milking per animal, day and session",
+            severity: "critical",
+            company: "Green Valley Dairy",
+            run_at: "2026-11-23 06:00:00",
+        };
+        mockDashboard(() => {
+            const data = dashboardFixture();
+            data.widgets[2].quality = [warning]; // the bar of litres by farm
+            const gauge = { ...data.widgets[1], id: 16, type: "gauge", row: 8, quality: [warning] };
+            gauge.data = { value: 0.8, target: 1, min: 0, max: 1, polarity: "higher" };
+            data.widgets.push(gauge);
+            return data;
+        });
+        await openDashboard();
+        const badge = ".o_sd_widget[data-widget-id='13'] .card-header .o_sd_quality_badge";
+        expect(`${badge} .fa-exclamation-triangle.text-warning`).toHaveCount(1);
+        expect(badge).toHaveAttribute("title", /One milking per animal, day and session/);
+        expect(".o_sd_widget[data-widget-id='16'] .card-header .o_sd_quality_badge").toHaveCount(1);
+        // Only the widgets over failing data: the sales table and cards have none.
+        expect(".o_sd_quality_badge").toHaveCount(2);
+        // A finger-sized target, whatever the screen.
+        const { width, height } = queryOne(badge).getBoundingClientRect();
+        expect(width).toBeGreaterThan(43.9);
+        expect(height).toBeGreaterThan(43.9);
+        // The badge toggles its list of failing checks.
+        await contains(badge).click();
+        expect(".o_sd_quality_popover .o_sd_quality_open").toHaveText(warning.name);
+        await contains(badge).click();
+        expect(".o_sd_quality_popover").toHaveCount(0);
     });
 
     test("an area by farm draws one series per farm over time and drills into both", async () => {

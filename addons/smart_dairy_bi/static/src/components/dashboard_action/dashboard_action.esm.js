@@ -9,6 +9,7 @@ import { FarmMapWidget } from "@smart_dairy_bi/components/farm_map_widget/farm_m
 import { FilterPanel } from "@smart_dairy_bi/components/filter_panel/filter_panel.esm";
 import { HeatmapWidget } from "@smart_dairy_bi/components/heatmap_widget/heatmap_widget.esm";
 import { KpiCard } from "@smart_dairy_bi/components/kpi_card/kpi_card.esm";
+import { QualityBadge } from "@smart_dairy_bi/components/quality_badge/quality_badge.esm";
 import { TableWidget } from "@smart_dairy_bi/components/table_widget/table_widget.esm";
 
 const MODEL = "smart.dairy.dashboard";
@@ -26,6 +27,7 @@ export class SmartDairyDashboard extends Component {
         FilterPanel,
         HeatmapWidget,
         KpiCard,
+        QualityBadge,
         TableWidget,
     };
     static props = { ...standardActionServiceProps };

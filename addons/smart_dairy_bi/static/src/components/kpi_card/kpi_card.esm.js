@@ -7,10 +7,12 @@ import {
     formatDeltaPct,
     formatKpiValue,
 } from "@smart_dairy_bi/utils/format.esm";
+import { QualityBadge } from "@smart_dairy_bi/components/quality_badge/quality_badge.esm";
 
 /** A KPI card: value, deltas coloured by polarity, target achievement and a sparkline. */
 export class KpiCard extends Component {
     static template = "smart_dairy_bi.KpiCard";
+    static components = { QualityBadge };
     static props = {
         widget: Object,
         currency: Object,
@@ -116,6 +118,9 @@ export class KpiCard extends Component {
         }
         if (this.achievement) {
             parts.push(_t("%s of target", this.achievement.text));
+        }
+        if (this.props.widget.quality?.length) {
+            parts.push(_t("data quality warning"));
         }
         return parts.join(", ");
     }
