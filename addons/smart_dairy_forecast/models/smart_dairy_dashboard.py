@@ -8,5 +8,5 @@ class SmartDairyDashboard(models.Model):
     @api.private
     def _payload_stamp_tables(self):
         """Forecast widgets change with each run (its lines are written with it)."""
-        return (*super()._payload_stamp_tables(), "smart_dairy_forecast_run",
-                "smart_dairy_forecast_config")  # fmt: skip
+        tables = ("smart_dairy_forecast_run", "smart_dairy_forecast_config")
+        return (*super()._payload_stamp_tables(), *tables)

@@ -25,18 +25,16 @@ class SmartDairyDashboardWidget(models.Model):
     )
     forecast_view = fields.Selection(
         FORECAST_VIEWS,
-        "Forecast View",
         default="forecast",
         help="Forecast against actual: recent actuals and the latest run's forecast with "
         "its 80 % and 95 % bands. Error trend: the realised WAPE of past runs against "
         "their backtest WAPE.",
     )
     forecast_farm_id = fields.Many2one(
-        "smart.dairy.farm", "Forecast Farm", help="One farm's series (empty: all farms)."
+        "smart.dairy.farm", help="One farm's series (empty: all farms)."
     )
     forecast_product_id = fields.Many2one(
         "product.product",
-        "Forecast Product",
         help="One product's series, all warehouses (empty: all products).",
     )
 

@@ -11,8 +11,8 @@ PANDAS_FREQ = {"D": "D", "W": "W-MON", "MS": "MS"}
 GRAIN = {"D": "day", "W": "week", "MS": "month"}
 # Actuals shown before the forecast: this many horizons, at least MIN_ACTUALS periods.
 ACTUAL_HORIZONS, MIN_ACTUALS = 3, 8
-# Forecast datasets of the chart payload: (code, line field), bands inside out.
-BOUNDS = (("lo_80", "lo_80"), ("hi_80", "hi_80"), ("lo_95", "lo_95"), ("hi_95", "hi_95"))
+# The forecast line's figures the chart shows (dataset codes are the field names).
+FIGURES = ("forecast", "lo_80", "hi_80", "lo_95", "hi_95")
 
 
 class SmartDairyForecastConfig(models.Model):
@@ -37,24 +37,28 @@ class SmartDairyForecastConfig(models.Model):
         lines = run.line_ids.filtered(lambda line: keys(line.series_key))
         forecast = {}
         for line in lines:
-            totals = forecast.setdefault(line.date, dict.fromkeys(("forecast", *dict(BOUNDS)), 0.0))
-            totals["forecast"] += line.forecast
-            for code, name in BOUNDS:
-                totals[code] += line[name]
+            totals = forecast.setdefault(line.date, dict.fromkeys(FIGURES, 0.0))
+            for code in FIGURES:
+                totals[code] += line[code]
         cutoff = run._last_complete_day(run.as_of)
         actual = config._recent_actuals(run, keys)
         dates = sorted(set(actual) | set(forecast))
         start = min(forecast) if forecast else None
         grain = GRAIN[config.frequency]
+        names = {
+            "actual": self.env._("Actual"),
+            "forecast": self.env._("Forecast"),
+            "lo_80": self.env._("Low 80 %"),
+            "hi_80": self.env._("High 80 %"),
+            "lo_95": self.env._("Low 95 %"),
+            "hi_95": self.env._("High 95 %"),
+        }
+        values = {"actual": [actual.get(d) for d in dates]}
+        for code in FIGURES:
+            values[code] = [round(forecast[d][code], 2) if d in forecast else None for d in dates]
         datasets = [
-            {"code": "actual", "label": self.env._("Actual"), "values": [actual.get(d) for d in dates]}
+            {"code": code, "label": label, "values": values[code]} for code, label in names.items()
         ]
-        labels = {"forecast": self.env._("Forecast"), "lo_80": self.env._("Low 80 %"),
-                  "hi_80": self.env._("High 80 %"), "lo_95": self.env._("Low 95 %"),
-                  "hi_95": self.env._("High 95 %")}  # fmt: skip
-        for code, label in labels.items():
-            values = [round(forecast[d][code], 2) if d in forecast else None for d in dates]
-            datasets.append({"code": code, "label": label, "values": values})
         data = {
             "view": "forecast",
             "state": "done",
@@ -159,13 +163,17 @@ class SmartDairyForecastConfig(models.Model):
         return lambda key: True
 
     def _recent_actuals(self, run, keys):
-        """{period start: actual} of the selected series over the last periods known
-        today (from the run's cutoff on, the actuals that met the forecast)."""
+        """{period start: actual} of the selected series over the last complete periods
+        known today (after the run's cutoff, the actuals that met its forecast), up to
+        the last period with any record: later ones are not recorded yet, not zero."""
         today = fields.Date.context_today(self)
         history = run._history(max(today, run.as_of))
-        history = history[history["unique_id"].map(keys)]
         last = pd.Timestamp(run._last_complete_day(max(today, run.as_of)))
         end = _period_of(last, self.frequency)
+        if history.empty:
+            return {}
+        end = min(end, history["ds"].max())
+        history = history[history["unique_id"].map(keys).astype(bool)]
         count = max(ACTUAL_HORIZONS * self.horizon, MIN_ACTUALS)
         periods = pd.date_range(end=end, periods=count, freq=PANDAS_FREQ[self.frequency])
         periods = periods[periods >= end - pd.Timedelta(days=self.history_days - 1)]
