@@ -29,8 +29,20 @@
         "views/smart_dairy_expiry_projection_views.xml",
         "views/product_views.xml",
         "views/smart_dairy_farm_views.xml",
+        "views/smart_dairy_dashboard_widget_views.xml",
         "views/smart_dairy_forecast_menus.xml",
     ],
-    "demo": ["demo/smart_dairy_forecast_demo.xml"],
+    "demo": [
+        "demo/smart_dairy_forecast_demo.xml",
+        "demo/smart_dairy_forecast_dashboard_demo.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "smart_dairy_forecast/static/src/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "smart_dairy_forecast/static/tests/**/*.test.js",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
 }

@@ -617,3 +617,27 @@ def test_a_farm_map_lists_each_farm_with_a_column_chart(data):
     (chart,) = sheet._charts
     assert isinstance(chart, BarChart)
     assert chart.barDir == "col"
+
+
+def test_a_widget_type_of_another_addon_is_a_time_series_with_a_line_chart(data):
+    """A forecast widget (smart_dairy_forecast): actuals, forecast and bounds per period."""
+    trend = next(w for w in data["widgets"] if w["title"] == "Revenue Trend")
+    trend["type"] = "forecast"
+    trend["data"] = {
+        "labels": ["2026-12-01", "2026-12-02"],
+        "periods": ["2026-12-01", "2026-12-02"],
+        "datasets": [
+            {"code": "actual", "label": "Actual", "values": [940.0, None]},
+            {"code": "forecast", "label": "Forecast", "values": [None, 930.0]},
+            {"code": "lo_80", "label": "Low 80 %", "values": [None, 880.0]},
+        ],
+    }
+    sheet = open_book(dashboard_xlsx(data))["Revenue Trend"]
+    assert rows(sheet)[2:5] == [
+        ["Period", "Start", "Actual", "Forecast", "Low 80 %"],
+        ["2026-12-01", rows(sheet)[3][1], 940.0, None, None],
+        ["2026-12-02", rows(sheet)[4][1], None, 930.0, 880.0],
+    ]
+    (chart,) = sheet._charts
+    assert isinstance(chart, LineChart)
+    assert len(chart.series) == 3

@@ -13,7 +13,8 @@ from odoo.tools.misc import babel_locale_parse
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import USER_GROUP
 
-from .smart_dairy_dashboard_cache import cached_payload
+from .smart_dairy_dashboard_cache import STAMPED_TABLES, cached_payload
+from .smart_dairy_dashboard_widget import BUILTIN_TYPES
 from .smart_dairy_request import InvalidRequest
 
 # The date presets a dashboard or a schedule starts from (the engine's registry;
@@ -219,6 +220,13 @@ class SmartDairyDashboard(models.Model):
             ],
         }
 
+    @api.model
+    @api.private
+    def _payload_stamp_tables(self):
+        """Tables whose changes change payloads (see cached_payload); an addon whose
+        widgets read other tables adds them."""
+        return STAMPED_TABLES
+
     # ------------------------------------------------------------- drill-down
 
     @api.model
@@ -324,7 +332,10 @@ class _Context:
 
     def shows(self, widget):
         """Whether the caller may see the widget: all its KPIs readable in their companies
-        (a widget over another company's KPI is left out, its name and unit included)."""
+        (a widget over another company's KPI is left out, its name and unit included);
+        a widget type of another addon decides by that addon's rules."""
+        if widget.widget_type not in BUILTIN_TYPES:
+            return widget._extension_shown(self.env)
         return set(widget.kpi_ids.ids) <= self.readable
 
     # planning
@@ -444,7 +455,9 @@ class _Context:
         series = {kpi.code: self.results[plan["keys"][kpi.code]][kpi.code] for kpi in kpis}
         kind = widget.widget_type
         note = plan["note"]
-        if kind == "section":
+        if kind not in BUILTIN_TYPES:
+            data, empty = {}, True  # filled by the addon adding the type, below
+        elif kind == "section":
             data, empty = {}, False
         elif kind == "kpi_card":
             data, empty = self._card(series[kpis.code])
@@ -463,7 +476,7 @@ class _Context:
             data, empty = self._ranking(widget, series, previous)
         else:
             data, empty = self._timeline(widget, series)
-        return {
+        payload = {
             "id": widget.id,
             "type": kind,
             "title": widget.title,
@@ -498,6 +511,9 @@ class _Context:
             "data": data,
             "empty": empty,
         }
+        if kind not in BUILTIN_TYPES:
+            payload.update(widget._extension_payload(self.env, self.filters))
+        return payload
 
     def _card(self, series):
         data = {

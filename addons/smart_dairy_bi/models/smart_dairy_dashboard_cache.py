@@ -7,7 +7,8 @@ from odoo.tools.lru import LRU
 # depends on, including a stamp of the last KPI run and of the definitions, so a new
 # run (in any process) makes older entries unreachable: nothing to invalidate.
 PAYLOADS = LRU(256)
-# Tables whose changes change payloads: (max id, max write_date, count) of each.
+# Tables whose changes change payloads: (max id, max write_date, count) of each
+# (the dashboard's _payload_stamp_tables, which other addons extend).
 STAMPED_TABLES = (
     "smart_dairy_kpi_run",
     "smart_dairy_kpi",
@@ -45,7 +46,7 @@ def payload_key(dashboard, filters):
             "(SELECT ARRAY[max(id)::text, max(write_date)::text, count(*)::text] FROM %s)",
             SQL.identifier(table),
         )
-        for table in STAMPED_TABLES
+        for table in dashboard._payload_stamp_tables()
     )
     env.cr.execute(SQL("SELECT txid_current_if_assigned(), %s", stamps))
     txid, *stamp = env.cr.fetchone()

@@ -250,7 +250,7 @@ def _widget_table(widget, currency):
                 )
             )
         if widget["type"] not in ("table", "scatter") and datasets:
-            line = over_time and widget["type"] in ("line", "area")
+            line = over_time and widget["type"] != "bar"  # other addons' series as lines
             first = _kpi_of(widget, datasets[0]["code"])
             result["chart"] = _svg_chart(data["labels"], datasets, line, first, currency)
     return result

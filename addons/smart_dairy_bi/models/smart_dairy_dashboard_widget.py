@@ -17,6 +17,9 @@ WIDGET_TYPES = [
     ("farm_map", "Farm Map"),
     ("section", "Section"),
 ]
+# The types this addon draws; other addons add theirs (selection_add) and fill their
+# payload through _extension_shown and _extension_payload.
+BUILTIN_TYPES = frozenset(key for key, _label in WIDGET_TYPES)
 # Widgets showing a single figure, and widgets that rank breakdown values.
 SINGLE_KPI_TYPES = ("kpi_card", "gauge", "heatmap", "farm_map")
 BREAKDOWN_TYPES = ("pie", "doughnut", "table", "heatmap", "scatter", "farm_map")
@@ -120,6 +123,8 @@ class SmartDairyDashboardWidget(models.Model):
     @api.constrains("widget_type", "kpi_ids", "grain", "breakdown_id", "col", "width")
     def _check_content(self):
         for widget in self:
+            if widget.widget_type not in BUILTIN_TYPES:
+                continue  # another addon's type: that addon checks its content
             kpis, breakdown = widget.kpi_ids, widget.breakdown_id
             kind = dict(WIDGET_TYPES)[widget.widget_type]
             if widget.widget_type == "section":
@@ -231,6 +236,22 @@ class SmartDairyDashboardWidget(models.Model):
             self.breakdown_id = self.env["smart.dairy.kpi.dimension"].search(
                 [("comodel", "=", FARM_MODEL)], limit=1
             )
+
+    @api.private
+    def _extension_shown(self, env):
+        """Whether the caller (``env``) may see this widget of another addon's type
+        (see BUILTIN_TYPES); that addon overrides it with its own access rules."""
+        self.ensure_one()
+        return True
+
+    @api.private
+    def _extension_payload(self, env, filters):
+        """Payload keys ("data", "empty", and optionally "note" and "kpis") of this
+        widget of another addon's type, read as the caller (``env``) for the effective
+        ``filters``; they replace the dashboard's own. The addon adding the type
+        overrides this; the exports read "labels", "periods" and "datasets" in data."""
+        self.ensure_one()
+        return {"data": {}, "empty": True}
 
     def _grain(self, auto):
         """The grain of this widget's values for a range whose automatic grain is ``auto``:

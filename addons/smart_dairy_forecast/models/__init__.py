@@ -12,3 +12,6 @@ from . import product_product
 from . import smart_dairy_farm
 from . import smart_dairy_replenishment
 from . import smart_dairy_expiry_projection
+from . import smart_dairy_forecast_chart
+from . import smart_dairy_dashboard_widget
+from . import smart_dairy_dashboard

@@ -7,3 +7,5 @@ from . import test_forecast_access
 from . import test_replenishment
 from . import test_expiry_projection
 from . import test_customer_segment_dimension
+from . import test_forecast_widget
+from . import test_forecast_widget_hoot

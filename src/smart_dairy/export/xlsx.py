@@ -413,10 +413,11 @@ def _breakdown_title(field_name):
 
 
 def _chart_kind(widget):
-    """The Excel chart type drawing ``widget``: bars are columns unless horizontal."""
+    """The Excel chart type drawing ``widget``: bars are columns unless horizontal;
+    widget types of other addons (time series of their own) as lines."""
     if widget["type"] == "bar":
         return "bar" if (widget.get("options") or {}).get("horizontal") else "column"
-    return CHART_TYPES[widget["type"]]
+    return CHART_TYPES.get(widget["type"], "line")
 
 
 def _range(sheet_name, first_row, first_col, last_row, last_col):

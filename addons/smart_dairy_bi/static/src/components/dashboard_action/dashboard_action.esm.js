@@ -183,6 +183,12 @@ export class SmartDairyDashboard extends Component {
         }
     }
 
+    /** The component another addon registers (category "smart_dairy_bi.widgets") for
+     * a widget type of its own, or null. */
+    extensionComponent(widget) {
+        return registry.category("smart_dairy_bi.widgets").get(widget.type, null);
+    }
+
     widgetStyle(widget) {
         return [
             `--sd-col: ${(widget.col || 0) + 1}`,
