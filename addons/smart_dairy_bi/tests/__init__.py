@@ -8,6 +8,7 @@ from . import test_kpi_materialisation
 from . import test_kpi_security
 from . import test_kpi_api
 from . import test_kpi_catalogue
+from . import test_kpi_freshness
 from . import test_milk_quality_kpis
 from . import test_undefined_values
 from . import test_dashboard_data
