@@ -36,4 +36,5 @@ from . import smart_dairy_kpi_freshness
 from . import smart_dairy_quality_score
 from . import smart_dairy_alert_quality
 from . import smart_dairy_fact_quality
+from . import smart_dairy_job_log
 from . import smart_dairy_pipeline_job

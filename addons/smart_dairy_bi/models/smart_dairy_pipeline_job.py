@@ -2,7 +2,8 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 # The run logs of the suite's jobs, keyed by the code of the scheduled action that
-# writes them: (code, when, succeeded, seconds, error). Manual runs are left out.
+# writes them: (code, when, succeeded, seconds, error). Manual runs are left out;
+# jobs without a log of their own write smart.dairy.job.log (logged_job).
 RUN_LOGS = SQL(
     """
     SELECT 'model._cron_' || r.mode || '()' AS code, r.started_at AS run_at,
@@ -17,6 +18,9 @@ RUN_LOGS = SQL(
            sum(q.duration), string_agg(q.detail, E'\\n') FILTER (WHERE q.state = 'errored')
       FROM smart_dairy_quality_result q
      GROUP BY q.run_at
+    UNION ALL
+    SELECT j.code, j.run_at, j.ok, j.duration, j.error
+      FROM smart_dairy_job_log j
     """
 )
 WINDOW_DAYS = 7
@@ -25,7 +29,8 @@ WINDOW_DAYS = 7
 class SmartDairyPipelineJob(models.Model):
     """Health of each scheduled job of the suite: how late it is, its consecutive
     failures (ir.cron), and from the run logs of the last 7 days (KPI runs, report
-    sendings, data quality runs) its success rate, mean duration and last error."""
+    sendings, data quality runs, the job log of the others) its success rate, mean
+    duration and last error."""
 
     _name = "smart.dairy.pipeline.job"
     _description = "Pipeline Job Health"

@@ -103,3 +103,34 @@ class TestPipelineHealth(TransactionCase):
     def test_only_analytics_managers_see_it(self):
         with self.assertRaises(AccessError):
             self.Job.with_user(self.user).search([])
+
+    def test_jobs_without_a_log_of_their_own_are_recorded_by_the_job_log(self):
+        Log = self.env["smart.dairy.job.log"]
+        cron = self.env["ir.cron"].create(
+            {
+                "name": "Smart Dairy: test job",
+                "model_id": self.env["ir.model"]._get_id("smart.dairy.job.log"),
+                "state": "code",
+                "code": "model._test_job()",
+                "interval_number": 1,
+                "interval_type": "days",
+            }
+        )
+        with Log._recording("model._test_job()"):
+            pass
+        with (
+            self.assertRaisesRegex(ValueError, "no milk today"),
+            Log._recording("model._test_job()"),
+        ):
+            raise ValueError("no milk today")
+        # The scheduler rolls the failed job back, which writes its log.
+        self.env.cr.postrollback.run()
+        runs = Log.search([("code", "=", "model._test_job()")])
+        self.assertEqual(runs.mapped("ok"), [False, True])
+        self.assertEqual(runs[0].error, "no milk today")
+        job = self.job(cron)
+        self.assertEqual((job.run_count, job.failed_run_count), (2, 1))
+        self.assertEqual(job.success_rate, 50.0)
+        self.assertEqual(job.last_error, "no milk today")
+        with self.assertRaises(AccessError):
+            Log.with_user(self.user).search([])

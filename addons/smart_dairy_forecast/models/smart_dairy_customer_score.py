@@ -12,6 +12,7 @@ from odoo.tools import SQL
 
 from odoo.addons.smart_dairy_base.models.res_partner import CUSTOMER_SEGMENTS
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import ANALYTICS_MANAGER_GROUP
+from odoo.addons.smart_dairy_bi.models.smart_dairy_job_log import logged_job
 
 _logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ class SmartDairyCustomerScore(models.Model):
     # -------------------------------------------------------------- crons
 
     @api.model
+    @logged_job
     def _cron_score_customers(self, as_of=None, commit=True):
         """Daily: score the customers of every company with confirmed orders that has
         no scores of ``as_of`` yet (so an interrupted run resumes where it stopped);
@@ -113,6 +115,7 @@ class SmartDairyCustomerScore(models.Model):
         return scored
 
     @api.model
+    @logged_job
     def _cron_train_churn(self, as_of=None, commit=True):
         """Weekly: train the churn model of every company with confirmed orders;
         returns the trainings recorded."""

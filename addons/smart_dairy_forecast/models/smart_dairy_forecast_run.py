@@ -12,6 +12,8 @@ from smart_dairy import forecast as engine
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.smart_dairy_bi.models.smart_dairy_job_log import logged_job
+
 _logger = logging.getLogger(__name__)
 
 STATES = [
@@ -66,6 +68,7 @@ class SmartDairyForecastRun(models.Model):
     # ---------------------------------------------------------------- cron
 
     @api.model
+    @logged_job
     def _cron_forecast(self, as_of=None, commit=True):
         """Daily: queue a run of every active configuration, then compute pending and
         running runs one at a time, batch by batch; returns the runs finished."""

@@ -47,6 +47,10 @@ class TestCustomerDemo(TransactionCase):
         self.assertGreater(sum(scores.mapped("expected_value")), 0)
         # Every company with orders was scored that day: a second run has nothing to do.
         self.assertEqual(self.Score._cron_score_customers(as_of=self.day, commit=False), 0)
+        runs = self.env["smart.dairy.job.log"].search(
+            [("code", "=", "model._cron_score_customers()")], limit=2
+        )
+        self.assertEqual(runs.mapped("ok"), [True, True])
         self.assertEqual(
             self.Score.search_count([("company_id", "=", self.company.id)]), len(expected)
         )

@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
 
+from odoo.addons.smart_dairy_bi.models.smart_dairy_job_log import logged_job
+
 _logger = logging.getLogger(__name__)
 FEED_METRIC = "feed"
 LOOKBACK_DAYS = 7  # late readings of the last week still correct their day
@@ -59,6 +61,7 @@ class SmartDairyFeed(models.Model):
         }
 
     @api.model
+    @logged_job
     def _cron_sync_dispensers(self, now=None):
         """Create or correct the feed records of the dispensers' finished days.
         Returns (created, updated)."""

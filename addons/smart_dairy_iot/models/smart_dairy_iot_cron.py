@@ -9,6 +9,8 @@ from odoo import api, fields, models
 from odoo.sql_db import connection_info_for
 from odoo.tools import config
 
+from odoo.addons.smart_dairy_bi.models.smart_dairy_job_log import logged_job
+
 _logger = logging.getLogger(__name__)
 
 # ir.config_parameter keys (days) of the storage settings, with the engine's defaults.
@@ -66,6 +68,7 @@ class SmartDairyIotDevice(models.Model):
         return store_dsn(self.env.cr.dbname)
 
     @api.model
+    @logged_job
     def _cron_storage_maintenance(self, commit=True):
         """Refresh aggregates, compress and apply retention on an autocommit connection of
         its own (continuous aggregates refresh outside a transaction); returns the engine's
@@ -117,6 +120,7 @@ class SmartDairyIotDevice(models.Model):
         return values
 
     @api.model
+    @logged_job
     def _cron_raise_alerts(self, commit=True):
         """Turn the intake's queued findings into alerts (raised once per device and
         condition, resolved when cleared), raise or resolve an alert per device gone

@@ -10,6 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.smart_dairy_bi.models.smart_dairy_job_log import logged_job
+
 _logger = logging.getLogger(__name__)
 
 SYNC_BATCH = 500
@@ -74,6 +76,7 @@ class SmartDairyMilking(models.Model):
         )
 
     @api.model
+    @logged_job
     def _cron_sync_meter_sessions(self, batch_size=SYNC_BATCH, commit=True):
         """Turn the milk-meter sessions not synced yet into milking records.
 

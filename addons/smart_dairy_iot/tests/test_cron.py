@@ -51,6 +51,11 @@ class TestCron(IotFleetMixin, TransactionCase):
         compress = [s for s in steps if s[0] == "compress"]
         self.assertEqual(len(compress), report.compressed)
         self.assertIn(timeseries.TABLE, report.dropped)
+        # Each run is in the job log that pipeline health reads.
+        (run,) = self.env["smart.dairy.job.log"].search(
+            [("code", "=", "model._cron_storage_maintenance()")], limit=1
+        )
+        self.assertTrue(run.ok)
 
     def test_maintenance_runs_one_at_a_time(self):
         conn = db.connect(self.Device._store_dsn(), autocommit=True)
