@@ -102,3 +102,16 @@ class TestAlertTranslations(KpiCase):
         self.assertEqual(period_moment(en, march, "quarter"), "in Q1 2025")
         self.assertEqual(format_number(fr, 18.25, "L"), "18,2 L")
         self.assertEqual(format_number(en, 1234567.8), "1,234,568")
+
+    def test_dashboard_periods_in_french(self):
+        farm = self.env.ref("smart_dairy_bi.dashboard_farm")
+        filters = {"preset": "custom", "date_from": "2025-01-01", "date_to": "2025-06-30"}
+        Dashboard = self.env["smart.dairy.dashboard"].with_user(self.french)
+        labels = set()
+        for lang in ("fr_FR", "en_US"):
+            data = Dashboard.with_context(lang=lang).get_dashboard_data(farm.id, filters)
+            labels |= {
+                label for widget in data["widgets"] for label in widget["data"].get("labels", [])
+            }
+        self.assertIn("mars 2025", labels)
+        self.assertIn("Mar 2025", labels)
