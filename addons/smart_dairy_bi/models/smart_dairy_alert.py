@@ -2,13 +2,14 @@ import dataclasses
 import datetime
 
 from markupsafe import Markup
-from smart_dairy import alerts as alert_engine
 from smart_dairy import kpi as engine
 
 from odoo import api, fields, models
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import FARM_MANAGER_GROUP
 
+from .alert_wording import alert_sentence, alert_subject, alert_title, expected_range
+from .localised_format import format_number
 from .smart_dairy_alert_rule import SEVERITIES
 from .smart_dairy_kpi import GRAINS
 
@@ -46,7 +47,7 @@ class SmartDairyAlert(models.Model):
         {
             "name", "dedup_key", "rule_id", "source", "kpi_id", "company_id", "grain",
             "period_start", "observed_at", "dimension_id", "dimension_value",
-            "dimension_label", "value", "expected", "message", "severity", "state",
+            "dimension_label", "value", "expected", "message", "message_data", "severity", "state",
             "acknowledged_by", "acknowledged_at", "resolved_by", "resolved_at",
         }
     )  # fmt: skip
@@ -74,8 +75,13 @@ class SmartDairyAlert(models.Model):
     dimension_value = fields.Char(readonly=True)
     dimension_label = fields.Char("Scope", readonly=True)
     value = fields.Float("Observed Value", readonly=True)
-    expected = fields.Char("Threshold or Expected Range", readonly=True)
-    message = fields.Text(readonly=True)
+    expected = fields.Char("Expected Range in English", readonly=True)
+    message = fields.Text("Message in English", readonly=True, help="As raised; searchable.")
+    message_data = fields.Json(
+        readonly=True, help="What a KPI alert says as data: worded in each reader's language."
+    )
+    message_display = fields.Text("Message", compute="_compute_wording")
+    expected_display = fields.Char("Threshold or Expected Range", compute="_compute_wording")
     severity = fields.Selection(SEVERITIES, required=True, default="warning", tracking=True)
     state = fields.Selection(STATES, required=True, default="open", tracking=True)
     user_id = fields.Many2one("res.users", "Responsible", tracking=True)
@@ -89,6 +95,39 @@ class SmartDairyAlert(models.Model):
         "(dedup_key) WHERE state != 'resolved'", "An unresolved alert already has this key."
     )
 
+    # ---------------------------------------------------------------- wording
+
+    @api.depends_context("lang")
+    @api.depends("name", "message_data", "kpi_id", "dimension_label")
+    def _compute_display_name(self):
+        for alert in self:
+            if alert.message_data and alert.kpi_id:
+                subject = alert._subject()
+                d = alert.message_data
+                alert.display_name = alert_title(alert.env, subject, d["period_start"], d["grain"])
+            else:
+                alert.display_name = alert.name
+
+    @api.depends_context("lang")
+    @api.depends("message_data", "message", "expected", "kpi_id", "dimension_label")
+    def _compute_wording(self):
+        for alert in self:
+            d = alert.message_data
+            if d and alert.kpi_id:
+                unit = alert.kpi_id.sudo().unit or ""
+                alert.message_display = alert_sentence(alert.env, d, alert._subject(), unit)
+                alert.expected_display = expected_range(
+                    alert.env, d.get("expected_low"), d.get("expected_high"), unit
+                )
+            else:
+                alert.message_display = alert.message
+                alert.expected_display = alert.expected
+
+    @api.private
+    def _subject(self):
+        """The KPI's name (in the reader's language) and the alert's scope."""
+        return alert_subject(self.env, self.kpi_id.sudo().name, self.dimension_label or "")
+
     # -------------------------------------------------------------------- API
 
     @api.model
@@ -100,7 +139,7 @@ class SmartDairyAlert(models.Model):
             escalated = SEVERITY_RANK.get(values.get("severity"), 0) > SEVERITY_RANK[alert.severity]
             alert.write({**values, "observed_at": fields.Datetime.now()})
             if escalated:
-                alert.message_post(body=alert.message, subtype_xmlid="mail.mt_comment")
+                alert._post_message(alert._recipients())
             return alert
         alert = self.sudo().create({**values, "dedup_key": key})
         alert._notify_raised()
@@ -116,24 +155,56 @@ class SmartDairyAlert(models.Model):
     # ---------------------------------------------------------- notifications
 
     def _notify_raised(self):
-        """Reach the right people through the channels of the alert's rule."""
+        """Reach the right people through the channels of the alert's rule, each in
+        their own language."""
         for alert in self:
             rule = alert.rule_id
-            partners = rule.partner_ids | alert.user_id.partner_id
+            partners = alert._recipients()
             if partners:
                 alert.message_subscribe(partner_ids=partners.ids)
             if not rule or rule.channel_activity:
                 for user in alert._responsible_users():
+                    worded = alert.with_context(lang=user.lang or alert.env.lang)
                     alert.activity_schedule(
                         "mail.mail_activity_data_todo",
                         user_id=user.id,
-                        summary=alert.name,
-                        note=alert.message,
+                        summary=worded.display_name,
+                        note=worded.message_display,
                     )
             if rule.channel_message:
-                alert.message_post(body=alert.message, subtype_xmlid="mail.mt_comment")
+                alert._post_message(partners)
             if rule.channel_email:
                 alert._send_email(partners)
+
+    @api.private
+    def _recipients(self):
+        """The partners the alert notifies: its rule's and its responsible person."""
+        self.ensure_one()
+        return self.rule_id.partner_ids | self.user_id.partner_id
+
+    @api.private
+    def _by_language(self, partners):
+        """{language: partners} of ``partners`` (the context's language when unset)."""
+        groups = {}
+        for partner in partners:
+            lang = partner.lang or self.env.lang or "en_US"
+            groups[lang] = groups.get(lang, partners.browse()) | partner
+        return groups
+
+    @api.private
+    def _post_message(self, partners):
+        """Post the message to the followers in the language ``partners`` share; when
+        they speak several, one note per language, each to those who speak it."""
+        self.ensure_one()
+        groups = self._by_language(partners)
+        if len(groups) <= 1:
+            lang = next(iter(groups), self.env.lang)
+            body = self.with_context(lang=lang).message_display
+            self.message_post(body=body, subtype_xmlid="mail.mt_comment")
+            return
+        for lang, group in groups.items():
+            body = self.with_context(lang=lang).message_display
+            self.message_post(body=body, subtype_xmlid="mail.mt_note", partner_ids=group.ids)
 
     def _responsible_users(self):
         self.ensure_one()
@@ -145,24 +216,25 @@ class SmartDairyAlert(models.Model):
         return users
 
     def _send_email(self, partners):
+        """One mail per language of the recipients, worded in it."""
         self.ensure_one()
-        recipients = partners.filtered("email")
-        if not recipients:
-            return
-        body = Markup("<p>%s</p><p>%s</p>") % (
-            self.message,
-            self.env._("Severity: %s", dict(SEVERITIES)[self.severity]),
-        )
-        self.env["mail.mail"].sudo().create(
-            {
-                "subject": self.name,
-                "body_html": body,
-                "recipient_ids": [fields.Command.set(recipients.ids)],
-                "model": self._name,
-                "res_id": self.id,
-                "auto_delete": True,
-            }
-        )
+        for lang, recipients in self._by_language(partners.filtered("email")).items():
+            alert = self.with_context(lang=lang)
+            severity = dict(self._fields["severity"]._description_selection(alert.env))
+            body = Markup("<p>%s</p><p>%s</p>") % (
+                alert.message_display,
+                alert.env._("Severity: %s", severity[self.severity]),
+            )
+            self.env["mail.mail"].sudo().create(
+                {
+                    "subject": alert.display_name,
+                    "body_html": body,
+                    "recipient_ids": [fields.Command.set(recipients.ids)],
+                    "model": self._name,
+                    "res_id": self.id,
+                    "auto_delete": True,
+                }
+            )
 
     # ---------------------------------------------------------------- actions
 
@@ -216,9 +288,9 @@ class SmartDairyAlert(models.Model):
             "alerts": [
                 {
                     "id": alert.id,
-                    "name": alert.name,
+                    "name": alert.display_name,
                     "rule": alert.rule_id.name or alert.kpi_id.name,
-                    "message": alert.message or "",
+                    "message": alert.message_display or "",
                     "severity": alert.severity,
                     "state": alert.state,
                     "kpi_code": alert.kpi_id.code,
@@ -273,8 +345,8 @@ class SmartDairyAlert(models.Model):
             "%(kpi)s, last %(count)s periods: %(low)s to %(high)s",
             kpi=self.kpi_id.name,
             count=len(points),
-            low=alert_engine.format_number(low),
-            high=alert_engine.format_number(high),
+            low=format_number(self.env, low),
+            high=format_number(self.env, high),
         )
         return Markup(
             '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="%(w)s" height="%(h)s" '

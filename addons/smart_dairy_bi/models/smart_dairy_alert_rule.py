@@ -13,6 +13,8 @@ from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import (
     USER_GROUP,
 )
 
+from .alert_wording import alert_sentence, alert_subject, alert_title, expected_range
+from .localised_format import format_number, period_moment
 from .smart_dairy_kpi import GRAINS
 
 _logger = logging.getLogger(__name__)
@@ -287,14 +289,15 @@ class SmartDairyAlertRule(models.Model):
             )
         return result
 
+    def _outcome_data(self, outcome):
+        """What the fired ``outcome`` says, as the engine's JSON-ready data."""
+        return alert_engine.describe(self._to_engine(), outcome, self.grain)
+
     def _message(self, outcome, label):
-        return alert_engine.describe(
-            self._to_engine(),
-            outcome,
-            self.kpi_id.name,
-            self.grain,
-            self.kpi_id.unit or "",
-            label,
+        """The message of a fired ``outcome`` in the context's language."""
+        subject = alert_subject(self.env, self.kpi_id.name, label)
+        return alert_sentence(
+            self.env, self._outcome_data(outcome), subject, self.kpi_id.unit or ""
         )
 
     def _last_closed_period(self, today):
@@ -396,8 +399,8 @@ class SmartDairyAlertRule(models.Model):
                             alert.dedup_key,
                             self.env._(
                                 "Back to normal: %(value)s %(when)s.",
-                                value=alert_engine.format_number(outcome.value, self.kpi_id.unit),
-                                when=alert_engine.when(outcome.period_start, self.grain),
+                                value=format_number(self.env, outcome.value, self.kpi_id.unit),
+                                when=period_moment(self.env, outcome.period_start, self.grain),
                             ),
                         )
         return raised
@@ -424,9 +427,12 @@ class SmartDairyAlertRule(models.Model):
         )
 
     def _alert_values(self, company, value, label, outcome):
-        subject = f"{self.kpi_id.name} at {label}" if label else self.kpi_id.name
+        """The alert's values; its name, message and range stored in English (each
+        reader sees them in their language, worded from ``message_data``)."""
+        english = self.with_context(lang="en_US")
+        subject = alert_subject(english.env, english.kpi_id.name, label)
         return {
-            "name": f"{subject}: {engine.label(outcome.period_start, self.grain)}",
+            "name": alert_title(english.env, subject, outcome.period_start, self.grain),
             "rule_id": self.id,
             "source": "kpi",
             "kpi_id": self.kpi_id.id,
@@ -437,27 +443,18 @@ class SmartDairyAlertRule(models.Model):
             "dimension_value": value or False,
             "dimension_label": label or False,
             "value": outcome.value,
-            "expected": self._expected(outcome),
-            "message": self._message(outcome, label),
+            "expected": english._expected(outcome),
+            "message": english._message(outcome, label),
+            "message_data": self._outcome_data(outcome),
             "severity": outcome.severity or self.severity,
             "user_id": self.user_id.id,
         }
 
     def _expected(self, outcome):
         """The range the value should stay within, in words: "70 to 95", "at least 49,600"."""
-        unit = self.kpi_id.unit or ""
-        low, high = outcome.expected_low, outcome.expected_high
-        if low is not None and high is not None:
-            return self.env._(
-                "%(low)s to %(high)s",
-                low=alert_engine.format_number(low, unit),
-                high=alert_engine.format_number(high, unit),
-            )
-        if low is not None:
-            return self.env._("at least %s", alert_engine.format_number(low, unit))
-        if high is not None:
-            return self.env._("at most %s", alert_engine.format_number(high, unit))
-        return False
+        return expected_range(
+            self.env, outcome.expected_low, outcome.expected_high, self.kpi_id.unit or ""
+        )
 
     def _simulate(self, company, date_from, date_to):
         """What the rule would have raised over a past range, without raising it."""

@@ -13,6 +13,7 @@ from odoo.tools.misc import babel_locale_parse
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import USER_GROUP
 
+from .localised_format import period_label
 from .smart_dairy_dashboard_cache import STAMPED_TABLES, cached_payload
 from .smart_dairy_dashboard_widget import BUILTIN_TYPES
 from .smart_dairy_request import InvalidRequest
@@ -264,7 +265,7 @@ class SmartDairyDashboard(models.Model):
         if period_start:
             start = engine.period_start(period_start, grain)
             end = engine.period_end(start, grain) - datetime.timedelta(days=1)
-            period = engine.label(start, grain)
+            period = period_label(self.env, start, grain)
         else:
             start, end = context.date_from, context.date_to
             period = f"{engine.label(start, 'day')} - {engine.label(end, 'day')}"
@@ -337,6 +338,10 @@ class _Context:
         if widget.widget_type not in BUILTIN_TYPES:
             return widget._extension_shown(self.env)
         return set(widget.kpi_ids.ids) <= self.readable
+
+    def period_labels(self, series):
+        """The labels of a series' periods in the caller's language ("mars 2025")."""
+        return [period_label(self.env, p.period_start, series.grain) for p in series.points]
 
     # planning
 
@@ -519,7 +524,7 @@ class _Context:
         data = {
             "current": _point(series.current),
             "series": series.series,
-            "labels": [p.label for p in series.points],
+            "labels": self.period_labels(series),
         }
         return data, series.current.value is None
 
@@ -544,7 +549,7 @@ class _Context:
             for kpi in widget.kpi_ids
         ]
         data = {
-            "labels": [p.label for p in first.points],
+            "labels": self.period_labels(first),
             "periods": [p.period_start.isoformat() for p in first.points],
             "datasets": datasets,
         }
@@ -562,7 +567,8 @@ class _Context:
         keys = layout.rank(totals, widget.top_n)
         labels = self.value_labels(widget.breakdown_id, keys)
         kpi = widget.kpi_ids
-        points = next(iter(by_value.values())).points if by_value else []
+        some = next(iter(by_value.values()), None)
+        points = some.points if some else []
         datasets = [
             {
                 "code": kpi.code,
@@ -575,7 +581,7 @@ class _Context:
         data = {
             "breakdown": widget.breakdown_id.field_name,
             "over_time": True,
-            "labels": [p.label for p in points],
+            "labels": self.period_labels(some) if some else [],
             "periods": [p.period_start.isoformat() for p in points],
             "keys": [key or "" for key in keys],
             "datasets": datasets,

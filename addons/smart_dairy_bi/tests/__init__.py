@@ -45,3 +45,4 @@ from . import test_quality_access
 from . import test_quality_dashboard
 from . import test_pipeline_health
 from . import test_quality_warning
+from . import test_alert_translations

@@ -1,13 +1,14 @@
 import datetime
 
 from markupsafe import Markup
-from smart_dairy import alerts as alert_engine
 from smart_dairy import kpi as engine
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import ANALYTICS_MANAGER_GROUP
+
+from ..models.localised_format import format_number, period_label
 
 DEFAULT_PERIODS = {"day": 90, "week": 26, "month": 24, "quarter": 8, "year": 5}
 
@@ -59,15 +60,16 @@ class SmartDairyAlertRuleTest(models.TransientModel):
         if not fired:
             return Markup("<p>%s</p>") % self.env._("The rule would not have fired in this range.")
         unit = self.rule_id.kpi_id.unit or ""
+        severities = dict(self.rule_id._fields["severity"]._description_selection(self.env))
         rows = Markup("").join(
             Markup(
                 "<tr><td>%s</td><td>%s</td><td class='text-end'>%s</td><td>%s</td><td>%s</td></tr>"
             )
             % (
-                engine.label(item["period_start"], self.rule_id.grain),
+                period_label(self.env, item["period_start"], self.rule_id.grain),
                 item["scope"] or "",
-                alert_engine.format_number(item["value"], unit),
-                item["severity"],
+                format_number(self.env, item["value"], unit),
+                severities.get(item["severity"], item["severity"]),
                 item["message"],
             )
             for item in fired

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import ANALYTICS_MANAGER_GROUP
 
+from ..models.localised_format import period_label
 from ..models.smart_dairy_kpi import GRAINS
 
 
@@ -83,7 +84,7 @@ class SmartDairyKpiPreview(models.TransientModel):
     def _line_values(self, start, grain, row, inputs):
         """A preview line; without a value it says whether the value is undefined
         (e.g. a division by zero) or has no data, and shows no number."""
-        line = {"period_start": start, "label": engine.label(start, grain)}
+        line = {"period_start": start, "label": period_label(self.env, start, grain)}
         if row is not None and row.value is not None:
             kpi, currency = self.kpi_id, self.company_id.currency_id
             line.update(

@@ -1,10 +1,12 @@
 """Alert conditions on plain KPI series: thresholds (absolute, relative to the
 target, or the KPI's own warning and critical limits), change against the
 previous period or the same period last year, and anomalies by a rolling
-z-score (optionally against the same weekday of previous weeks), with the
-plain-words message of each alert. Framework-free: plain dataclasses in and out.
+z-score (optionally against the same weekday of previous weeks), with a
+structured description of each fired alert (the addon words it).
+Framework-free: plain dataclasses in and out.
 """
 
+from .description import describe, display_digits
 from .rules import (
     CONDITIONS,
     OPERATORS,
@@ -17,7 +19,6 @@ from .rules import (
     validate,
 )
 from .stats import Baseline, baseline
-from .wording import describe, format_number, when
 
 __all__ = [
     "CONDITIONS",
@@ -30,8 +31,7 @@ __all__ = [
     "Rule",
     "baseline",
     "describe",
+    "display_digits",
     "evaluate",
-    "format_number",
     "validate",
-    "when",
 ]
