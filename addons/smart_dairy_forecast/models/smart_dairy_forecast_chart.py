@@ -1,9 +1,10 @@
 import datetime as dt
 
 import pandas as pd
-from smart_dairy import kpi as kpi_engine
 
 from odoo import api, fields, models
+
+from odoo.addons.smart_dairy_bi.models.localised_format import period_label
 
 # Pandas frequency of each configuration frequency (weeks start on Monday, as the
 # history's weekly periods do) and the grain of its period labels.
@@ -66,7 +67,7 @@ class SmartDairyForecastConfig(models.Model):
             "run": {"id": run.id, "as_of": run.as_of.isoformat(), "model": run.models_chosen or ""},
             "cutoff": cutoff.isoformat(),
             "forecast_start": start.isoformat() if start else None,
-            "labels": [kpi_engine.label(d, grain) for d in dates],
+            "labels": [period_label(self.env, d, grain) for d in dates],
             "periods": [d.isoformat() for d in dates],
             "datasets": datasets,
         }
@@ -90,7 +91,7 @@ class SmartDairyForecastConfig(models.Model):
             "state": "done",
             "config": config._chart_config(None, None),
             "metric": "WAPE",
-            "labels": [kpi_engine.label(run.as_of, "day") for run in runs],
+            "labels": [period_label(self.env, run.as_of, "day") for run in runs],
             "periods": [run.as_of.isoformat() for run in runs],
             "datasets": [
                 {
