@@ -31,8 +31,7 @@ from . import res_users
 from . import smart_dairy_quality_check
 from . import smart_dairy_quality_run
 from . import smart_dairy_quality_result
-from . import smart_dairy_kpi_quality
-from . import smart_dairy_kpi_freshness
+from . import smart_dairy_kpi_health
 from . import smart_dairy_quality_score
 from . import smart_dairy_alert_quality
 from . import smart_dairy_fact_quality

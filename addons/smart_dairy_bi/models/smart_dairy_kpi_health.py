@@ -1,16 +1,40 @@
 from smart_dairy.kpi import KpiDefinitionError
 
 from odoo import fields, models
+from odoo.tools import SQL
 
 # Most serious first in a warning's list.
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+MANAGER = "smart_dairy_base.group_smart_dairy_analytics_manager"
 
 
 class SmartDairyKpi(models.Model):
-    """Data quality warnings: a KPI whose facts read from the source of a failing
-    check (or whose fact is that source) carries the check on dashboards and in the API."""
+    """The health of a KPI's data: data quality warnings (a KPI whose facts read
+    from the source of a failing check, or whose fact is that source, carries the
+    check on dashboards and in the API) and freshness (when its values were last
+    written against when the records behind its facts last changed, in the
+    caller's companies)."""
 
     _inherit = "smart.dairy.kpi"
+
+    values_updated_at = fields.Datetime(
+        "Values Updated",
+        compute="_compute_freshness",
+        groups=MANAGER,
+        help="When the newest of this KPI's stored values was written.",
+    )
+    source_changed_at = fields.Datetime(
+        "Sources Changed",
+        compute="_compute_freshness",
+        groups=MANAGER,
+        help="The last change of a record behind the facts this KPI reads.",
+    )
+    stale = fields.Boolean(
+        compute="_compute_freshness",
+        groups=MANAGER,
+        help="Records behind this KPI changed after its values were written: the next "
+        "refresh will update them.",
+    )
 
     def _fact_names(self, catalogue=None):
         """{kpi id: fact model names} each KPI reads, through the KPIs of its formula."""
@@ -65,3 +89,38 @@ class SmartDairyKpi(models.Model):
         return {
             kpi.id: [warning for read, warning in warnings if read & facts[kpi.id]] for kpi in self
         }
+
+    def _compute_freshness(self):
+        companies = self.env.companies.ids
+        self.env.cr.execute(
+            SQL(
+                """SELECT kpi_id, max(write_date) FROM smart_dairy_kpi_value
+                    WHERE kpi_id = ANY(%s) AND company_id = ANY(%s) GROUP BY kpi_id""",
+                self.ids,
+                companies,
+            )
+        )
+        written = dict(self.env.cr.fetchall())
+        facts = self._fact_names()
+        changed = {}
+        for name in set().union(*facts.values()) if facts else ():
+            Fact = self.env[name].sudo()
+            self.env.cr.execute(
+                SQL(
+                    # A fact may date a change at the end of its day (sensor buckets).
+                    "SELECT least(max(%s), now() AT TIME ZONE 'UTC') FROM %s WHERE %s = ANY(%s)",
+                    SQL.identifier("changed_at"),
+                    SQL.identifier(Fact._table),
+                    SQL.identifier("company_id"),
+                    companies,
+                )
+            )
+            changed[name] = self.env.cr.fetchone()[0]
+        for kpi in self:
+            stamps = [changed[name] for name in facts.get(kpi.id, ()) if changed.get(name)]
+            kpi.values_updated_at = written.get(kpi.id)
+            kpi.source_changed_at = max(stamps, default=False)
+            kpi.stale = bool(
+                kpi.source_changed_at
+                and (not kpi.values_updated_at or kpi.source_changed_at > kpi.values_updated_at)
+            )
