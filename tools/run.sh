@@ -15,7 +15,7 @@ args=(--addons-path="$ODOO/addons,$ROOT/addons" -d "$DB" --db-filter="^$DB\$"
     --db_host=127.0.0.1 --db_port="$PG_PORT" --db_user="$DB_USER" --db_password="$DB_USER"
     --http-interface=127.0.0.1 --http-port="$PORT" --gevent-port="$((PORT + 3))")
 if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = 'smart_dairy_forecast' AND state = 'installed'" 2>/dev/null | grep -q 1; then
-    log "creating database $DB with the suite and demo data (2 to 4 minutes on 2 cores)"
+    log "creating database $DB with the suite and demo data (about 2 minutes on 2 cores)"
     start=$(date +%s)
     "$PY" "$ODOO/odoo-bin" "${args[@]}" --with-demo --stop-after-init --log-level=warn \
         --log-handler=odoo.addons.smart_dairy_base:INFO --log-handler=odoo.addons.smart_dairy_bi:INFO \
