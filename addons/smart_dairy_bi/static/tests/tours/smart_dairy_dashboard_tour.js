@@ -15,6 +15,74 @@ const cardsShown = () => [
     },
 ];
 
+/** Rows of CSV text as objects keyed by its header (quoted cells allowed). */
+function parseCsv(text) {
+    const rows = [];
+    let row = [];
+    let cell = "";
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (quoted) {
+            if (char === '"' && text[i + 1] === '"') {
+                cell += '"';
+                i++;
+            } else if (char === '"') {
+                quoted = false;
+            } else {
+                cell += char;
+            }
+        } else if (char === '"') {
+            quoted = true;
+        } else if (char === ",") {
+            row.push(cell);
+            cell = "";
+        } else if (char === "\n") {
+            row.push(cell);
+            rows.push(row);
+            row = [];
+            cell = "";
+        } else {
+            cell += char;
+        }
+    }
+    const [header, ...body] = rows;
+    return body.map((values) => Object.fromEntries(header.map((name, i) => [name, values[i]])));
+}
+
+/** Throws unless the figure shown on a card ("$ 56,912.34", "62.6 %") is ``value``
+ * rounded to the decimals shown. */
+function assertShown(card, shown, value, source) {
+    const number = Number(shown.replace(/[^0-9.-]/g, ""));
+    const decimals = (shown.match(/\.(\d+)/) || ["", ""])[1].length;
+    if (value === null || value === undefined || Math.abs(number - value) > 0.5 * 10 ** -decimals) {
+        throw new Error(`${card}: the card shows ${shown}, the ${source} export ${value}`);
+    }
+}
+
+/** Compares every KPI card on screen with the CSV and JSON downloads of the dashboard. */
+async function exportsMatchTheCards() {
+    for (let tries = 0; window.sdExports.length < 2 && tries < 100; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const [csvUrl, jsonUrl] = window.sdExports;
+    const csvRows = parseCsv(await (await fetch(csvUrl)).text());
+    const json = await (await fetch(jsonUrl)).json();
+    const cards = [...document.querySelectorAll(".o_sd_widget_kpi_card:not(.o_sd_widget_is_empty) .o_sd_kpi_card")];
+    const exported = json.widgets.filter((widget) => widget.type === "kpi_card" && widget.rows.length);
+    if (!cards.length || cards.length !== exported.length) {
+        throw new Error(`${cards.length} cards on screen, ${exported.length} in the JSON export`);
+    }
+    cards.forEach((card, index) => {
+        const title = card.querySelector(".o_sd_kpi_title").textContent.trim();
+        const widget = exported[index];
+        const shown = card.getAttribute("title");
+        assertShown(title, shown, widget.rows[0].value, "JSON");
+        const row = csvRows.find((r) => r.kpi === widget.rows[0].kpi && r.widget === (widget.title || ""));
+        assertShown(title, shown, row && Number(row.value), "CSV");
+    });
+}
+
 // Opens one dashboard (the URL of the tour) and checks its cards.
 tours.add("smart_dairy_bi_dashboard_cards", {
     steps: () => [
@@ -155,6 +223,33 @@ tours.add("smart_dairy_bi_dashboard_flow", {
                 ".o_sd_export_xlsx:enabled:not(:has(.fa-spin))",
         },
         {
+            content: "Catch the next downloads' addresses instead of opening them",
+            trigger: ".o_sd_export_csv:enabled",
+            run() {
+                const { browser } = odoo.loader.modules.get("@web/core/browser/browser");
+                window.sdExports = [];
+                browser.open = (url) => {
+                    window.sdExports.push(url);
+                    return { closed: false };
+                };
+            },
+        },
+        {
+            content: "Export to CSV",
+            trigger: ".o_sd_export_csv:enabled",
+            run: "click",
+        },
+        {
+            content: "Export to JSON once the CSV is done (the buttons wait for it)",
+            trigger: ".o_sd_export_json:enabled",
+            run: "click",
+        },
+        {
+            content: "The CSV and JSON downloads hold the figures the cards show",
+            trigger: ".o_sd_export_json:enabled",
+            run: exportsMatchTheCards,
+        },
+        {
             content: "No error dialog nor failure notification",
             trigger: "body:not(:has(.o_error_dialog)):not(:has(.o_notification.border-danger))",
         },
@@ -218,6 +313,42 @@ tours.add("smart_dairy_bi_farm_manager_home", {
                     if (cell.scrollWidth > cell.clientWidth + 1) {
                         throw new Error(`cut in the list: ${cell.textContent}`);
                     }
+                }
+            },
+        },
+        {
+            content: "Back to Farm Operations",
+            trigger: ".o_breadcrumb .breadcrumb-item a, .o_back_button",
+            run: "click",
+        },
+        ...cardsShown(),
+        {
+            content: "Open the filters",
+            trigger: ".o_sd_filters_toggle",
+            run: "click",
+        },
+        {
+            content: "Filter on one farm",
+            trigger: ".o_sd_dimension_farm_ids label:contains(River Bend Farm)",
+            run: "click",
+        },
+        {
+            content: "Apply the filter",
+            trigger: ".o_sd_apply",
+            run: "click",
+        },
+        {
+            content: "One farm filter is active",
+            trigger: ".o_sd_filters_toggle .badge:contains(1)",
+        },
+        ...cardsShown(),
+        {
+            content: "Only that farm is left on the farm map",
+            trigger: ".o_sd_farm_map .o_sd_farm_label:contains(River Bend Farm)",
+            run() {
+                const names = [...document.querySelectorAll(".o_sd_farm_map .o_sd_farm_label")];
+                if (names.some((label) => !label.textContent.includes("River Bend Farm"))) {
+                    throw new Error(`farms on the filtered map: ${names.map((l) => l.textContent)}`);
                 }
             },
         },
