@@ -1,3 +1,5 @@
+import datetime
+
 from smart_dairy.demo import load_settings
 
 from odoo import Command
@@ -126,3 +128,31 @@ class TestDashboardExportDownload(HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("spreadsheetml", response.headers["Content-Type"])
         self.assertTrue(response.content.startswith(b"PK"), "an XLSX file is a zip archive")
+
+
+@tagged("post_install", "-at_install")
+class TestDataQualityPhone(HttpCase):
+    """The Data Quality dashboard on a phone (375x667, touch), after the checks ran."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_data_quality_dashboard_fits_a_phone(self):
+        company = self.env.ref("smart_dairy_base.demo_company", raise_if_not_found=False)
+        if not company:
+            self.skipTest("The Data Quality tour needs the Smart Dairy demo data.")
+        now = datetime.datetime.now().replace(microsecond=0)
+        self.env["smart.dairy.quality.check"].search([])._run_checks(now)
+        self.env["smart.dairy.quality.score"]._record_scores(now)
+        kpis = self.env["smart.dairy.kpi"].search([("code", "like", "DQ_")])
+        self.env["smart.dairy.kpi.run"]._run(
+            kpis, "manual", commit=False, date_from=now.date(), date_to=now.date()
+        )
+        self.assertTrue(
+            self.env["smart.dairy.kpi.value"].search_count(
+                [("kpi_id", "in", kpis.ids), ("company_id", "=", company.id)]
+            )
+        )
+        self.start_tour(
+            "/odoo/smart-dairy-data-quality", "smart_dairy_bi_quality_phone", login="admin"
+        )

@@ -354,3 +354,30 @@ tours.add("smart_dairy_bi_farm_manager_home", {
         },
     ],
 });
+
+// The Data Quality dashboard on a phone: its cards and gauges fit the screen.
+tours.add("smart_dairy_bi_quality_phone", {
+    steps: () => [
+        ...cardsShown(),
+        {
+            content: "The score gauges are drawn",
+            trigger: ".o_sd_widget_gauge canvas",
+        },
+        {
+            content: "Nothing is wider than the phone: no sideways scroll",
+            trigger: ".o_sd_widget_gauge canvas",
+            run() {
+                const page = document.querySelector(".o_sd_dashboard");
+                if (page.scrollWidth > page.clientWidth + 1) {
+                    throw new Error(`the dashboard scrolls: ${page.scrollWidth} > ${page.clientWidth}`);
+                }
+                for (const widget of document.querySelectorAll(".o_sd_widget")) {
+                    const box = widget.getBoundingClientRect();
+                    if (box.right > window.innerWidth + 1) {
+                        throw new Error(`a widget overflows the screen: ${box.right} > ${window.innerWidth}`);
+                    }
+                }
+            },
+        },
+    ],
+});
