@@ -5,8 +5,8 @@ class TaxAmounts:
     """Line and document amounts of one company and currency.
 
     A line's amounts depend only on its product, taxes, price, quantity and
-    discount, so each distinct line is computed once per transaction (an order's
-    line and its invoice's line share the result).
+    discount, so each distinct line is computed once per cursor (the install's:
+    an order's line and its invoice's line share the result).
     """
 
     def __init__(self, env, company, currency):

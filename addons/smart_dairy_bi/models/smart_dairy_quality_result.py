@@ -1,8 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import USER_GROUP
 
+# Results are kept this many days, and each check's latest per company for good.
+KEEP_DAYS = 90
 STATES = [
     ("passed", "Passed"),
     ("failed", "Failed"),
@@ -59,6 +61,28 @@ class SmartDairyQualityResult(models.Model):
     def _samples(self):
         self.ensure_one()
         return [int(part) for part in (self.sample_ids or "").split(",") if part]
+
+    @api.autovacuum
+    def _gc_old_results(self):
+        """Forget results older than KEEP_DAYS days but the latest of each check per
+        company (what warnings, alerts and the dashboards read); score history is
+        kept apart (smart.dairy.quality.score)."""
+        limit = fields.Datetime.subtract(fields.Datetime.now(), days=KEEP_DAYS)
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                DELETE FROM smart_dairy_quality_result
+                 WHERE run_at < %s
+                   AND id NOT IN (
+                       SELECT DISTINCT ON (check_id, company_id) id
+                         FROM smart_dairy_quality_result
+                        ORDER BY check_id, company_id, run_at DESC, id DESC)
+                """,
+                limit,
+            )
+        )
+        self.invalidate_model()
 
     def _latest_failing(self, companies):
         """The latest result of each active check per company of ``companies`` (and

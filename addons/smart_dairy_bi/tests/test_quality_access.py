@@ -214,3 +214,22 @@ class TestQualityAccess(KpiCase):
             self.env["smart.dairy.quality.score"].with_user(self.analyst).create(
                 {"date": self.now.date(), "company_id": self.company_a.id, "area": "farm"}
             )
+
+    def test_old_results_are_vacuumed_but_each_latest_is_kept(self):
+        old = self.now - datetime.timedelta(days=120)
+        self.unique._run_checks(old - HOUR)
+        self.unique._run_checks(old)
+        Result = self.env["smart.dairy.quality.result"]
+        before = Result.search([("check_id", "=", self.unique.id)])
+        companies = before.company_id
+        self.assertLessEqual(self.company_a | self.company_b, companies)
+        self.assertEqual(len(before), 2 * len(companies))  # two runs, one per company
+        Result._gc_old_results()
+        kept = Result.search([("check_id", "=", self.unique.id)])
+        self.assertEqual(set(kept.mapped("run_at")), {old})
+        self.assertEqual((len(kept), kept.company_id), (len(companies), companies))
+        self.unique._run_checks(self.now)
+        Result._gc_old_results()
+        kept = Result.search([("check_id", "=", self.unique.id)])
+        self.assertEqual(set(kept.mapped("run_at")), {self.now})
+        self.assertEqual(len(kept), len(companies))
