@@ -104,13 +104,12 @@ class SmartDairyKpi(models.Model):
         facts = self._fact_names()
         changed = {}
         for name in set().union(*facts.values()) if facts else ():
-            Fact = self.env[name].sudo()
             self.env.cr.execute(
                 SQL(
                     # A fact may date a change at the end of its day (sensor buckets).
                     "SELECT least(max(%s), now() AT TIME ZONE 'UTC') FROM %s WHERE %s = ANY(%s)",
                     SQL.identifier("changed_at"),
-                    SQL.identifier(Fact._table),
+                    SQL.identifier(self.env[name]._table),
                     SQL.identifier("company_id"),
                     companies,
                 )

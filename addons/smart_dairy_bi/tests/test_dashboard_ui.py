@@ -5,6 +5,8 @@ from smart_dairy.demo import load_settings
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, no_retry, tagged
 
+from .hoot import run_hoot
+
 DASHBOARDS = ("executive", "sales", "farm", "quality", "finance")
 PATHS = {
     "executive": "smart-dairy-executive",
@@ -15,30 +17,13 @@ PATHS = {
 }
 
 
-def _hoot_hash(text):
-    """Id of a hoot suite, as /web/tests expects it (see web/tests/test_js.py)."""
-    value = 0
-    for char in text:
-        value = ((value << 5) - value + ord(char)) & 0xFFFFFFFF
-    return f"{value:08x}"
-
-
 @tagged("post_install", "-at_install")
 class TestDashboardHoot(HttpCase):
     """The hoot unit tests of the dashboard client action and its formatting."""
 
     @no_retry
     def test_hoot(self):
-        suite = _hoot_hash("@smart_dairy_bi")
-        self.browser_js(
-            f"/web/tests?headless&loglevel=2&preset=desktop&timeout=15000&id={suite}",
-            "",
-            "",
-            login="admin",
-            timeout=1800,
-            success_signal="[HOOT] Test suite succeeded",
-            error_checker=lambda message: "[HOOT]" not in message,
-        )
+        run_hoot(self, "@smart_dairy_bi", timeout=1800)
 
 
 @tagged("post_install", "-at_install")
