@@ -1,3 +1,4 @@
+from . import sensor_store
 from . import smart_dairy_fact
 from . import smart_dairy_fact_sales
 from . import smart_dairy_fact_order

@@ -94,8 +94,9 @@ class SmartDairyBiDemo(models.AbstractModel):
     @api.model
     @api.private
     def generate_kpi_demo(self):
-        """Targets for the demo company, then every KPI materialised and the alert
-        rules evaluated, so that the first dashboard shows values and alerts.
+        """Targets for the demo company, the data quality checks run, then every KPI
+        materialised and the alert rules evaluated, so that the first dashboard shows
+        values and alerts.
 
         Production targets are each farm's daily mean over the weeks before the
         demo's production shortfall (the company's target is their sum). Does
@@ -157,6 +158,9 @@ class SmartDairyBiDemo(models.AbstractModel):
                 for xmlid, target in settings["erp"]["monthly_targets"].items()
             ]
         )
+        # The data quality checks run once now, so that the Data Quality dashboard and
+        # the KPIs' warnings show from the start (sensor checks: with the IoT demo).
+        self.env["smart.dairy.quality.check"]._cron_run_checks(commit=False)
         kpis = self.env["smart.dairy.kpi"].search([])
         with db.foreign_keys_checked_after(self.env.cr, "smart_dairy_kpi_value"):
             run = self.env["smart.dairy.kpi.run"]._run(kpis, "incremental", commit=False)

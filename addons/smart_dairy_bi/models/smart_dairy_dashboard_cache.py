@@ -19,6 +19,9 @@ STAMPED_TABLES = (
     "smart_dairy_farm",  # names and positions on farm maps
     "smart_dairy_quality_check",  # data quality warnings: names, severities, archived
     "smart_dairy_quality_result",  # data quality warnings: each new run of a check
+    "smart_dairy_job_log",  # pipeline health: runs of the jobs without a log of their own
+    "smart_dairy_report_schedule_log",  # pipeline health: report sendings
+    "ir_cron",  # pipeline health: jobs failing in a row, last runs
 )
 
 

@@ -99,7 +99,7 @@ class SmartDairyDashboard(models.Model):
         """(file name, mimetype, content) of the dashboard (or of widget ``widget_id``)
         exported as the current user."""
         _label, mimetype, extension = self._check_export_format(fmt)
-        data = self.get_dashboard_data(dashboard_id, filters)
+        data = self._with_quality_notes(self.get_dashboard_data(dashboard_id, filters))
         dashboard = self._get_allowed(data["dashboard"]["id"])
         widget_id = self._check_export_widget(dashboard, fmt, widget_id)
         if widget_id:
@@ -111,6 +111,19 @@ class SmartDairyDashboard(models.Model):
         effective = data["filters"]
         name = f"{title} {effective['date_from']} {effective['date_to']}"
         return f"{name}.{extension}", mimetype, content
+
+    @api.model
+    def _with_quality_notes(self, data):
+        """The payload with each widget's data quality warnings in its note: files have
+        no badge. A copy: payloads are shared through the cache."""
+        widgets = []
+        for widget in data["widgets"]:
+            names = [warning["name"] for warning in widget.get("quality") or []]
+            if names:
+                warning = self.env._("Data quality: built on data that fails %s.", "; ".join(names))
+                widget = {**widget, "note": " ".join(filter(None, [widget["note"], warning]))}
+            widgets.append(widget)
+        return {**data, "widgets": widgets}
 
     @api.model
     def _render_csv(self, data, widget_id=None):

@@ -17,9 +17,22 @@ WIDGET_TYPES = [
     ("farm_map", "Farm Map"),
     ("section", "Section"),
 ]
-# The types this addon draws; other addons add theirs (selection_add) and fill their
-# payload through _extension_shown and _extension_payload.
+# The types drawn from KPIs; the health types below and other addons' types (added by
+# selection_add) fill their payload through _extension_shown and _extension_payload.
 BUILTIN_TYPES = frozenset(key for key, _label in WIDGET_TYPES)
+# Health of the data pipeline, read from the jobs' run logs and the freshness checks'
+# latest results rather than from KPIs: the type and the model it reads.
+HEALTH_TYPES = [
+    ("pipeline", "Pipeline Health"),
+    ("freshness", "Source Freshness"),
+    ("failing_checks", "Failing Checks"),
+]
+# each health type: the model read and its method building the payload
+HEALTH_SOURCES = {
+    "pipeline": ("smart.dairy.pipeline.job", "_health_payload"),
+    "freshness": ("smart.dairy.quality.result", "_freshness_payload"),
+    "failing_checks": ("smart.dairy.quality.result", "_failing_payload"),
+}
 # Widgets showing a single figure, and widgets that rank breakdown values.
 SINGLE_KPI_TYPES = ("kpi_card", "gauge", "heatmap", "farm_map")
 BREAKDOWN_TYPES = ("pie", "doughnut", "table", "heatmap", "scatter", "farm_map")
@@ -40,7 +53,9 @@ class SmartDairyDashboardWidget(models.Model):
     )
     sequence = fields.Integer(default=10)
     title = fields.Char(required=True, translate=True)
-    widget_type = fields.Selection(WIDGET_TYPES, "Type", required=True, default="kpi_card")
+    widget_type = fields.Selection(
+        WIDGET_TYPES + HEALTH_TYPES, "Type", required=True, default="kpi_card"
+    )
     kpi_ids = fields.Many2many(
         "smart.dairy.kpi",
         "smart_dairy_dashboard_widget_kpi_rel",
@@ -123,9 +138,17 @@ class SmartDairyDashboardWidget(models.Model):
     @api.constrains("widget_type", "kpi_ids", "grain", "breakdown_id", "col", "width")
     def _check_content(self):
         for widget in self:
-            if widget.widget_type not in BUILTIN_TYPES:
-                continue  # another addon's type: that addon checks its content
             kpis, breakdown = widget.kpi_ids, widget.breakdown_id
+            if widget.widget_type in HEALTH_SOURCES and (kpis or breakdown):
+                raise ValidationError(
+                    self.env._(
+                        "Widget %(title)s shows the pipeline's health from the job logs and "
+                        "checks: remove its KPIs and breakdown.",
+                        title=widget.title,
+                    )
+                )
+            if widget.widget_type not in BUILTIN_TYPES:
+                continue  # a health type, or another addon's type: that addon checks it
             kind = dict(WIDGET_TYPES)[widget.widget_type]
             if widget.widget_type == "section":
                 if kpis or breakdown or widget.col or widget.width != 12:
@@ -239,10 +262,12 @@ class SmartDairyDashboardWidget(models.Model):
 
     @api.private
     def _extension_shown(self, env):
-        """Whether the caller (``env``) may see this widget of another addon's type
-        (see BUILTIN_TYPES); that addon overrides it with its own access rules."""
+        """Whether the caller (``env``) may see this widget of a type not drawn from
+        KPIs (see BUILTIN_TYPES): a health widget to those who may read its model;
+        another addon's type by that addon's rules (it overrides this)."""
         self.ensure_one()
-        return True
+        model, _method = HEALTH_SOURCES.get(self.widget_type, (None, None))
+        return env[model].has_access("read") if model else True
 
     @api.private
     def _extension_payload(self, env, filters):
@@ -251,6 +276,9 @@ class SmartDairyDashboardWidget(models.Model):
         ``filters``; they replace the dashboard's own. The addon adding the type
         overrides this; the exports read "labels", "periods" and "datasets" in data."""
         self.ensure_one()
+        model, method = HEALTH_SOURCES.get(self.widget_type, (None, None))
+        if model:
+            return getattr(env[model], method)()
         return {"data": {}, "empty": True}
 
     def _grain(self, auto):

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 # The run logs of the suite's jobs, keyed by the code of the scheduled action that
@@ -24,6 +24,8 @@ RUN_LOGS = SQL(
     """
 )
 WINDOW_DAYS = 7
+# Below this success rate a job shows red on the Pipeline Health widget (amber below 100).
+POOR_SUCCESS_RATE = 80.0
 
 
 class SmartDairyPipelineJob(models.Model):
@@ -106,3 +108,70 @@ class SmartDairyPipelineJob(models.Model):
                 window=WINDOW_DAYS,
             )
         )
+
+    @api.model
+    @api.private
+    def _health_payload(self):
+        """Payload keys of a Pipeline Health widget: each active job's success rate over
+        the last 7 days with its runs, failures in a row, last run and last error."""
+        jobs = self.search([("active", "=", True)], order="name")
+        rows = [
+            {
+                "id": job.id,
+                "label": job.name,
+                "value": job.success_rate if job.run_count else None,
+                "limit": 100.0,
+                "status": job._health_status(),
+                "runs": job.run_count,
+                "failed": job.failed_run_count,
+                "failures": job.failure_count,
+                "last_run": fields.Datetime.to_string(job.lastcall) if job.lastcall else "",
+                "error": (job.last_error or "").strip().split("\n")[0][:200],
+            }
+            for job in jobs
+        ]
+        codes = (
+            ("success_rate", self.env._("Success (%)"), "percentage", "%", "value"),
+            ("runs", self.env._("Runs"), "number", "", "runs"),
+            ("failed_runs", self.env._("Failed Runs"), "number", "", "failed"),
+        )
+        data = {
+            "model": self._name,
+            "breakdown": "job",
+            "rows": rows,
+            "labels": [row["label"] for row in rows],
+            "datasets": [
+                {"code": code, "label": label, "values": [row[key] for row in rows]}
+                for code, label, _format, _unit, key in codes
+            ],
+        }
+        return {
+            "data": data,
+            "empty": not rows,
+            "note": self.env._(
+                "Scheduled jobs of the suite over the last %(days)s days, whatever the "
+                "period chosen; red: failing now or under %(rate)s %% of runs succeeded.",
+                days=WINDOW_DAYS,
+                rate=int(POOR_SUCCESS_RATE),
+            ),
+            "kpis": [
+                {
+                    "code": code,
+                    "name": label,
+                    "display_format": display_format,
+                    "unit": unit,
+                    "polarity": "higher" if code == "success_rate" else "lower",
+                }
+                for code, label, display_format, unit, _key in codes
+            ],
+        }
+
+    def _health_status(self):
+        """danger (failing now, or a poor success rate), warning (some runs failed),
+        ok, or muted (no run in the window)."""
+        self.ensure_one()
+        if self.failure_count or (self.run_count and self.success_rate < POOR_SUCCESS_RATE):
+            return "danger"
+        if not self.run_count:
+            return "muted"
+        return "warning" if self.failed_run_count else "ok"

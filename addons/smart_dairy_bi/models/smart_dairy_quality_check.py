@@ -1,6 +1,8 @@
 import ast
 import datetime
+from contextlib import contextmanager
 
+import psycopg2
 from psycopg2.extensions import make_dsn
 from smart_dairy import dataquality, db, timeseries
 
@@ -13,6 +15,7 @@ from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import (
     USER_GROUP,
 )
 
+from .sensor_store import store_cursor
 from .smart_dairy_alert_rule import SEVERITIES
 from .smart_dairy_fact import SENSOR_STORE
 
@@ -240,7 +243,26 @@ class SmartDairyQualityCheck(models.Model):
         )
 
     def _sensor_store_present(self):
-        return bool(dataquality.columns_of(self.env.cr, SENSOR_TABLE))
+        """Whether the sensor store exists (in Odoo's database or the one configured)."""
+        with store_cursor(self.env.cr) as cursor:
+            return bool(dataquality.columns_of(cursor, SENSOR_TABLE))
+
+    def _sensor_store_reachable(self):
+        """Whether the sensor store exists and answers (a store configured elsewhere may
+        be down when a check is saved: its names are then checked against the schema)."""
+        try:
+            return self._sensor_store_present()
+        except psycopg2.OperationalError:
+            return False
+
+    @contextmanager
+    def _source_cursor(self):
+        """A psycopg2 cursor on what the check reads: Odoo's, or the sensor store's."""
+        if self.source == "sensor":
+            with store_cursor(self.env.cr) as cursor:
+                yield cursor
+        else:
+            yield db.raw_cursor(self.env.cr)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -288,8 +310,8 @@ class SmartDairyQualityCheck(models.Model):
                 raise ValidationError(self.env._("Choose the model the key refers to."))
             try:
                 spec = check._to_engine()
-                if check.source == "sensor" and not check._sensor_store_present():
-                    # No sensor store in this database: check the names against its schema.
+                if check.source == "sensor" and not check._sensor_store_reachable():
+                    # No sensor store to read: check the names against its schema.
                     unknown = set(spec.columns) | {spec.group_column} - {None}
                     unknown -= sensor_columns()
                     if unknown:
@@ -299,7 +321,8 @@ class SmartDairyQualityCheck(models.Model):
                             )
                         )
                     continue
-                dataquality.validate(db.raw_cursor(self.env.cr), spec)
+                with check._source_cursor() as cursor:
+                    dataquality.validate(cursor, spec)
             except dataquality.CheckError as exc:
                 raise ValidationError(
                     self.env._("Check %(name)s: %(problem)s", name=check.name, problem=exc)

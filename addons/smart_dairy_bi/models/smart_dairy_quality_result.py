@@ -11,6 +11,10 @@ STATES = [
     ("errored", "Errored"),
     ("skipped", "Skipped"),
 ]
+# The most severe failing checks first on the Failing Checks widget.
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+# How a freshness result shows on the Source Freshness widget.
+FRESHNESS_STATUS = {"passed": "ok", "failed": "danger", "errored": "danger", "skipped": "muted"}
 
 
 class SmartDairyQualityResult(models.Model):
@@ -84,27 +88,143 @@ class SmartDairyQualityResult(models.Model):
         )
         self.invalidate_model()
 
-    def _latest_failing(self, companies):
-        """The latest result of each active check per company of ``companies`` (and
-        results of sources without a company), those that failed."""
+    def _latest(self, companies, kind=None):
+        """The latest result of each active check (of ``kind``, when given) per company
+        of ``companies``, and those of sources without a company."""
         self.flush_model()
-        self.env["smart.dairy.quality.check"].flush_model(["active"])
+        self.env["smart.dairy.quality.check"].flush_model(["active", "kind"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT id FROM (
-                    SELECT DISTINCT ON (r.check_id, r.company_id) r.id, r.state
-                      FROM smart_dairy_quality_result r
-                      JOIN smart_dairy_quality_check c ON c.id = r.check_id
-                     WHERE c.active AND (r.company_id = ANY(%s) OR r.company_id IS NULL)
-                     ORDER BY r.check_id, r.company_id, r.run_at DESC, r.id DESC
-                ) latest
-                 WHERE state = 'failed'
+                SELECT DISTINCT ON (r.check_id, r.company_id) r.id
+                  FROM smart_dairy_quality_result r
+                  JOIN smart_dairy_quality_check c ON c.id = r.check_id
+                 WHERE c.active AND (r.company_id = ANY(%s) OR r.company_id IS NULL)
+                   AND (%s IS NULL OR c.kind = %s)
+                 ORDER BY r.check_id, r.company_id, r.run_at DESC, r.id DESC
                 """,
                 companies.ids,
+                kind,
+                kind,
             )
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _latest_failing(self, companies):
+        """The latest results of the active checks in ``companies`` that failed."""
+        return self._latest(companies).filtered(lambda result: result.state == "failed")
+
+    @api.model
+    @api.private
+    def _freshness_payload(self):
+        """Payload keys of a Source Freshness widget: per freshness check and company of
+        the caller, the age of the newest data at its latest run against the check's
+        limit."""
+        results = self._latest(self.env.companies, kind="freshness")
+        # a check skipped before its source existed (no company) and run since
+        ran = results.filtered(lambda r: r.state != "skipped").check_id
+        results = results.filtered(lambda r: r.state != "skipped" or r.check_id not in ran)
+        results = results.sorted(
+            lambda r: (r.check_id.sequence, r.check_id.name, r.company_id.name or "")
+        )
+        several = len(results.company_id) > 1
+        rows = [
+            {
+                "id": result.id,
+                "label": (
+                    f"{result.check_id.name} ({result.company_id.name})"
+                    if several and result.company_id
+                    else result.check_id.name
+                ),
+                "value": result.measure if result.state in ("passed", "failed") else None,
+                "limit": result.check_id.max_age_hours,
+                "status": FRESHNESS_STATUS[result.state],
+                "last_run": fields.Datetime.to_string(result.run_at),
+                "error": result.detail if result.state != "passed" else "",
+            }
+            for result in results
+        ]
+        age, limit = self.env._("Age (hours)"), self.env._("Limit (hours)")
+        data = {
+            "model": self._name,
+            "breakdown": "check",
+            "rows": rows,
+            "labels": [row["label"] for row in rows],
+            "datasets": [
+                {"code": "age", "label": age, "values": [row["value"] for row in rows]},
+                {"code": "limit", "label": limit, "values": [row["limit"] for row in rows]},
+            ],
+        }
+        number = {"display_format": "number", "unit": "h", "polarity": "lower"}
+        return {
+            "data": data,
+            "empty": not rows,
+            "note": self.env._(
+                "Age of the newest record of each source when its freshness check last "
+                "ran, against the check's limit; the period chosen does not apply."
+            ),
+            "kpis": [
+                {"code": "age", "name": age, **number},
+                {"code": "limit", "name": limit, **number},
+            ],
+        }
+
+    @api.model
+    @api.private
+    def _failing_payload(self):
+        """Payload keys of a Failing Checks widget: the latest result of each check in
+        the caller's companies that failed or errored, the most severe first, with its
+        failing share; a row opens its failing records."""
+        results = self._latest(self.env.companies)
+        results = results.filtered(lambda r: r.state in ("failed", "errored")).sorted(
+            lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.check_id.sequence, r.check_id.name)
+        )
+        several = len(results.company_id) > 1
+        rows = [
+            {
+                "id": result.id,
+                "label": (
+                    f"{result.check_id.name} ({result.company_id.name})"
+                    if several and result.company_id
+                    else result.check_id.name
+                ),
+                "value": result.failing_pct if result.state == "failed" else None,
+                "limit": 100.0,
+                "status": "danger" if result.severity == "critical" else "warning",
+                "last_run": fields.Datetime.to_string(result.run_at),
+                "error": result.detail or "",
+                "failing": result.failing,
+                "examined": result.examined,
+                "method": "action_open_failing" if result.sample_count else "",
+            }
+            for result in results
+        ]
+        label = self.env._("Failing (%)")
+        return {
+            "data": {
+                "model": self._name,
+                "breakdown": "check",
+                "rows": rows,
+                "labels": [row["label"] for row in rows],
+                "datasets": [
+                    {"code": "failing", "label": label, "values": [r["value"] for r in rows]}
+                ],
+            },
+            "empty": not rows,
+            "note": self.env._(
+                "Checks failing or in error on their latest run, the most severe first; the "
+                "period chosen does not apply."
+            ),
+            "kpis": [
+                {
+                    "code": "failing",
+                    "name": label,
+                    "display_format": "percentage",
+                    "unit": "%",
+                    "polarity": "lower",
+                }
+            ],
+        }
 
     def _action_open(self, name):
         return {

@@ -2,7 +2,8 @@ import logging
 import time
 
 import psycopg2
-from smart_dairy import dataquality, db
+from psycopg2.extensions import TRANSACTION_STATUS_INERROR
+from smart_dairy import dataquality
 
 from odoo import fields, models
 
@@ -91,12 +92,14 @@ class SmartDairyQualityCheck(models.Model):
 
     def _run_statement(self, now):
         spec = self._to_engine()
-        cr = db.raw_cursor(self.env.cr)
-        cr.execute("SET LOCAL statement_timeout = %s", [STATEMENT_TIMEOUT])
-        try:
-            return dataquality.run(cr, spec, now)
-        finally:
-            cr.execute("SET LOCAL statement_timeout TO DEFAULT")
+        with self._source_cursor() as cr:
+            cr.execute("SET LOCAL statement_timeout = %s", [STATEMENT_TIMEOUT])
+            try:
+                return dataquality.run(cr, spec, now)
+            finally:
+                # after an error, the rollback (savepoint or closing) undoes the SET LOCAL
+                if cr.connection.get_transaction_status() != TRANSACTION_STATUS_INERROR:
+                    cr.execute("SET LOCAL statement_timeout TO DEFAULT")
 
     def _run_custom(self):
         conn = read_only_connection(self.env.cr.dbname)

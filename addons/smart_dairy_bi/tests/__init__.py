@@ -46,3 +46,5 @@ from . import test_quality_dashboard
 from . import test_pipeline_health
 from . import test_quality_warning
 from . import test_alert_translations
+from . import test_quality_health_widgets
+from . import test_quality_sensor_store

@@ -1,4 +1,7 @@
 import datetime
+import io
+
+import openpyxl
 
 from odoo import Command
 from odoo.tests import new_test_user, tagged
@@ -169,3 +172,29 @@ class TestQualityWarning(KpiCase, Json2Case):
         response = self.call("smart.dairy.kpi", "get_values", body, user=self.outsider)
         self.assertNotEqual(response.status_code, 200, response.text)
         self.assertNotIn(self.check.name, response.text)
+
+    def test_files_say_what_the_badges_say(self):
+        self.blank_volume(self.milkings_a[0])
+        self.run_check()
+        Dashboard = self.env["smart.dairy.dashboard"].with_user(self.user)
+        payload = Dashboard.get_dashboard_data(self.executive.id)
+        warned = {w["title"] for w in payload["widgets"] if w["quality"]}
+        self.assertTrue(warned)
+        _name, _type, content = Dashboard._export_file(self.executive.id, None, "xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        phrase = f"Data quality: built on data that fails {self.check.name}."
+        noted = {
+            sheet.title
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            if any(isinstance(cell, str) and phrase in cell for cell in row)
+        }
+        self.assertIn("Summary", noted, "the cards' notes")
+        charts = {w["title"][:31] for w in payload["widgets"] if w["quality"]} & set(
+            book.sheetnames
+        )
+        self.assertLessEqual(charts, noted, "each warned chart's sheet")
+        clean = {w["title"][:31] for w in payload["widgets"] if not w["quality"]}
+        self.assertFalse((clean & set(book.sheetnames)) & noted, "no warning where none is due")
+        again = Dashboard.get_dashboard_data(self.executive.id)
+        self.assertFalse(any(phrase in w["note"] for w in again["widgets"]), "cache untouched")

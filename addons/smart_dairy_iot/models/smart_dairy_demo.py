@@ -107,6 +107,7 @@ class SmartDairyDemo(models.AbstractModel):
             {"last_seen": newest, "battery": 100.0}
         )
         self.env["smart.dairy.iot.health"]._record(end.replace(tzinfo=None))
+        self._demo_sensor_quality(fields.Datetime.now())
         _logger.info(
             "Smart Dairy IoT demo: %d devices, %d readings, %d meter sessions in %.1f s",
             len(devices),
@@ -115,6 +116,18 @@ class SmartDairyDemo(models.AbstractModel):
             time.perf_counter() - started,
         )
         return True
+
+    def _demo_sensor_quality(self, now):
+        """The sensor store's data quality checks run on the new readings, and the
+        day's quality scores and their KPIs follow (the other checks ran with the
+        KPI demo, before the store existed)."""
+        checks = self.env["smart.dairy.quality.check"].search([("source", "=", "sensor")])
+        checks._run_checks(now)
+        self.env["smart.dairy.quality.score"]._record_scores(now)
+        kpis = self.env["smart.dairy.kpi"].search([("fact_model", "=", "smart.dairy.fact.quality")])
+        self.env["smart.dairy.kpi.run"]._run(
+            kpis, "manual", commit=False, date_from=now.date(), date_to=now.date()
+        )
 
     def _demo_meter_sessions(self, meter, end):
         """The meter's sessions of the last METER_DAYS on its farm, made from the farm

@@ -1,14 +1,12 @@
 import datetime as dt
 import logging
 
-from psycopg2.extensions import make_dsn
 from smart_dairy import db
 from smart_dairy.iot import events, maintenance, storage
 
 from odoo import api, fields, models
-from odoo.sql_db import connection_info_for
-from odoo.tools import config
 
+from odoo.addons.smart_dairy_bi.models.sensor_store import store_dsn
 from odoo.addons.smart_dairy_bi.models.smart_dairy_job_log import logged_job
 
 _logger = logging.getLogger(__name__)
@@ -22,15 +20,6 @@ STORAGE_PARAMS = {
     "retention_1d": "smart_dairy_iot.retention_1d_days",
 }
 ALERT_PREFIX = "iot:device"
-
-
-def store_dsn(dbname):
-    """``smart_dairy_timescale_dsn`` of odoo.conf, or the DSN of Odoo's database."""
-    dsn = config.get("smart_dairy_timescale_dsn")
-    if dsn:
-        return dsn
-    _name, params = connection_info_for(dbname)
-    return make_dsn(**{k: v for k, v in params.items() if v not in (None, "")})
 
 
 def alert_key(device_id, condition):

@@ -6,7 +6,7 @@ from smart_dairy.iot import maintenance, storage
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, get_db_name, new_test_user, tagged
 
-from ..models.smart_dairy_iot_cron import store_dsn
+from odoo.addons.smart_dairy_bi.models.sensor_store import store_dsn
 
 
 @tagged("post_install", "-at_install")

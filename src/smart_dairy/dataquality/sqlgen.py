@@ -181,7 +181,7 @@ def freshness(check, types, params, now):
         check,
         newest,
         sql.SQL("value < %(cutoff)s"),
-        sql.SQL("extract(epoch FROM %(now)s - min(value)) / 3600.0"),
+        sql.SQL("GREATEST(0, extract(epoch FROM %(now)s - min(value)) / 3600.0)"),
         params,
         recent,
     )

@@ -158,3 +158,13 @@ def test_freshness_of_a_date_counts_the_whole_day(farm_tables):
     outcomes = run(farm_tables, check_, end_of_day + dt.timedelta(hours=13))
     assert not any(o.passed for o in outcomes)
     assert all(o.samples == () for o in outcomes)
+
+
+def test_freshness_of_a_day_not_over_is_no_age_at_all(farm_tables):
+    """Rows dated the day being checked are as fresh as can be: age 0, never negative."""
+    check_ = check("freshness", columns=("date",), max_age=dt.timedelta(hours=12))
+    end_of_day = dt.datetime.combine(dt.date(2026, 3, 5), dt.time())
+    outcomes = run(farm_tables, check_, end_of_day - dt.timedelta(hours=6))
+    assert outcomes and all(o.passed and o.measure == 0.0 for o in outcomes)
+    outcomes = run(farm_tables, check_, end_of_day + dt.timedelta(hours=5))
+    assert all(o.measure == pytest.approx(5.0) for o in outcomes)

@@ -379,5 +379,32 @@ tours.add("smart_dairy_bi_quality_phone", {
                 }
             },
         },
+        {
+            content: "Sources, failing checks and jobs are listed, each row a touch target",
+            trigger: ".o_sd_widget_freshness .o_sd_health_row",
+            run() {
+                for (const type of ["freshness", "failing_checks", "pipeline"]) {
+                    const rows = document.querySelectorAll(`.o_sd_widget_${type} .o_sd_health_row`);
+                    if (!rows.length) {
+                        throw new Error(`the ${type} widget lists nothing`);
+                    }
+                    for (const row of rows) {
+                        const box = row.getBoundingClientRect();
+                        if (box.height < 44 || box.right > window.innerWidth + 1) {
+                            throw new Error(`${type} row "${row.textContent}" is ${box.width}x${box.height}`);
+                        }
+                    }
+                }
+            },
+        },
+        {
+            content: "A source opens its check's latest result",
+            trigger: ".o_sd_widget_freshness .o_sd_health_row:first",
+            run: "click",
+        },
+        {
+            content: "The result's form is shown",
+            trigger: ".o_form_view .o_field_widget[name=check_id]",
+        },
     ],
 });
