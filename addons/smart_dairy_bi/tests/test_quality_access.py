@@ -236,3 +236,30 @@ class TestQualityAccess(KpiCase):
         kept = Result.search([("check_id", "=", self.unique.id)])
         self.assertEqual(set(kept.mapped("run_at")), {self.now})
         self.assertEqual(len(kept), len(companies))
+
+    def test_row_checks_over_the_same_rows_share_a_scan_and_agree_with_single_runs(self):
+        self.env.cr.execute(
+            "UPDATE smart_dairy_milking SET volume = NULL WHERE id = %s", [self.milkings_a[1].id]
+        )
+        self.env.invalidate_all()
+        kinds = ("not_null", "accepted_values", "value_in_range")
+        model = ("model_id", "=", self.milking_model.id)
+        checks = self.Check.search([model, ("kind", "in", kinds), ("filter_text", "=", False)])
+        self.assertGreaterEqual(len(checks), 3)
+        self.assertEqual(checks._batches(), [checks], "one batch")
+
+        def seen(results):
+            return {
+                (r.check_id.id, r.company_id.id): (r.state, r.examined, r.failing, r.sample_ids)
+                for r in results
+                if r.company_id in (self.company_a | self.company_b)
+            }
+
+        alone = self.env["smart.dairy.quality.result"].union(
+            *(check._run_one(self.now) for check in checks)
+        )
+        together = checks._run_checks(self.now + datetime.timedelta(minutes=1))
+        self.assertEqual(seen(together), seen(alone))
+        self.assertIn(("failed", str(self.milkings_a[1].id)), {
+            (state, samples) for state, _e, _f, samples in seen(together).values()
+        })  # fmt: skip

@@ -22,23 +22,45 @@ def run(cur, check: Check, now: dt.datetime):
     else:
         statement = sqlgen.STATEMENTS[check.kind](check, types, params)
     cur.execute(statement, params)
-    outcomes = []
-    for company_id, examined, failing, samples, measure in cur.fetchall():
-        passed = failing <= check.tolerance * examined
-        if measure is None:
-            measure = share(failing, examined)
-        outcomes.append(
-            Outcome(
-                company_id,
-                examined,
-                failing,
-                tuple(samples or ()),
-                passed,
-                float(measure),
-                _detail(check, examined, failing, float(measure)),
-            )
-        )
-    return outcomes
+    return [_outcome(check, *row) for row in cur.fetchall()]
+
+
+def run_batch(cur, checks, now):
+    """The Outcomes of each of ``checks``, in order: row checks with an equal
+    ``sqlgen.batch_key`` (the same rows), validated each and counted in one scan."""
+    keys = {sqlgen.batch_key(check) for check in checks}
+    if None in keys or len(keys) != 1:
+        raise ValueError("run_batch takes row checks over the same rows")
+    if len(checks) == 1:
+        return [run(cur, checks[0], now)]
+    for check in checks:
+        validate(cur, check)
+    params = {}
+    cur.execute(sqlgen.rows_batch(checks, params), params)
+    rows = cur.fetchall()
+    return [
+        [
+            _outcome(check, company_id, examined, rest[2 * i], rest[2 * i + 1], None)
+            for company_id, examined, *rest in rows
+        ]
+        for i, check in enumerate(checks)
+    ]
+
+
+def _outcome(check, company_id, examined, failing, samples, measure):
+    passed = failing <= check.tolerance * examined
+    if measure is None:
+        measure = share(failing, examined)
+    measure = float(measure)
+    return Outcome(
+        company_id,
+        examined,
+        failing,
+        tuple(samples or ()),
+        passed,
+        measure,
+        _detail(check, examined, failing, measure),
+    )
 
 
 def _detail(check, examined, failing, measure):

@@ -68,36 +68,81 @@ def _row_statement(check, bad, params):
     )
 
 
-def not_null(check, _types, params):
+# Checks of these kinds test each row on its own: several over the same rows (an equal
+# batch_key) are counted in one scan by rows_batch.
+ROW_KINDS = ("not_null", "accepted_values", "value_in_range", "referential")
+
+
+def batch_key(check):
+    """What the rows a row check reads depend on, or None for the other kinds."""
+    if check.kind not in ROW_KINDS:
+        return None
+    return (check.table, check.company_column, check.key_column, repr(check.filters))
+
+
+def _not_null_bad(check, _params, _prefix):
     bad = sql.SQL(" OR ").join(sql.SQL("{} IS NULL").format(col(c)) for c in check.columns)
-    return _row_statement(check, sql.SQL("({})").format(bad), params)
+    return sql.SQL("({})").format(bad)
 
 
-def accepted_values(check, _types, params):
-    params["accepted"] = [str(v) for v in check.values]
-    bad = sql.SQL("({c} IS NOT NULL AND {c}::text <> ALL(%(accepted)s::text[]))").format(
-        c=col(check.columns[0])
+def _accepted_bad(check, params, prefix):
+    params[f"{prefix}accepted"] = [str(v) for v in check.values]
+    return sql.SQL("({c} IS NOT NULL AND {c}::text <> ALL({p}::text[]))").format(
+        c=col(check.columns[0]), p=sql.Placeholder(f"{prefix}accepted")
     )
-    return _row_statement(check, bad, params)
 
 
-def value_in_range(check, _types, params):
+def _range_bad(check, params, prefix):
     c = col(check.columns[0])
     parts = []
     if check.minimum is not None:
-        params["minimum"] = check.minimum
-        parts.append(sql.SQL("{} < %(minimum)s").format(c))
+        params[f"{prefix}minimum"] = check.minimum
+        parts.append(sql.SQL("{} < {}").format(c, sql.Placeholder(f"{prefix}minimum")))
     if check.maximum is not None:
-        params["maximum"] = check.maximum
-        parts.append(sql.SQL("{} > %(maximum)s").format(c))
-    return _row_statement(check, sql.SQL("({})").format(sql.SQL(" OR ").join(parts)), params)
+        params[f"{prefix}maximum"] = check.maximum
+        parts.append(sql.SQL("{} > {}").format(c, sql.Placeholder(f"{prefix}maximum")))
+    return sql.SQL("({})").format(sql.SQL(" OR ").join(parts))
 
 
-def referential(check, _types, params):
-    bad = sql.SQL(
+def _referential_bad(check, _params, _prefix):
+    return sql.SQL(
         "({c} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {ref} r WHERE {rc} = {c}))"
     ).format(c=col(check.columns[0]), ref=table_sql(check.ref_table), rc=col(check.ref_column, "r"))
-    return _row_statement(check, bad, params)
+
+
+ROW_CONDITIONS = {
+    "not_null": _not_null_bad,
+    "accepted_values": _accepted_bad,
+    "value_in_range": _range_bad,
+    "referential": _referential_bad,
+}
+
+
+def _row_check(check, _types, params):
+    return _row_statement(check, ROW_CONDITIONS[check.kind](check, params, ""), params)
+
+
+def rows_batch(checks, params):
+    """One statement for row checks of an equal batch_key: per company, the rows
+    examined, then the failing rows and samples of each check in turn."""
+    first = checks[0]
+    key = col(first.key_column) if first.key_column else None
+    columns = []
+    for index, check in enumerate(checks):
+        bad = ROW_CONDITIONS[check.kind](check, params, f"c{index}_")
+        samples = _samples(key, bad) if key else sql.SQL("NULL::int[]")
+        columns.append(sql.SQL("count(*) FILTER (WHERE {}), {}").format(bad, samples))
+    return sql.SQL(
+        """SELECT {company} AS company_id, count(*) AS examined, {columns}
+             FROM {table} t
+            WHERE {where}
+            GROUP BY 1 ORDER BY 1"""
+    ).format(
+        company=_company(first),
+        columns=sql.SQL(", ").join(columns),
+        table=table_sql(first.table),
+        where=_where(first, params),
+    )
 
 
 def unique(check, _types, params):
@@ -227,10 +272,7 @@ def row_count(check, types, params, day):
 
 
 STATEMENTS = {
-    "not_null": not_null,
+    **dict.fromkeys(ROW_KINDS, _row_check),
     "unique": unique,
-    "accepted_values": accepted_values,
-    "value_in_range": value_in_range,
-    "referential": referential,
     "balance": balance,
 }

@@ -4,7 +4,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from smart_dairy.dataquality import Check, run
+from smart_dairy.dataquality import Check, batch_key, run, run_batch
 
 NOW = dt.datetime(2026, 3, 5, 12, 0)
 
@@ -168,3 +168,45 @@ def test_freshness_of_a_day_not_over_is_no_age_at_all(farm_tables):
     assert outcomes and all(o.passed and o.measure == 0.0 for o in outcomes)
     outcomes = run(farm_tables, check_, end_of_day + dt.timedelta(hours=5))
     assert all(o.measure == pytest.approx(5.0) for o in outcomes)
+
+
+class Recording:
+    """A cursor that remembers the statements it ran."""
+
+    def __init__(self, cursor):
+        self.cursor, self.statements = cursor, []
+
+    def execute(self, statement, params=None):
+        text = statement.as_string(self.cursor) if hasattr(statement, "as_string") else statement
+        self.statements.append(text)
+        return self.cursor.execute(statement, params)
+
+    def __getattr__(self, name):
+        return getattr(self.cursor, name)
+
+
+def test_row_checks_over_the_same_rows_share_one_scan(farm_tables):
+    checks = [
+        check("not_null", columns=("volume",)),
+        check("accepted_values", columns=("session",), values=("morning", "evening")),
+        check("value_in_range", columns=("volume",), minimum=0.0, maximum=60.0),
+        check("value_in_range", columns=("volume",), minimum=15.0),
+        check("referential", columns=("farm_id",), ref_table="farm"),
+        check("not_null", columns=("volume", "farm_id"), tolerance=0.5),
+    ]
+    assert len({batch_key(c) for c in checks}) == 1
+    alone = [run(farm_tables, c, NOW) for c in checks]
+    recording = Recording(farm_tables)
+    together = run_batch(recording, checks, NOW)
+    assert together == alone
+    scans = [s for s in recording.statements if "AS examined" in s]
+    assert len(scans) == 1, scans
+
+
+def test_a_batch_takes_only_row_checks_over_the_same_rows(farm_tables):
+    filtered = check("not_null", columns=("volume",), filters=(("id", "<=", 6),))
+    with pytest.raises(ValueError):
+        run_batch(farm_tables, [check("not_null", columns=("volume",)), filtered], NOW)
+    with pytest.raises(ValueError):
+        run_batch(farm_tables, [check("unique", columns=("animal_id",))] * 2, NOW)
+    assert batch_key(check("unique", columns=("animal_id",))) is None
