@@ -130,10 +130,15 @@ class SmartDairyPipelineJob(models.Model):
             }
             for job in jobs
         ]
-        codes = (
-            ("success_rate", self.env._("Success (%)"), "percentage", "%", "value"),
-            ("runs", self.env._("Runs"), "number", "", "runs"),
-            ("failed_runs", self.env._("Failed Runs"), "number", "", "failed"),
+        labels = {
+            "success_rate": self.env._("Success (%)"),
+            "runs": self.env._("Runs"),
+            "failed_runs": self.env._("Failed Runs"),
+        }
+        codes = (  # code, display format, unit, key of the rows
+            ("success_rate", "percentage", "%", "value"),
+            ("runs", "number", "", "runs"),
+            ("failed_runs", "number", "", "failed"),
         )
         data = {
             "model": self._name,
@@ -141,8 +146,8 @@ class SmartDairyPipelineJob(models.Model):
             "rows": rows,
             "labels": [row["label"] for row in rows],
             "datasets": [
-                {"code": code, "label": label, "values": [row[key] for row in rows]}
-                for code, label, _format, _unit, key in codes
+                {"code": code, "label": labels[code], "values": [row[key] for row in rows]}
+                for code, _format, _unit, key in codes
             ],
         }
         return {
@@ -157,12 +162,12 @@ class SmartDairyPipelineJob(models.Model):
             "kpis": [
                 {
                     "code": code,
-                    "name": label,
+                    "name": labels[code],
                     "display_format": display_format,
                     "unit": unit,
                     "polarity": "higher" if code == "success_rate" else "lower",
                 }
-                for code, label, display_format, unit, _key in codes
+                for code, display_format, unit, _key in codes
             ],
         }
 
