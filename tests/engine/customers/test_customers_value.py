@@ -239,3 +239,12 @@ def test_unknown_count_model_is_refused():
     table = customers.summary(_value_orders(n=50), "2025-12-31")
     with pytest.raises(customers.CustomerInputError, match="count model"):
         customers.fit_value(table, "pareto")
+
+
+def test_choose_value_without_history_before_the_split_keeps_bgnbd():
+    orders = _value_orders()
+    orders = orders[orders["date"] >= pd.Timestamp("2025-05-01")]
+    # the split (2025-03-06) comes before every order: nothing to backtest on
+    model = customers.choose_value(orders, "2025-12-31", backtest_days=300)
+    assert model.backtest["mae"] == {} and model.backtest["count_model"] == "bgnbd"
+    assert isinstance(model.purchases, value.BgNbd)
