@@ -3,8 +3,9 @@
 Churn: 60-day churn at the cutoff 1998-02-28, trained on earlier cutoffs only; prints
 AUC and Brier of the engine's chosen model beside days-since-last-purchase alone.
 Value: calibration to 1997-09-30, holdout to 1998-06-30 (273 days); per-customer MAE
-of holdout spend and error of the total, for the engine's BG/NBD + Gamma-Gamma and
-for the lifetimes package (the anchor) in the same run.
+of holdout spend and error of the total, for the engine's BG/NBD + Gamma-Gamma, the
+engine's backtest choice between BG/NBD and Pareto/NBD (choose_value), and for the
+lifetimes package (the anchor) in the same run.
 
     .venv-bench/bin/python bench/bench_customers_cdnow.py
 """
@@ -64,7 +65,8 @@ def actual_holdout(orders, index):
 def value_engine(orders, days):
     table = customers.summary(orders, CALIBRATION_END)
     model = customers.fit_value(table)
-    return table, model, model.expected_value(table, days)
+    chosen = customers.choose_value(orders, CALIBRATION_END)
+    return table, model, model.expected_value(table, days), chosen
 
 
 def value_lifetimes(orders, days):
@@ -97,7 +99,7 @@ def value(orders):
     days = (HOLDOUT_END - CALIBRATION_END).days
     first_ok = orders.groupby("customer_id")["date"].min() <= CALIBRATION_END
     t0 = time.perf_counter()
-    table, model, engine = value_engine(orders, days)
+    table, model, engine, chosen = value_engine(orders, days)
     t_engine = time.perf_counter() - t0
     actual = actual_holdout(orders, table.index)
     print(
@@ -110,6 +112,18 @@ def value(orders):
         f"GG p={g.p:.2f} q={g.q:.2f} v={g.v:.2f} ({t_engine:.1f} s)"
     )
     report("engine BG/NBD + Gamma-Gamma", engine, actual)
+    bt = chosen.backtest
+    maes = ", ".join(f"{k} {v:.2f}" for k, v in bt["mae"].items())
+    print(
+        f"  engine choice: backtest from {bt['split'].date()} over {bt['days']} days "
+        f"(spend MAE {maes}) -> {bt['count_model']} "
+        + " ".join(f"{k}={v:.3f}" for k, v in vars(chosen.purchases).items())
+    )
+    report(
+        f"engine chosen {bt['count_model']} + Gamma-Gamma",
+        chosen.expected_value(table, days),
+        actual,
+    )
     anchor, bg, _ = value_lifetimes(orders, days)
     print(f"  lifetimes BG/NBD { {k: round(v, 3) for k, v in bg.params_.items()} }")
     report("lifetimes BG/NBD + Gamma-Gamma (anchor)", anchor.reindex(table.index), actual)

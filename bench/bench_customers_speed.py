@@ -1,8 +1,9 @@
 """Speed of customer scoring: churn probability with factors and expected 12-month
 value for 100,000 simulated customers (about a million orders over two years).
 
-Training (churn candidates on earlier cutoffs, BG/NBD and Gamma-Gamma fits) is timed
-apart from scoring, which is what the daily job repeats.
+Training (churn candidates on earlier cutoffs, BG/NBD and Gamma-Gamma fits, and
+choose_value's backtest of BG/NBD against Pareto/NBD) is timed apart from scoring,
+which is what the daily job repeats.
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/bench_customers_speed.py [--customers 100000]
 """
@@ -50,10 +51,16 @@ def main():
     table = customers.summary(orders, AS_OF)
     value_model = customers.fit_value(table)
     t2 = time.perf_counter()
+    chosen = customers.choose_value(orders, AS_OF)
+    t_choice = time.perf_counter() - t2
     print(
         f"  training: churn {t1 - t0:.0f} s ({model.name}, holdout AUC {model.metrics['auc']:.3f}),"
-        f" BG/NBD + Gamma-Gamma {t2 - t1:.0f} s"
+        f" BG/NBD + Gamma-Gamma {t2 - t1:.0f} s; choose_value {t_choice:.0f} s "
+        f"({chosen.backtest['count_model']}, backtest spend MAE "
+        + ", ".join(f"{k} {v:.2f}" for k, v in chosen.backtest["mae"].items())
+        + ")"
     )
+    t2 = time.perf_counter()
     cpu = time.process_time()
     scores = customers.score(model, orders, AS_OF)
     t3 = time.perf_counter()

@@ -1,5 +1,7 @@
-"""Customer value: BG/NBD for repeat purchases and Gamma-Gamma for spend, by
-maximum likelihood with scipy (Fader, Hardie & Lee 2005; Fader & Hardie 2013).
+"""Customer value: BG/NBD or Pareto/NBD for repeat purchases and Gamma-Gamma for
+spend, by maximum likelihood with scipy (Fader, Hardie & Lee 2005; Schmittlein,
+Morrison & Colombo 1987; Fader & Hardie 2005, 2013). :func:`choose_value` picks the
+count model by a backtest on the end of the calibration history.
 
 The summary of a customer at a calibration date has ``frequency`` x (repeat
 purchase days: days with an order after the first), ``recency`` t_x (days from the
@@ -7,7 +9,7 @@ first to the last purchase day), ``T`` (days from the first purchase day to the
 calibration date) and ``monetary`` (mean spend of the repeat purchase days).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -91,11 +93,7 @@ def bgnbd_log_likelihood(params, frequency, recency, T, weights=None):
 
 def fit_bgnbd(frequency, recency, T, penalizer=0.0):
     """Maximum-likelihood BG/NBD parameters (optimised on their logarithms)."""
-    x, tx, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
-    if len(x) < 2:
-        raise CustomerInputError("BG/NBD needs at least two customers")
-    if np.any(tx > T) or np.any(x < 0):
-        raise CustomerInputError("recency cannot exceed T and frequency cannot be negative")
+    x, tx, T = _checked_histories(frequency, recency, T, "BG/NBD")
 
     n = len(x)
     # Customers with the same history share one likelihood term: fit on unique rows.
@@ -111,6 +109,103 @@ def fit_bgnbd(frequency, recency, T, penalizer=0.0):
     )
     res = optimize.minimize(loss, res.x, method="L-BFGS-B")
     return BgNbd(*np.exp(res.x))
+
+
+@dataclass(frozen=True)
+class ParetoNbd:
+    """Pareto/NBD (Schmittlein, Morrison & Colombo 1987): purchases at a gamma-mixed
+    Poisson rate while alive, lifetimes exponential with a gamma-mixed dropout rate;
+    unlike BG/NBD a customer can leave at any time, not only just after a purchase.
+    Formulas from Fader & Hardie (2005), "A Note on Deriving the Pareto/NBD Model"."""
+
+    r: float
+    alpha: float
+    s: float
+    beta: float
+
+    def expected_purchases(self, t, frequency, recency, T):
+        """E[purchases in the next ``t`` days | x, t_x, T] (eq. 41 of the note)."""
+        r, alpha, s, beta = self.r, self.alpha, self.s, self.beta
+        x, _tx, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        ratio = (beta + T) / (beta + T + t)
+        # (1 - ratio**(s - 1)) / (s - 1), which tends to -log(ratio) as s -> 1
+        if abs(s - 1) < 1e-8:
+            horizon = -np.log(ratio)
+        else:
+            horizon = -np.expm1((s - 1) * np.log(ratio)) / (s - 1)
+        rate = (r + x) * (beta + T) / (alpha + T)
+        return rate * horizon * self.p_alive(frequency, recency, T)
+
+    def p_alive(self, frequency, recency, T):
+        """P(alive | x, t_x, T) (eq. 36-37 of the note)."""
+        r, alpha, s, beta = self.r, self.alpha, self.s, self.beta
+        x, tx, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_a0 = _pareto_log_a0(r, alpha, s, beta, x, tx, T)
+            log_odds = (
+                np.log(s) - np.log(r + s + x) + (r + x) * np.log(alpha + T) + s * np.log(beta + T)
+            ) + log_a0
+        return 1 / (1 + np.exp(log_odds))
+
+
+def _pareto_log_a0(r, alpha, s, beta, x, tx, T):
+    """log A_0 (eq. 19-20 of the note): the likelihood term of dying between the last
+    purchase and T, as the difference of two hypergeometric terms, in logs."""
+    if alpha >= beta:
+        big, second = alpha, s + 1
+    else:
+        big, second = beta, r + x
+    gap = abs(alpha - beta)
+    rsx = r + s + x
+    log_1 = np.log(special.hyp2f1(rsx, second, rsx + 1, gap / (big + tx))) - rsx * np.log(big + tx)
+    log_2 = np.log(special.hyp2f1(rsx, second, rsx + 1, gap / (big + T))) - rsx * np.log(big + T)
+    # log(exp(log_1) - exp(log_2)); log_1 >= log_2 since t_x <= T (-inf when equal)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return log_1 + np.log(-np.expm1(np.minimum(log_2 - log_1, 0.0)))
+
+
+def paretonbd_log_likelihood(params, frequency, recency, T, weights=None):
+    """Total log-likelihood of (r, alpha, s, beta) (eq. 18 of the note); ``weights``
+    count customers sharing one (x, t_x, T)."""
+    r, alpha, s, beta = params
+    x, tx, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+    head = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    log_a0 = _pareto_log_a0(r, alpha, s, beta, x, tx, T)
+    alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
+    ll = head + np.logaddexp(alive, np.log(s) - np.log(r + s + x) + log_a0)
+    return float(np.sum(ll if weights is None else weights * ll))
+
+
+def fit_paretonbd(frequency, recency, T, penalizer=0.0):
+    """Maximum-likelihood Pareto/NBD parameters (optimised on their logarithms)."""
+    x, tx, T = _checked_histories(frequency, recency, T, "Pareto/NBD")
+    n = len(x)
+    (x, tx, T), weights = _unique_rows(x, tx, T)
+
+    def loss(logp):
+        p = np.exp(logp)
+        with np.errstate(all="ignore"):
+            ll = paretonbd_log_likelihood(p, x, tx, T, weights)
+        if not np.isfinite(ll):
+            return np.inf
+        return -ll / n + penalizer * np.sum(p**2)
+
+    scale = max(float(np.mean(T)), 1.0)
+    start = np.log([1.0, scale / 10, 1.0, scale])
+    res = optimize.minimize(
+        loss, start, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-6, "fatol": 1e-10}
+    )
+    res = optimize.minimize(loss, res.x, method="L-BFGS-B")
+    return ParetoNbd(*np.exp(res.x))
+
+
+def _checked_histories(frequency, recency, T, name):
+    x, tx, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+    if len(x) < 2:
+        raise CustomerInputError(f"{name} needs at least two customers")
+    if np.any(tx > T) or np.any(x < 0):
+        raise CustomerInputError("recency cannot exceed T and frequency cannot be negative")
+    return x, tx, T
 
 
 def _unique_rows(*columns):
@@ -165,21 +260,80 @@ def fit_gamma_gamma(frequency, monetary):
 
 @dataclass
 class ValueModel:
-    bgnbd: BgNbd
+    """A purchase-count model (:class:`BgNbd` or :class:`ParetoNbd`) and Gamma-Gamma;
+    ``backtest`` holds the figures :func:`choose_value` chose the count model by."""
+
+    purchases: object
     gamma_gamma: GammaGamma
+    backtest: dict = field(default_factory=dict)
+
+    @property
+    def bgnbd(self):
+        """The count model (the name of the days when it was always BG/NBD)."""
+        return self.purchases
 
     def expected_value(self, table, days=365):
         """Expected spend over the next ``days`` per customer of a summary table."""
-        purchases = self.bgnbd.expected_purchases(
+        purchases = self.purchases.expected_purchases(
             days, table["frequency"], table["recency"], table["T"]
         )
         spend = self.gamma_gamma.expected_spend(table["frequency"], table["monetary"])
         return pd.Series(purchases * spend, index=table.index, name="expected_value")
 
 
-def fit_value(table):
-    """BG/NBD and Gamma-Gamma fitted on one summary table."""
+COUNT_MODELS = {"bgnbd": fit_bgnbd, "paretonbd": fit_paretonbd}
+
+
+def fit_value(table, count_model="bgnbd"):
+    """A count model (``"bgnbd"`` or ``"paretonbd"``) and Gamma-Gamma fitted on one
+    summary table."""
+    if count_model not in COUNT_MODELS:
+        raise CustomerInputError(f"unknown purchase-count model {count_model!r}")
     return ValueModel(
-        fit_bgnbd(table["frequency"], table["recency"], table["T"]),
+        COUNT_MODELS[count_model](table["frequency"], table["recency"], table["T"]),
         fit_gamma_gamma(table["frequency"], table["monetary"]),
     )
+
+
+def choose_value(orders, calibration_end, backtest_days=None):
+    """BG/NBD or Pareto/NBD, whichever forecast spend better on the last stretch of
+    the history, refitted (with Gamma-Gamma) on all orders up to ``calibration_end``.
+
+    The backtest fits both on the orders up to ``calibration_end - backtest_days``
+    and compares their per-customer mean absolute error of the spend in the
+    ``backtest_days`` after (by default a third of the days from the first order to
+    ``calibration_end``, at most 365). Only orders on or before ``calibration_end``
+    are read; with too little history for a backtest, BG/NBD is kept.
+    """
+    data = prepare(orders)
+    end = pd.Timestamp(calibration_end).normalize()
+    data = data[data["date"] <= end]
+    table = summary(data, end)
+    if backtest_days is None:
+        backtest_days = min(int((end - data["date"].min()).days // 3), 365)
+    split = end - pd.Timedelta(days=int(backtest_days))
+    errors = {}
+    if backtest_days >= 1:
+        later = data[data["date"] > split].groupby("customer_id")["amount"].sum()
+        try:
+            early = summary(data, split)
+            spend = fit_gamma_gamma(early["frequency"], early["monetary"])
+            actual = later.reindex(early.index, fill_value=0.0).to_numpy()
+            for name, fit in COUNT_MODELS.items():
+                counts = fit(early["frequency"], early["recency"], early["T"])
+                pred = counts.expected_purchases(
+                    backtest_days, early["frequency"], early["recency"], early["T"]
+                ) * spend.expected_spend(early["frequency"], early["monetary"])
+                errors[name] = float(np.mean(np.abs(pred - actual)))
+        except CustomerInputError:
+            errors = {}
+    errors = {k: v for k, v in errors.items() if np.isfinite(v)}
+    best = min(errors, key=errors.get) if errors else "bgnbd"
+    model = fit_value(table, best)
+    model.backtest = {
+        "count_model": best,
+        "split": split,
+        "days": int(backtest_days),
+        "mae": errors,
+    }
+    return model

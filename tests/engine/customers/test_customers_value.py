@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import special
 from smart_dairy import customers
 from smart_dairy.customers import value
 
@@ -126,3 +127,124 @@ def test_shared_histories_count_by_weight():
     params = [0.5, 5.0, 0.8, 3.0]
     weighted = value.bgnbd_log_likelihood(params, x[:2], tx[:2], T[:2], np.array([1.0, 2.0]))
     assert weighted == pytest.approx(value.bgnbd_log_likelihood(params, x, tx, T))
+
+
+def _simulate_paretonbd(n, r, alpha, s, beta, T, rng):
+    """x, t_x per customer over (0, T] and purchases over (T, 2T] under Pareto/NBD."""
+    lam = rng.gamma(r, 1 / alpha, n)
+    life = rng.exponential(1 / rng.gamma(s, 1 / beta, n))
+    freq, rec, later = np.zeros(n), np.zeros(n), np.zeros(n)
+    for i in range(n):
+        t = rng.exponential(1 / lam[i])
+        while t < min(life[i], 2 * T):
+            if t <= T:
+                freq[i] += 1
+                rec[i] = t
+            else:
+                later[i] += 1
+            t += rng.exponential(1 / lam[i])
+    return freq, rec, np.full(n, T), later
+
+
+def test_paretonbd_parameters_are_recovered_and_predict_a_simulated_future():
+    rng = np.random.default_rng(21)
+    truth = value.ParetoNbd(r=0.6, alpha=8.0, s=0.8, beta=40.0)
+    x, tx, T, later = _simulate_paretonbd(5000, *vars(truth).values(), T=60.0, rng=rng)
+    fit = customers.fit_paretonbd(x, tx, T)
+    assert fit.r == pytest.approx(truth.r, rel=0.2)
+    assert fit.alpha == pytest.approx(truth.alpha, rel=0.3)
+    assert value.paretonbd_log_likelihood(list(vars(fit).values()), x, tx, T) >= (
+        value.paretonbd_log_likelihood(list(vars(truth).values()), x, tx, T)
+    )
+    # the expected purchases of the next 60 days add up to what the simulation did
+    assert fit.expected_purchases(60, x, tx, T).sum() == pytest.approx(later.sum(), rel=0.1)
+    # and rank the customers: those expected to buy more did buy more
+    expected = fit.expected_purchases(60, x, tx, T)
+    assert (
+        later[expected > np.median(expected)].mean()
+        > 2 * later[expected <= np.median(expected)].mean()
+    )
+
+
+def test_paretonbd_probability_alive_by_hand():
+    model = value.ParetoNbd(r=0.5, alpha=10.0, s=0.7, beta=30.0)
+    # a purchase today: certainly alive
+    assert model.p_alive(3, 50.0, 50.0) == pytest.approx(1.0)
+    # the longer the silence, the lower; more purchases make a silence weigh more
+    alive = model.p_alive([3, 3, 3], [50.0, 30.0, 10.0], [50.0, 50.0, 50.0])
+    assert alive[0] > alive[1] > alive[2] > 0
+    assert model.p_alive(8, 10.0, 50.0) < model.p_alive(2, 10.0, 50.0)
+    # without repeat purchases (Fader & Hardie 2005, eq. 36 with x = 0, t_x = 0)
+    r, a, s, b, T = 0.5, 10.0, 0.7, 30.0, 50.0
+    # alpha < beta: A_0 of eq. 20 with x = 0 and t_x = 0
+    a0 = special.hyp2f1(r + s, r, r + s + 1, (b - a) / b) / b ** (r + s) - special.hyp2f1(
+        r + s, r, r + s + 1, (b - a) / (b + T)
+    ) / (b + T) ** (r + s)
+    by_formula = 1 / (1 + s / (r + s) * (a + T) ** r * (b + T) ** s * a0)
+    assert model.p_alive(0, 0.0, T) == pytest.approx(by_formula, rel=1e-9)
+
+
+def _value_orders(seed=3, n=600):
+    rng = np.random.default_rng(seed)
+    rows = []
+    start = pd.Timestamp("2025-01-01")
+    for c in range(n):
+        rate, leave = rng.gamma(1.0, 1 / 30), rng.exponential(400)
+        t = rng.uniform(0, 150)
+        first = True
+        while t < min(leave, 540) or first:
+            rows.append((f"c{c}", start + pd.Timedelta(days=int(t)), float(rng.gamma(4, 10))))
+            t += rng.exponential(1 / rate)
+            first = False
+    return pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
+
+
+def test_choose_value_keeps_the_count_model_with_the_lower_backtest_error():
+    orders = _value_orders()
+    end = pd.Timestamp("2025-12-31")
+    model = customers.choose_value(orders, end)
+    bt = model.backtest
+    assert set(bt["mae"]) == {"bgnbd", "paretonbd"}
+    assert bt["count_model"] == min(bt["mae"], key=bt["mae"].get)
+    assert isinstance(
+        model.purchases, value.ParetoNbd if bt["count_model"] == "paretonbd" else value.BgNbd
+    )
+    # a third of the days from the first order to the calibration end, split before it
+    first = pd.to_datetime(orders["date"]).min()
+    assert bt["days"] == (end - first).days // 3
+    assert bt["split"] == end - pd.Timedelta(days=bt["days"])
+    # the chosen model is refitted on everything up to the calibration end
+    table = customers.summary(orders, end)
+    refit = customers.fit_value(table, bt["count_model"])
+    assert model.expected_value(table, 180).to_numpy() == pytest.approx(
+        refit.expected_value(table, 180).to_numpy()
+    )
+
+
+def test_choose_value_never_reads_orders_after_the_calibration_end():
+    orders = _value_orders()
+    end = pd.Timestamp("2025-10-31")
+    model = customers.choose_value(orders, end, backtest_days=90)
+    burst = pd.DataFrame(
+        [(f"c{i}", end + pd.Timedelta(days=1 + i % 30), 1e5) for i in range(300)],
+        columns=["customer_id", "date", "amount"],
+    )
+    again = customers.choose_value(pd.concat([orders[orders["date"] <= end], burst]), end, 90)
+    assert again.backtest["mae"] == model.backtest["mae"]
+    assert vars(again.purchases) == vars(model.purchases)
+    assert vars(again.gamma_gamma) == vars(model.gamma_gamma)
+
+
+def test_unknown_count_model_is_refused():
+    table = customers.summary(_value_orders(n=50), "2025-12-31")
+    with pytest.raises(customers.CustomerInputError, match="count model"):
+        customers.fit_value(table, "pareto")
+
+
+def test_choose_value_without_history_before_the_split_keeps_bgnbd():
+    orders = _value_orders()
+    orders = orders[orders["date"] >= pd.Timestamp("2025-05-01")]
+    # the split (2025-03-06) comes before every order: nothing to backtest on
+    model = customers.choose_value(orders, "2025-12-31", backtest_days=300)
+    assert model.backtest["mae"] == {} and model.backtest["count_model"] == "bgnbd"
+    assert isinstance(model.purchases, value.BgNbd)
