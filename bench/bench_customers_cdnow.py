@@ -106,7 +106,7 @@ def value(orders):
         f"value: calibration to {CALIBRATION_END.date()}, holdout {days} days, "
         f"{first_ok.sum()} customers"
     )
-    b, g = model.bgnbd, model.gamma_gamma
+    b, g = model.purchases, model.gamma_gamma
     print(
         f"  engine BG/NBD r={b.r:.3f} alpha={b.alpha:.2f} a={b.a:.3f} b={b.b:.3f}; "
         f"GG p={g.p:.2f} q={g.q:.2f} v={g.v:.2f} ({t_engine:.1f} s)"

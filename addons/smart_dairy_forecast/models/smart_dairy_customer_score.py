@@ -273,13 +273,21 @@ class SmartDairyCustomerScore(models.Model):
 
     @api.model
     def _expected_value(self, orders, as_of):
-        """Expected spend over the next 12 months (BG/NBD and Gamma-Gamma fitted on the
-        company's history); empty when the history is too thin to fit."""
+        """Expected spend over the next 12 months (Gamma-Gamma and BG/NBD or Pareto/NBD,
+        whichever forecast the company's recent spend better); empty when the history is
+        too thin to fit."""
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 summary = engine.summary(orders, as_of)
-                values = engine.fit_value(summary).expected_value(summary, VALUE_DAYS)
+                model = engine.choose_value(orders, as_of)
+                values = model.expected_value(summary, VALUE_DAYS)
+                _logger.info(
+                    "Customer value on %s: %s (spend MAE of the backtest: %s)",
+                    as_of,
+                    model.backtest.get("count_model", "bgnbd"),
+                    {k: round(v, 2) for k, v in model.backtest.get("mae", {}).items()},
+                )
         except engine.CustomerInputError as exc:
             _logger.info("No customer value on %s: %s", as_of, exc)
             return pd.Series(dtype=float)

@@ -267,11 +267,6 @@ class ValueModel:
     gamma_gamma: GammaGamma
     backtest: dict = field(default_factory=dict)
 
-    @property
-    def bgnbd(self):
-        """The count model (the name of the days when it was always BG/NBD)."""
-        return self.purchases
-
     def expected_value(self, table, days=365):
         """Expected spend over the next ``days`` per customer of a summary table."""
         purchases = self.purchases.expected_purchases(

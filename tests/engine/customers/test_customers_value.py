@@ -114,7 +114,7 @@ def test_expected_value_is_purchases_times_spend():
         }
     )
     got = model.expected_value(table, days=365)
-    purchases = model.bgnbd.expected_purchases(
+    purchases = model.purchases.expected_purchases(
         365, table["frequency"], table["recency"], table["T"]
     )
     spend = model.gamma_gamma.expected_spend(table["frequency"], table["monetary"])
