@@ -223,6 +223,15 @@ class SmartDairyDashboard(models.Model):
 
     @api.model
     @api.private
+    def _notify_open(self, payload):
+        """Tell the open dashboards of every Smart Dairy user that what they show
+        changed (KPI values, or another addon's widget data): they reload quietly."""
+        users = self.env.ref("smart_dairy_base.group_smart_dairy_user").all_user_ids
+        for partner in users.partner_id:
+            partner._bus_send("smart_dairy_kpi_refreshed", payload)
+
+    @api.model
+    @api.private
     def _payload_stamp_tables(self):
         """Tables whose changes change payloads (see cached_payload); an addon whose
         widgets read other tables adds them."""

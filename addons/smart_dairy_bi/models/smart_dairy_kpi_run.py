@@ -305,10 +305,7 @@ class SmartDairyKpiRun(models.Model):
 
     def _notify_listeners(self):
         """Tell open dashboards that KPI values changed."""
-        users = self.env.ref("smart_dairy_base.group_smart_dairy_user").all_user_ids
-        payload = {"run_id": self.id, "mode": self.mode}
-        for partner in users.partner_id:
-            partner._bus_send("smart_dairy_kpi_refreshed", payload)
+        self.env["smart.dairy.dashboard"]._notify_open({"run_id": self.id, "mode": self.mode})
 
     def _action_notify(self):
         self.ensure_one()

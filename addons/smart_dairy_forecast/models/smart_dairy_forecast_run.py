@@ -294,7 +294,8 @@ class SmartDairyForecastRun(models.Model):
     # -------------------------------------------------------------- finish
 
     def _finish(self, history):
-        """Summarise, replace the configuration's older lines, and alert."""
+        """Summarise, replace the configuration's older lines, alert, and tell open
+        dashboards."""
         Line = self.env["smart.dairy.forecast.line"]
         lines = Line.search([("run_id", "=", self.id)])
         previous = Line.search([("config_id", "=", self.config_id.id), ("run_id", "!=", self.id)])
@@ -321,6 +322,8 @@ class SmartDairyForecastRun(models.Model):
         else:
             self.env["smart.dairy.replenishment"]._suggest(self, lines)
             self.env["smart.dairy.expiry.projection"]._project(self, lines)
+        # open dashboards redraw their forecast widgets (the bus sends on commit)
+        self.env["smart.dairy.dashboard"]._notify_open({"forecast_run_id": self.id})
 
     def _record_accuracy(self, previous, history):
         """Keep on the previous runs the realised WAPE of their forecasts over the

@@ -142,6 +142,21 @@ class TestForecastWidget(CompanyUserMixin, TransactionCase):
         actual = dict(zip(data["periods"], data["datasets"][0]["values"], strict=True))
         self.assertAlmostEqual(actual[cutoff.isoformat()], sum(milkings.mapped("volume")), 1)
 
+    def test_a_finished_run_tells_open_dashboards(self):
+        def told(run):
+            return [
+                json.loads(value["channel"])[2]
+                for value in self.env.cr.precommit.data.get("bus.bus.values", [])
+                if json.loads(value["message"])["type"] == "smart_dairy_kpi_refreshed"
+                and json.loads(value["message"])["payload"].get("forecast_run_id") == run.id
+            ]
+
+        run = self.config._queue_runs()
+        self.assertFalse(told(run), "queued only")
+        self.assertTrue(run._process(self.day, commit=False))
+        self.assertEqual(run.state, "done")
+        self.assertIn(self.analyst.partner_id.id, told(run))
+
     def test_error_trend_is_the_realised_error_of_past_runs(self):
         first = self.run_config(self.day - dt.timedelta(days=14))
         widget = self.payload()[self.error.id]

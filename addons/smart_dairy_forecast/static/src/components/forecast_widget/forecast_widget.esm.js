@@ -115,7 +115,7 @@ export class ForecastWidget extends Component {
         await this.orm.call(CONFIG_MODEL, "action_run", [[this.data.config.id]]);
         this.state.queued = true;
         this.notification.add(
-            _t("The forecast is queued: reload the dashboard once it is done."),
+            _t("The forecast is queued: the dashboard shows it when it is done."),
             { type: "info" }
         );
     }
