@@ -272,9 +272,10 @@ class SmartDairyDashboardWidget(models.Model):
     @api.private
     def _extension_payload(self, env, filters):
         """Payload keys ("data", "empty", and optionally "note" and "kpis") of this
-        widget of another addon's type, read as the caller (``env``) for the effective
-        ``filters``; they replace the dashboard's own. The addon adding the type
-        overrides this; the exports read "labels", "periods" and "datasets" in data."""
+        widget of a type not drawn from KPIs, read as the caller (``env``) for the
+        effective ``filters``; they replace the dashboard's own. A health widget's come
+        from its model; an addon adding a type overrides this. The exports read
+        "labels", "periods" and "datasets" in data."""
         self.ensure_one()
         model, method = HEALTH_SOURCES.get(self.widget_type, (None, None))
         if model:
