@@ -131,11 +131,7 @@ class SmartDairyQualityResult(models.Model):
         rows = [
             {
                 "id": result.id,
-                "label": (
-                    f"{result.check_id.name} ({result.company_id.name})"
-                    if several and result.company_id
-                    else result.check_id.name
-                ),
+                "label": result._health_label(several),
                 "value": result.measure if result.state in ("passed", "failed") else None,
                 "limit": result.check_id.max_age_hours,
                 "status": FRESHNESS_STATUS[result.state],
@@ -169,6 +165,12 @@ class SmartDairyQualityResult(models.Model):
             ],
         }
 
+    def _health_label(self, several):
+        """The check's name, with the company's when ``several`` companies show."""
+        self.ensure_one()
+        company = self.company_id.name if several and self.company_id else ""
+        return f"{self.check_id.name} ({company})" if company else self.check_id.name
+
     @api.model
     @api.private
     def _failing_payload(self):
@@ -183,11 +185,7 @@ class SmartDairyQualityResult(models.Model):
         rows = [
             {
                 "id": result.id,
-                "label": (
-                    f"{result.check_id.name} ({result.company_id.name})"
-                    if several and result.company_id
-                    else result.check_id.name
-                ),
+                "label": result._health_label(several),
                 "value": result.failing_pct if result.state == "failed" else None,
                 "limit": 100.0,
                 "status": "danger" if result.severity == "critical" else "warning",

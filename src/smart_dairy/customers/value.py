@@ -104,11 +104,7 @@ def fit_bgnbd(frequency, recency, T, penalizer=0.0):
         return -bgnbd_log_likelihood(p, x, tx, T, weights) / n + penalizer * np.sum(p**2)
 
     start = np.log([1.0, max(float(np.mean(T)), 1.0) / 10, 1.0, 1.0])
-    res = optimize.minimize(
-        loss, start, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-6, "fatol": 1e-10}
-    )
-    res = optimize.minimize(loss, res.x, method="L-BFGS-B")
-    return BgNbd(*np.exp(res.x))
+    return BgNbd(*_minimise_log(loss, start))
 
 
 @dataclass(frozen=True)
@@ -192,11 +188,16 @@ def fit_paretonbd(frequency, recency, T, penalizer=0.0):
 
     scale = max(float(np.mean(T)), 1.0)
     start = np.log([1.0, scale / 10, 1.0, scale])
+    return ParetoNbd(*_minimise_log(loss, start))
+
+
+def _minimise_log(loss, start):
+    """The parameters minimising ``loss`` of their logarithms from ``start``: a
+    Nelder-Mead search polished by L-BFGS-B."""
     res = optimize.minimize(
         loss, start, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-6, "fatol": 1e-10}
     )
-    res = optimize.minimize(loss, res.x, method="L-BFGS-B")
-    return ParetoNbd(*np.exp(res.x))
+    return np.exp(optimize.minimize(loss, res.x, method="L-BFGS-B").x)
 
 
 def _checked_histories(frequency, recency, T, name):
