@@ -79,17 +79,26 @@ describe("HealthWidget", () => {
                   runs: 8, failed: 2, failures: 1, last_run: "", error: "division by zero" },
                 { id: 5, label: "Report sending", value: null, limit: 100, status: "muted",
                   runs: 0, failed: 0, failures: 0, last_run: "", error: "" },
+                { id: 6, label: "Forecasts", value: 100, limit: 100, status: "ok",
+                  runs: 1, failed: 0, failures: 0, last_run: "", error: "" },
             ])
         );
-        expect(queryAllTexts(".o_sd_health_label")).toEqual(["KPI refresh", "Report sending"]);
-        expect(queryAllTexts(".o_sd_health_value")).toEqual(["75.0%", "—"]);
+        expect(queryAllTexts(".o_sd_health_label")).toEqual([
+            "KPI refresh",
+            "Report sending",
+            "Forecasts",
+        ]);
+        expect(queryAllTexts(".o_sd_health_value")).toEqual(["75.0%", "—", "100.0%"]);
         const rows = queryAll(".o_sd_health_row");
         expect(rows[0]).toHaveClass("o_sd_health_danger");
         expect(rows[1]).toHaveClass("o_sd_health_muted");
         expect(queryAll(".o_sd_health_meter span")[0].style.width).toBe("75%");
         expect(".o_sd_health_meta:first").toHaveText("8 runs, 2 failed · failing 1 times in a row");
         expect(".o_sd_health_error").toHaveText("division by zero");
-        expect(".o_sd_health_meta:last").toHaveText("no run in the last 7 days");
+        expect(texts(".o_sd_health_meta").slice(1)).toEqual([
+            "no run in the last 7 days",
+            "1 run, succeeded",
+        ]);
     });
 
     test("a source's age fills its meter against the limit, at most full", async () => {

@@ -59,11 +59,15 @@ export class HealthWidget extends Component {
     meta(row) {
         const parts = [];
         if (this.isPipeline) {
-            parts.push(
-                row.runs
-                    ? _t("%(runs)s runs, %(failed)s failed", { runs: row.runs, failed: row.failed })
-                    : _t("no run in the last 7 days")
-            );
+            if (!row.runs) {
+                parts.push(_t("no run in the last 7 days"));
+            } else if (row.runs === 1) {
+                parts.push(row.failed ? _t("1 run, failed") : _t("1 run, succeeded"));
+            } else {
+                parts.push(
+                    _t("%(runs)s runs, %(failed)s failed", { runs: row.runs, failed: row.failed })
+                );
+            }
             if (row.failures) {
                 parts.push(_t("failing %s times in a row", row.failures));
             }
