@@ -343,8 +343,8 @@ def _choose_panel(part, cands, opts, pooled):
     score, values = opts[key]
     label = _option_label(key, cands, opts)
     if key == "seasonal_naive":
-        return key, values, f"seasonal naive kept: nothing beat it, {why}"
-    if naive is not None and key != "seasonal_naive" and score >= naive:
+        return key, values, f"seasonal naive kept: nothing beat it ({why})"
+    if naive is not None and score >= naive:
         return (
             "seasonal_naive",
             opts["seasonal_naive"][1],
