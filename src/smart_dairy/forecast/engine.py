@@ -5,10 +5,14 @@ forecast date, the actual ``y``, one column per model (plus ``<model>-lo-<level>
 ``-hi-`` where the model has its own intervals) and ``scale``, the in-sample
 seasonal-naive error of the training window that MASE divides by.
 
-``forecast`` backtests the candidate models of each series, keeps the one with the
-lowest mean backtest MASE (or a weighted ensemble of the best three when that
-backtests better), keeps seasonal naive when nothing beats it, refits the choice on
-the whole history and adds 80 % / 95 % intervals. Each series says why.
+``forecast`` backtests the candidate models of each series and of their median
+combination. By default (``select="panel"``) one choice serves the whole panel: the
+option with the lowest backtest MASE averaged over the series sharing a candidate pool
+(smooth or intermittent), which is far less noisy than each series' own few windows;
+``select="series"`` keeps each series' own best model (or a weighted ensemble of its
+best three when that backtests better). Either way a series keeps seasonal naive when
+its choice does not beat seasonal naive on its own backtest. The choice is refitted on
+the whole history with 80 % / 95 % intervals. Each series says why.
 """
 
 import math
@@ -33,6 +37,8 @@ INTERMITTENT_SHARE = 0.5
 # Periods of history the per-series models fit on, by season length (daily: a year).
 LOCAL_HISTORY = {7: 364, 52: 156, 12: 120}
 ENSEMBLE_SIZE = 3
+SELECTIONS = ("panel", "series")
+MEDIAN = "median"
 LEVELS = (80, 95)
 # Model-based intervals are kept when their backtest coverage falls short of the
 # nominal level by at most this much; otherwise conformal intervals replace them.
@@ -279,6 +285,76 @@ def _choose(part, cands):
     )
 
 
+def _options(part, cands):
+    """{option: (backtest MASE, backtest predictions)} of one series: each candidate
+    that backtested without failure, and the median of their forecasts (a
+    combination, robust in forecasting competitions) when there are two or more."""
+    part = part.reset_index(drop=True)
+    opts = {}
+    for m in cands:
+        if m in part and not part[m].isna().any():
+            values = part[m].to_numpy()
+            opts[m] = (_window_mase(part, values), values)
+    members = tuple(m for m in cands if m in opts)
+    if len(members) >= 2:
+        values = np.median(np.column_stack([opts[m][1] for m in members]), axis=1)
+        opts[MEDIAN] = (_window_mase(part, values), values)
+    return opts
+
+
+def _panel_scores(options):
+    """Mean backtest MASE of each option over the series where it is finite; options
+    scored in fewer than half of the series are left out."""
+    out = {}
+    keys = {k for opts in options.values() for k in opts}
+    for k in keys:
+        vals = [o[k][0] for o in options.values() if k in o and np.isfinite(o[k][0])]
+        if vals and 2 * len(vals) >= len(options):
+            out[k] = float(np.mean(vals))
+    return out
+
+
+def _option_label(key, cands=None, opts=None):
+    if key == MEDIAN:
+        members = [m for m in cands if m in opts] if cands else []
+        return "median of " + ", ".join(LABELS[m] for m in members)
+    return LABELS[key]
+
+
+def _choose_panel(part, cands, opts, pooled):
+    """(model, members tuple of a median, or seasonal naive; backtest predictions;
+    reason) of one series under the panel's choice."""
+    part = part.reset_index(drop=True)
+    windows = part["cutoff"].nunique()
+    if not opts:
+        return "seasonal_naive", None, "every candidate failed in the backtest: seasonal naive"
+    naive = opts.get("seasonal_naive", (None,))[0]
+    naive_txt = f"seasonal naive {naive:.2f}" if naive is not None else "seasonal naive failed"
+    usable = [k for k in pooled if k in opts and np.isfinite(opts[k][0])]
+    if usable:
+        key = min(usable, key=pooled.get)
+        why = (
+            f"lowest backtest MASE over the panel ({pooled[key]:.2f} averaged over its "
+            f"series); this series {opts[key][0]:.2f} over {windows} window(s)"
+        )
+    else:
+        key = min(opts, key=lambda k: opts[k][0])
+        why = f"lowest backtest MASE of this series {opts[key][0]:.2f} over {windows} window(s)"
+    score, values = opts[key]
+    label = _option_label(key, cands, opts)
+    if key == "seasonal_naive":
+        return key, values, f"seasonal naive kept: nothing beat it ({why})"
+    if naive is not None and score >= naive:
+        return (
+            "seasonal_naive",
+            opts["seasonal_naive"][1],
+            f"seasonal naive kept: the panel's choice ({label}) did not beat its backtest "
+            f"MASE {naive:.2f} on this series ({score:.2f} over {windows} window(s))",
+        )
+    choice = tuple(m for m in cands if m in opts) if key == MEDIAN else key
+    return choice, values, f"{label}: {why} ({naive_txt})"
+
+
 def _conformal(part, values, levels):
     """Half-widths per step from backtest errors, scaled by the square root of the step."""
     step = part.groupby("cutoff").cumcount().to_numpy() + 1
@@ -315,8 +391,13 @@ def forecast(
     future=None,
     categories=None,
     n_jobs=1,
+    select="panel",
 ):
     """Forecast every series ``h`` periods ahead with the automatic model choice.
+
+    ``select`` is ``"panel"`` (one choice, by backtest MASE averaged over the series
+    of a candidate pool, among the candidates and their median) or ``"series"``
+    (each series' own best model or weighted ensemble); see the module docstring.
 
     ``future`` holds the exogenous columns over the horizon when the history has
     any. ``categories`` maps series to a category; a series named there without
@@ -325,6 +406,8 @@ def forecast(
     bounds are clipped at zero.
     """
     _check_args(h, n_windows, models)
+    if select not in SELECTIONS:
+        raise ForecastInputError(f"select must be one of {', '.join(SELECTIONS)}")
     if "seasonal_naive" not in models:
         models = ("seasonal_naive", *models)
     freq = frame.normalise_freq(freq)
@@ -343,7 +426,7 @@ def forecast(
     scores = metrics.evaluate(cv, models, levels) if len(cv) else pd.DataFrame()
 
     parts = cv.groupby("unique_id", sort=False).indices if len(cv) else {}
-    plans, choices = {}, {}
+    plans, choices, pending = {}, {}, {}
     for uid, s in split.items():
         if np.ptp(s.y) == 0:
             choices[uid] = {"model": "constant", "reason": f"constant history: flat at {s.y[0]:g}"}
@@ -357,20 +440,36 @@ def forecast(
             plans[uid] = ("seasonal_naive", None)
             continue
         cands, zero_share = _candidates(s.y, models)
-        part = cv.iloc[parts.get(uid, [])]
-        choice, values, reason = _choose(part, cands)
+        pending[uid] = (cands, zero_share, cv.iloc[parts.get(uid, [])].reset_index(drop=True))
+
+    pooled = {}
+    if select == "panel":
+        options = {uid: _options(part, cands) for uid, (cands, _, part) in pending.items()}
+        groups = {}
+        for uid, (cands, _, _) in pending.items():
+            groups.setdefault(tuple(cands), []).append(uid)
+        for members in groups.values():
+            scores_ = _panel_scores({u: options[u] for u in members})
+            pooled.update(dict.fromkeys(members, scores_))
+
+    for uid, (cands, zero_share, part) in pending.items():
+        if select == "panel":
+            choice, values, reason = _choose_panel(part, cands, options[uid], pooled[uid])
+        else:
+            choice, values, reason = _choose(part, cands)
         if values is None:
             plans[uid] = ("seasonal_naive", None)
             choices[uid] = {"model": "seasonal_naive", "reason": reason}
             continue
         if zero_share >= INTERMITTENT_SHARE:
             reason = f"intermittent ({zero_share:.0%} zero periods); {reason}"
-        part = part.reset_index(drop=True)
         plans[uid] = (choice, (part, values))
+        combined = isinstance(choice, (dict, tuple))
         choices[uid] = {
-            "model": "ensemble" if isinstance(choice, dict) else choice,
+            "model": "ensemble" if combined else choice,
             "reason": reason,
             "weights": choice if isinstance(choice, dict) else None,
+            "members": ", ".join(choice) if combined else None,
             "mase": _window_mase(part, values),
             "wape": metrics.wape(part["y"], values),
             "smape": metrics.smape(part["y"], values),
@@ -379,14 +478,16 @@ def forecast(
 
     local_needed = {}
     for uid, (choice, _) in plans.items():
-        names = list(choice) if isinstance(choice, dict) else [choice]
+        names = list(choice) if isinstance(choice, (dict, tuple)) else [choice]
         local_needed[uid] = [m for m in names if m != "gbm"] + (
             ["seasonal_naive"] if "seasonal_naive" not in names else []
         )
     tasks = [(split[uid], h, ms, season, levels, futures[uid]) for uid, ms in local_needed.items()]
     fitted = dict(_map(_final_series, tasks, n_jobs))
     gbm_users = [
-        uid for uid, (c, _) in plans.items() if (c == "gbm" or (isinstance(c, dict) and "gbm" in c))
+        uid
+        for uid, (c, _) in plans.items()
+        if (c == "gbm" or (isinstance(c, (dict, tuple)) and "gbm" in c))
     ]
     if gbm_users:
         with threadpool_limits(limits=1):
@@ -420,13 +521,18 @@ def forecast(
 
 def _finalise(s, plan, fitted, levels, season):
     choice, backtest = plan
-    names = choice if isinstance(choice, dict) else {choice: 1.0}
+    median = isinstance(choice, tuple)
+    names = dict.fromkeys(choice) if median else choice
+    names = names if isinstance(names, dict) else {choice: 1.0}
     failed = [m for m in names if isinstance(fitted.get(m), Exception) or m not in fitted]
     fell_back = None
     if failed:
         fell_back = f"{LABELS[failed[0]]}: {fitted.get(failed[0], 'no fit')}"
-        names, backtest = {"seasonal_naive": 1.0}, None
-    mean = sum(w * fitted[m].mean for m, w in names.items())
+        names, backtest, median = {"seasonal_naive": 1.0}, None, False
+    if median:
+        mean = np.median(np.vstack([fitted[m].mean for m in names]), axis=0)
+    else:
+        mean = sum(w * fitted[m].mean for m, w in names.items())
     single = next(iter(names)) if len(names) == 1 else None
     own = fitted[single].intervals if single else {}
     method = "conformal"

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from smart_dairy import forecast as fc
-from smart_dairy.forecast import metrics
+from smart_dairy.forecast import engine, metrics
 
 PATTERN = np.array([10.0, 12, 15, 11, 9, 20, 25])
 FAST = ("seasonal_naive", "theta", "croston", "tsb")
@@ -168,3 +168,82 @@ def test_windows_of_a_panel_share_cutoff_dates(long_frame):
     assert set(cut["short"]) <= set(cut["long"])
     assert len(cut["short"]) == 1  # trains on 0, 7 or 14 days: only 14 reaches 7 + 2
     assert cv["gbm"].notna().all()
+
+
+def _crafted_backtest(errors, y=100.0, scale=2.0):
+    """A backtest frame of one series: 3 windows of 3 periods, actual ``y``, each
+    model ``y`` plus its errors (one per period)."""
+    n = len(next(iter(errors.values())))
+    cutoff = pd.Series(pd.date_range("2024-03-01", periods=3)).repeat(n // 3).to_numpy()
+    frame = pd.DataFrame({"cutoff": cutoff, "y": y, "scale": scale})
+    for model, err in errors.items():
+        frame[model] = y + np.asarray(err, float)
+    return frame
+
+
+def test_median_combination_cancels_opposite_errors_and_the_panel_takes_it():
+    # each model is 5 off in two periods of three; the median is always 1 off
+    errs = {
+        "seasonal_naive": [5, 1, -5] * 3,
+        "ets": [1, -5, 5] * 3,
+        "theta": [-5, 5, 1] * 3,
+    }
+    parts = {u: _crafted_backtest(errs) for u in ("a", "b")}
+    cands = ["seasonal_naive", "ets", "theta"]
+    options = {u: engine._options(p, cands) for u, p in parts.items()}
+    assert options["a"]["ets"][0] == pytest.approx((11 / 3) / 2)
+    assert options["a"][engine.MEDIAN][0] == pytest.approx(0.5)
+    assert options["a"][engine.MEDIAN][1] == pytest.approx(101.0)
+    pooled = engine._panel_scores(options)
+    assert min(pooled, key=pooled.get) == engine.MEDIAN
+    choice, values, reason = engine._choose_panel(parts["a"], cands, options["a"], pooled)
+    assert choice == ("seasonal_naive", "ets", "theta")
+    assert values == pytest.approx(np.full(9, 101.0))
+    assert reason.startswith("median of seasonal naive, ETS, Theta: lowest backtest MASE over")
+
+
+def test_a_series_keeps_seasonal_naive_when_the_panel_choice_is_worse_on_it():
+    good = _crafted_backtest({"seasonal_naive": [4] * 9, "theta": [1] * 9})
+    odd = _crafted_backtest({"seasonal_naive": [1] * 9, "theta": [3] * 9})
+    cands = ["seasonal_naive", "theta"]
+    parts = {"good1": good, "good2": good, "odd": odd}
+    options = {u: engine._options(p, cands) for u, p in parts.items()}
+    pooled = engine._panel_scores(options)
+    assert min(pooled, key=pooled.get) == "theta"  # 1/2 + 1/2 + 3/2 beats the rest
+    choice, values, reason = engine._choose_panel(odd, cands, options["odd"], pooled)
+    assert choice == "seasonal_naive"
+    assert values == pytest.approx(np.full(9, 101.0))
+    assert reason.startswith("seasonal naive kept: the panel's choice (Theta)")
+    assert engine._choose_panel(good, cands, options["good1"], pooled)[0] == "theta"
+
+
+def test_options_scored_in_fewer_than_half_the_series_are_left_out():
+    options = {
+        "a": {"ets": (0.5, None), "theta": (0.9, None)},
+        "b": {"theta": (0.8, None)},
+        "c": {"theta": (0.7, None), "ets": (np.inf, None)},
+    }
+    assert engine._panel_scores(options) == {"theta": pytest.approx(0.8)}
+
+
+def test_the_panel_shares_one_choice_and_forecasts_follow_it(long_frame):
+    rng = np.random.default_rng(1)  # random walks plus noise: the median is the panel's best
+    series = {
+        f"s{i}": 60 + np.cumsum(rng.normal(0, 2, 84)) + rng.normal(0, 3, 84) for i in range(4)
+    }
+    models_ = ("seasonal_naive", "theta", "arima")
+    res = fc.forecast(long_frame(series), 7, "D", models=models_)
+    choices = res.choices.set_index("unique_id")
+    assert (choices["model"] == "ensemble").all()
+    assert (choices["members"] == "seasonal_naive, theta, arima").all()
+    assert choices["reason"].str.startswith("median of seasonal naive, Theta, ARIMA").all()
+    assert choices["reason"].str.contains("over the panel").all()
+    for uid, y in series.items():
+        own = np.vstack([fc.models.LOCAL_MODELS[m](y, 7, 7).mean for m in models_])
+        out = res.forecasts[res.forecasts["unique_id"] == uid]["forecast"].to_numpy()
+        assert out == pytest.approx(np.maximum(np.median(own, axis=0), 0.0))
+        assert not np.allclose(out, own.mean(axis=0))  # the median, not the mean
+    per_series = fc.forecast(long_frame(series), 7, "D", models=models_, select="series")
+    assert not per_series.choices["reason"].str.contains("over the panel").any()
+    with pytest.raises(fc.ForecastInputError, match="select must be"):
+        fc.forecast(long_frame(series), 7, "D", models=models_, select="pooled")
