@@ -25,6 +25,7 @@ from smart_dairy.db import raw_cursor
 
 from . import formula as formulas
 from . import sqlgen
+from .cube import read_cube
 from .errors import KpiDefinitionError
 from .materialize import Companies, ValueTable, compute_ranges
 from .periods import (
@@ -517,22 +518,34 @@ def _with_filters(kpi, filters):
 
 
 def fetch_filtered(
-    cursor, catalogue, query: Query, filters, zones, distinct: DistinctCounter | None = None
+    cursor,
+    catalogue,
+    query: Query,
+    filters,
+    zones,
+    distinct: DistinctCounter | None = None,
+    cube=None,
 ):
     """Like ``fetch`` with several dimension filters at once ({dimension: values},
-    e.g. a region and a product category), which stored values do not hold: the
-    KPIs are computed from their facts for the range, the range before and the
-    same periods a year earlier, each KPI filtered on the dimensions it has.
-    ``zones`` maps each time zone to its company ids. Targets (set for the total
-    or one dimension value) are left out."""
+    e.g. a region and a product category), which stored values do not hold: for
+    the range, the range before and the same periods a year earlier, each KPI
+    filtered on the dimensions it has. KPIs that ``cube`` (a CubeTable) holds are
+    added up from its rows (one statement for all); the others (distinct counts,
+    KPIs not kept by day or by fewer than two of its dimensions) are computed from
+    their facts. ``zones`` maps each time zone to its company ids. Targets (set for
+    the total or one dimension value) are left out."""
     read = _Read.build(catalogue, query)
     grain = read.grain
     narrowed = catalogue.with_definitions(_with_filters(kpi, filters) for kpi in read.kpis)
-    # KPIs under the same conditions are computed together, reading only their rows.
-    groups = defaultdict(list)
+    # KPIs under the same conditions are read together, reading only their rows.
+    groups, cubed = defaultdict(list), defaultdict(list)
     for kpi in read.kpis:
         if kpi.formula is None:
-            groups[_filter_conditions(kpi, filters)].append(kpi.code)
+            where = _filter_conditions(kpi, filters)
+            if cube is not None and cube.answers(kpi, filters):
+                cubed[where].append(kpi.id)
+            else:
+                groups[where].append(kpi.code)
     starts = sorted(read.calendar.needed)
     ranges, first = [], starts[0]
     for before, after in itertools.pairwise([*starts, None]):
@@ -540,6 +553,11 @@ def fetch_filtered(
             ranges.append((first, period_end(before, grain)))
             first = after
     data = defaultdict(lambda: defaultdict(list))
+    company_ids = sorted(i for ids in zones.values() for i in ids)
+    stored = read_cube(cursor, cube, read.kpis, grain, cubed, company_ids, ranges)
+    for kpi_id, per_period in stored.items():
+        for start, (numerator, denominator) in per_period.items():
+            data[kpi_id][start].append(("", numerator, denominator))
     for (tz, ids), (where, codes) in itertools.product(zones.items(), groups.items()):
         companies = Companies(ids, tz)
         for row in compute_ranges(cursor, narrowed, codes, grain, ranges, companies, where):
