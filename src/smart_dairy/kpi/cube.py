@@ -1,18 +1,19 @@
-"""The daily cube: the components of KPIs that combine exactly (sums, counts, ratios
-of them, averages, minima and maxima) per company, local day and combination of the
-filter dimensions present, so that several dimension filters at once are answered
-by adding up stored rows instead of scanning the facts.
+"""The daily cube: KPIs per company, local day and combination of the filter
+dimensions present, so that several dimension filters at once are answered from
+stored rows instead of scanning the facts.
 
 Stored values hold one dimension at a time; the cube holds them all at once, at the
-day grain only (any period is a sum of days). It is written with the day grain's
-values, by one INSERT ... SELECT per fact that never leaves the server, and holds a
-KPI when the KPI is kept at the day grain, combines exactly and is broken down by at
-least two of the cube's dimensions (one filter alone reads the stored values).
-Distinct counts do not add up over days or dimension values: they stay computed from
-the facts. Rows keep the numerator and denominator as ``numeric``, so sums of
-``numeric`` measures are those of the facts to the last digit; a row is left out where
-the values computation would leave the value out (no rows, a count of zero, a ratio
-of zero over zero), so an empty combination reads as no data, as it does live.
+day grain only (any period is made of days). It is written with the day grain's
+values by INSERT ... SELECT statements that never leave the server, and holds a KPI
+kept at the day grain and broken down by at least two of the cube's dimensions (one
+filter alone reads the stored values), formulas excepted (evaluated from their
+inputs). KPIs that combine exactly (sums, counts, ratios of them, averages, minima
+and maxima) keep their numerator and denominator per combination, as ``numeric``, so
+sums of ``numeric`` measures are those of the facts to the last digit; a row is left
+out where the values computation would leave the value out (no rows, a count of
+zero, a ratio of zero over zero), so an empty combination reads as no data, as it
+does live. Distinct counts do not add up: they keep their distinct members per
+combination instead (``member``), counted again over any period or range.
 """
 
 import dataclasses
@@ -29,7 +30,7 @@ from .facts import Fact, check_identifier
 from .periods import Grain, as_grain, sql_date_range, sql_period
 from .sqlgen import aggregate_columns
 
-FIXED_COLUMNS = ("kpi_id", "company_id", "day", "numerator", "denominator")
+FIXED_COLUMNS = ("kpi_id", "company_id", "day", "numerator", "denominator", "member")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,7 +63,7 @@ class CubeTable:
         return (
             kpi.id is not None
             and kpi.kind is not Kind.FORMULA
-            and kpi.rollup in ("sum", "min", "max")
+            and kpi.rollup in ("sum", "min", "max", "distinct")
             and Grain.DAY in kpi.grains
             and len(set(kpi.dimensions) & set(self.dimensions)) >= 2
         )
@@ -102,7 +103,7 @@ def create_cube_table(cursor, cube: CubeTable, references: Mapping[str, str] | N
     cur.execute(
         sql.SQL(
             "CREATE TABLE IF NOT EXISTS {} ({}, {}, day date NOT NULL, "
-            "numerator numeric, denominator numeric)"
+            "numerator numeric, denominator numeric, member varchar)"
         ).format(cube.table, column("kpi_id", "integer"), column("company_id", "integer"))
     )
     for name in cube.dimensions:
@@ -206,6 +207,59 @@ def insert_query(fact, cube, kpis, company_ids, ranges, tz=None, pairs=None):
     )
 
 
+def members_query(fact, cube, kpi, company_ids, ranges, tz=None, pairs=None):
+    """INSERT ... SELECT of the cube rows of ``kpi``, a distinct count: its distinct
+    members (the counted column as text) per company, day and combination of its own
+    cube dimensions, over the rows its filter keeps (a member may be NULL: rows that
+    match without a value count as rows, not as members)."""
+    company = sql.Identifier(fact.company_column)
+    day = sql_period(Grain.DAY, fact.date_column, tz, fact.date_is_timestamp)
+    dims = [
+        sql.SQL("({})::varchar").format(sql.Identifier(fact.dimensions[name]))
+        if name in kpi.dimensions
+        else sql.SQL("NULL::varchar")
+        for name in cube.dimensions
+    ]
+    aggregate = kpi.aggregate
+    member = sql.Identifier(fact.column(aggregate.measure, "measure", kpi.code))
+    where = [
+        sql.SQL("{} = ANY({})").format(company, sql.Literal(list(company_ids))),
+        sql.SQL("({})").format(
+            sql.SQL(" OR ").join(
+                sql_date_range(fact.date_column, start, end, tz, fact.date_is_timestamp)
+                for start, end in ranges
+            )
+        ),
+    ]
+    if aggregate.domain:
+        where.append(domain_to_sql(aggregate.domain, fact, kpi.code))
+    if pairs is not None:
+        pairs = sorted(pairs)
+        where.append(
+            sql.SQL("({}, {}) IN (SELECT * FROM unnest({}::int[], {}::date[]))").format(
+                company,
+                day,
+                sql.Literal([p[0] for p in pairs]),
+                sql.Literal([p[1] for p in pairs]),
+            )
+        )
+    return sql.SQL(
+        "INSERT INTO {cube} (kpi_id, company_id, day, {names}, member) "
+        "SELECT DISTINCT {kpi}, {company}, {day}, {dims}, ({member})::varchar "
+        "FROM {table} WHERE {where}"
+    ).format(
+        cube=cube.table,
+        names=sql.SQL(", ").join(sql.Identifier(name) for name in cube.dimensions),
+        kpi=sql.Literal(kpi.id),
+        company=company,
+        day=day,
+        dims=sql.SQL(", ").join(dims),
+        member=member,
+        table=fact.table,
+        where=sql.SQL(" AND ").join(where),
+    )
+
+
 def write_cube(cursor, cube, catalogue, kpis, company_ids, ranges, tz=None, pairs=None) -> int:
     """Replace the cube rows of ``kpis`` (KPIs kept at the day grain: the rows of
     those the cube no longer holds go too) for ``company_ids`` over the [start, end)
@@ -218,12 +272,7 @@ def write_cube(cursor, cube, catalogue, kpis, company_ids, ranges, tz=None, pair
     conditions = [
         sql.SQL("kpi_id = ANY({})").format(sql.Literal(sorted(k.id for k in kpis))),
         sql.SQL("company_id = ANY({})").format(sql.Literal(company_ids)),
-        sql.SQL("({})").format(
-            sql.SQL(" OR ").join(
-                sql.SQL("(day >= {} AND day < {})").format(sql.Literal(a), sql.Literal(b))
-                for a, b in ranges
-            )
-        ),
+        sql.SQL("({})").format(_within(ranges)),
     ]
     if pairs is not None:
         pairs = sorted(pairs)
@@ -236,12 +285,18 @@ def write_cube(cursor, cube, catalogue, kpis, company_ids, ranges, tz=None, pair
         sql.SQL("DELETE FROM {} WHERE {}").format(cube.table, sql.SQL(" AND ").join(conditions))
     )
     held = [kpi for kpi in kpis if cube.holds(kpi)]
+    summed = [kpi for kpi in held if kpi.rollup != "distinct"]
     written = 0
-    for fact_name in sorted({a.fact for kpi in held for a in kpi.components}):
-        users = [k for k in held if any(a.fact == fact_name for a in k.components)]
+    for fact_name in sorted({a.fact for kpi in summed for a in kpi.components}):
+        users = [k for k in summed if any(a.fact == fact_name for a in k.components)]
         fact = catalogue.facts[fact_name]
         cur.execute(insert_query(fact, cube, users, company_ids, ranges, tz, pairs))
         written += cur.rowcount
+    for kpi in held:
+        if kpi.rollup == "distinct":
+            fact = catalogue.facts[kpi.aggregate.fact]
+            cur.execute(members_query(fact, cube, kpi, company_ids, ranges, tz, pairs))
+            written += cur.rowcount
     return written
 
 
@@ -249,17 +304,6 @@ def read_query(cube, grain, groups, company_ids, ranges):
     """SELECT of (kpi_id, period start, sum, min and max of the numerators, sum of the
     denominators) per KPI and period of ``grain``; ``groups`` maps KPI ids to the
     domain (over the cube's dimensions) their rows must match."""
-    fact = cube.as_fact()
-    matching = sql.SQL(" OR ").join(
-        sql.SQL("(kpi_id = ANY({}) AND {})").format(
-            sql.Literal(sorted(ids)), domain_to_sql(_as_text(where), fact)
-        )
-        for where, ids in groups.items()
-    )
-    within = sql.SQL(" OR ").join(
-        sql.SQL("(day >= {} AND day < {})").format(sql.Literal(a), sql.Literal(b))
-        for a, b in ranges
-    )
     return sql.SQL(
         "SELECT kpi_id, {period}, sum(numerator), min(numerator), max(numerator), "
         "sum(denominator) FROM {cube} WHERE company_id = ANY({companies}) AND ({within}) "
@@ -268,9 +312,72 @@ def read_query(cube, grain, groups, company_ids, ranges):
         period=sql_period(as_grain(grain), "day"),
         cube=cube.table,
         companies=sql.Literal(list(company_ids)),
-        within=within,
-        matching=matching,
+        within=_within(ranges),
+        matching=_matching(cube, groups),
     )
+
+
+def _matching(cube, groups):
+    """SQL: the rows of each group's KPIs that match its domain ({domain: KPI ids})."""
+    fact = cube.as_fact()
+    return sql.SQL(" OR ").join(
+        sql.SQL("(kpi_id = ANY({}) AND {})").format(
+            sql.Literal(sorted(ids)), domain_to_sql(_as_text(where), fact)
+        )
+        for where, ids in groups.items()
+    )
+
+
+def _within(ranges):
+    return sql.SQL(" OR ").join(
+        sql.SQL("(day >= {} AND day < {})").format(sql.Literal(a), sql.Literal(b))
+        for a, b in ranges
+    )
+
+
+def members_read_query(cube, grain, groups, company_ids, ranges, spans):
+    """SELECT of the distinct members of the KPIs of ``groups`` counted per KPI,
+    company and period of ``grain`` (the span columns NULL), then per KPI over each
+    [first day, end) of ``spans`` across companies (the company NULL): kpi_id,
+    company_id, period start or span start, span end, distinct members, rows."""
+    spans = sql.SQL(", ").join(
+        sql.SQL("({}::date, {}::date)").format(sql.Literal(a), sql.Literal(b)) for a, b in spans
+    )
+    return sql.SQL(
+        "WITH m AS MATERIALIZED (SELECT kpi_id, company_id, day, member FROM {cube} "
+        "WHERE company_id = ANY({companies}) AND ({within}) AND ({matching})) "
+        "SELECT kpi_id, company_id, {period}, NULL::date, count(DISTINCT member), count(*) "
+        "FROM m GROUP BY 1, 2, 3 UNION ALL "
+        "SELECT kpi_id, NULL, s.first, s.stop, count(DISTINCT member), count(*) "
+        "FROM m JOIN (VALUES {spans}) AS s(first, stop) ON m.day >= s.first AND m.day < s.stop "
+        "GROUP BY 1, 3, 4"
+    ).format(
+        cube=cube.table,
+        companies=sql.Literal(list(company_ids)),
+        within=_within(ranges),
+        matching=_matching(cube, groups),
+        period=sql_period(as_grain(grain), "day"),
+        spans=spans,
+    )
+
+
+def read_members(cursor, cube, grain, groups, company_ids, ranges, spans):
+    """Distinct counts of the KPIs of ``groups`` ({domain: KPI ids}), each a distinct
+    count, as the values computation and the distinct counter give them from the
+    facts: ({kpi id: {period start: [count per company]}}, {(kpi id, first day, end):
+    count over that span across companies, None without rows})."""
+    if not groups or not company_ids or not ranges:
+        return {}, {}
+    cur = raw_cursor(cursor)
+    cur.execute(members_read_query(cube, grain, groups, company_ids, ranges, spans))
+    periods = {}
+    counts = {(kpi_id, *span): None for ids in groups.values() for kpi_id in ids for span in spans}
+    for kpi_id, _company_id, start, stop, count, _rows in cur:
+        if stop is not None:
+            counts[kpi_id, start, stop] = float(count)
+        elif count:
+            periods.setdefault(kpi_id, {}).setdefault(start, []).append(float(count))
+    return periods, counts
 
 
 def _as_text(where):

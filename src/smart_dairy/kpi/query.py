@@ -25,7 +25,7 @@ from smart_dairy.db import raw_cursor
 
 from . import formula as formulas
 from . import sqlgen
-from .cube import read_cube
+from .cube import read_cube, read_members
 from .errors import KpiDefinitionError
 from .materialize import Companies, ValueTable, compute_ranges
 from .periods import (
@@ -161,6 +161,25 @@ class DistinctCounter:
             company=table.col("company_id"),
             companies=sql.Literal(companies),
         )
+
+
+class _SpanCounts:
+    """A distinct counter answering the spans counted from the cube with the values
+    read, and every other span with ``fallback`` (from the facts; None: no value)."""
+
+    def __init__(self, counts, fallback):
+        self.counts = counts
+        self.fallback = fallback
+
+    def count(self, kpi, grain, starts, breakdown="", dimension_values=None):
+        """Like DistinctCounter.count."""
+        span = (kpi.id, starts[0], period_end(starts[-1], grain))
+        if span in self.counts:
+            count = self.counts[span]
+            return None if count is None else count * kpi.scale
+        if self.fallback is None:
+            return None
+        return self.fallback.count(kpi, grain, starts, breakdown, dimension_values)
 
 
 class _Combiner:
@@ -530,22 +549,24 @@ def fetch_filtered(
     e.g. a region and a product category), which stored values do not hold: for
     the range, the range before and the same periods a year earlier, each KPI
     filtered on the dimensions it has. KPIs that ``cube`` (a CubeTable) holds are
-    added up from its rows (one statement for all); the others (distinct counts,
-    KPIs not kept by day or by fewer than two of its dimensions) are computed from
-    their facts. ``zones`` maps each time zone to its company ids. Targets (set for
-    the total or one dimension value) are left out."""
+    read from its rows (one statement for the sums, one for the distinct counts);
+    the others (KPIs not kept by day or by fewer than two of its dimensions) are
+    computed from their facts. ``zones`` maps each time zone to its company ids.
+    Targets (set for the total or one dimension value) are left out."""
     read = _Read.build(catalogue, query)
     grain = read.grain
     narrowed = catalogue.with_definitions(_with_filters(kpi, filters) for kpi in read.kpis)
     # KPIs under the same conditions are read together, reading only their rows.
-    groups, cubed = defaultdict(list), defaultdict(list)
+    groups, summed, counted = defaultdict(list), defaultdict(list), defaultdict(list)
     for kpi in read.kpis:
         if kpi.formula is None:
             where = _filter_conditions(kpi, filters)
-            if cube is not None and cube.answers(kpi, filters):
-                cubed[where].append(kpi.id)
-            else:
+            if cube is None or not cube.answers(kpi, filters):
                 groups[where].append(kpi.code)
+            elif kpi.rollup == "distinct":
+                counted[where].append(kpi.id)
+            else:
+                summed[where].append(kpi.id)
     starts = sorted(read.calendar.needed)
     ranges, first = [], starts[0]
     for before, after in itertools.pairwise([*starts, None]):
@@ -554,16 +575,25 @@ def fetch_filtered(
             first = after
     data = defaultdict(lambda: defaultdict(list))
     company_ids = sorted(i for ids in zones.values() for i in ids)
-    stored = read_cube(cursor, cube, read.kpis, grain, cubed, company_ids, ranges)
+    stored = read_cube(cursor, cube, read.kpis, grain, summed, company_ids, ranges)
     for kpi_id, per_period in stored.items():
         for start, (numerator, denominator) in per_period.items():
             data[kpi_id][start].append(("", numerator, denominator))
+    calendar = read.calendar
+    spans = {
+        (starts[0], period_end(starts[-1], grain))
+        for starts in (calendar.starts, calendar.previous_range, calendar.last_year_range)
+    }
+    members, counts = read_members(cursor, cube, grain, counted, company_ids, ranges, sorted(spans))
+    for kpi_id, per_period in members.items():
+        for start, per_company in per_period.items():
+            data[kpi_id][start].extend(("", count, None) for count in per_company)
     for (tz, ids), (where, codes) in itertools.product(zones.items(), groups.items()):
         companies = Companies(ids, tz)
         for row in compute_ranges(cursor, narrowed, codes, grain, ranges, companies, where):
             if row.breakdown == "":
                 data[row.kpi_id][row.period_start].append(("", row.numerator, row.denominator))
-    combiner = _Combiner(narrowed, data, grain, distinct)
+    combiner = _Combiner(narrowed, data, grain, _SpanCounts(counts, distinct))
     return {
         code: _series(combiner, narrowed[code], grain, read.calendar, None, None, {})
         for code in query.codes
