@@ -105,7 +105,7 @@ class ValueReader:
         for company in companies:
             zones.setdefault(company.partner_id.tz or "UTC", []).append(company.id)
         self.zones = zones
-        self.distinct = engine.DistinctCounter(env.cr, VALUE_TABLE, catalogue, zones)
+        self.distinct = engine.DistinctCounter(env.cr, VALUE_TABLE, catalogue, zones, CUBE_TABLE)
         self._targets = {}
 
     def targets(self, query):

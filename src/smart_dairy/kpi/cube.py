@@ -380,6 +380,39 @@ def read_members(cursor, cube, grain, groups, company_ids, ranges, spans):
     return periods, counts
 
 
+def _members_where(kpi_id, company_ids, first, end):
+    return sql.SQL("kpi_id = {} AND company_id = ANY({}) AND day >= {} AND day < {}").format(
+        sql.Literal(kpi_id), sql.Literal(list(company_ids)), sql.Literal(first), sql.Literal(end)
+    )
+
+
+def members_count_query(cube, kpi_id, company_ids, first, end, breakdown="", values=None):
+    """SELECT of (distinct members, rows) of a distinct count the cube holds over the
+    local days [first, end) of ``company_ids``; with ``breakdown`` (one of its
+    dimensions) and ``values``, only rows whose value as text ('' for none) is one."""
+    where = _members_where(kpi_id, company_ids, first, end)
+    if breakdown and values is not None:
+        where = sql.SQL("{} AND COALESCE({}, '') = ANY({}::varchar[])").format(
+            where, sql.Identifier(breakdown), sql.Literal(sorted(values))
+        )
+    return sql.SQL("SELECT count(DISTINCT member), count(*) FROM {} WHERE {}").format(
+        cube.table, where
+    )
+
+
+def members_by_value_query(cube, kpi_id, company_ids, first, end, breakdown):
+    """SELECT of (value as text, '' for none; distinct members; rows) per value of
+    ``breakdown`` of a distinct count the cube holds, over [first, end)."""
+    return sql.SQL(
+        "SELECT COALESCE({value}, ''), count(DISTINCT member), count(*) FROM {cube} "
+        "WHERE {where} GROUP BY 1"
+    ).format(
+        value=sql.Identifier(breakdown),
+        cube=cube.table,
+        where=_members_where(kpi_id, company_ids, first, end),
+    )
+
+
 def _as_text(where):
     """Filter values as the cube stores them (text); NULL and False keep their meaning."""
     return tuple(

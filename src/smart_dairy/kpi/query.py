@@ -25,7 +25,7 @@ from smart_dairy.db import raw_cursor
 
 from . import formula as formulas
 from . import sqlgen
-from .cube import read_cube, read_members
+from .cube import members_by_value_query, members_count_query, read_cube, read_members
 from .errors import KpiDefinitionError
 from .materialize import Companies, ValueTable, compute_ranges
 from .periods import (
@@ -98,15 +98,18 @@ class DistinctCounter:
     per-period counts do not add up (a customer buying in two months is one
     customer). When the KPI is broken down by the very column it counts (active
     customers by customer), the count is that of the distinct values stored for
-    the range's periods; otherwise it is counted from the fact of the catalogue;
-    ``zones`` maps each time zone to its company ids (the local days each company's
-    values are kept in)."""
+    the range's periods; when ``cube`` (a CubeTable) holds the KPI, its members are
+    counted there; otherwise it is counted from the fact of the catalogue; ``zones``
+    maps each time zone to its company ids (the local days each company's values
+    are kept in)."""
 
-    def __init__(self, cursor, table: ValueTable, catalogue, zones):
+    def __init__(self, cursor, table: ValueTable, catalogue, zones, cube=None):
         self.cursor = cursor
         self.table = table
         self.catalogue = catalogue
         self.zones = {tz: sorted(ids) for tz, ids in zones.items() if ids}
+        self.cube = cube
+        self.company_ids = sorted(i for ids in self.zones.values() for i in ids)
 
     def count(self, kpi, grain, starts, breakdown="", dimension_values=None):
         """The count over the periods ``starts`` (one unbroken range), None without rows."""
@@ -115,6 +118,11 @@ class DistinctCounter:
         measure = kpi.aggregate.measure
         if not breakdown and measure in kpi.dimensions and kpi.id is not None:
             query = self._stored_query(kpi, grain, starts, measure)
+        elif self._in_cube(kpi, breakdown):
+            query = members_count_query(
+                self.cube, kpi.id, self.company_ids, *self._span(grain, starts), breakdown,
+                dimension_values,
+            )  # fmt: skip
         else:
             query = sqlgen.distinct_range_query(
                 *self._range(kpi, grain, starts), breakdown, dimension_values
@@ -129,10 +137,27 @@ class DistinctCounter:
         values with rows; rankings of a count_distinct KPI by a dimension."""
         if not self.zones:
             return {}
-        query = sqlgen.distinct_by_value_query(*self._range(kpi, grain, starts), breakdown)
+        if self._in_cube(kpi, breakdown):
+            query = members_by_value_query(
+                self.cube, kpi.id, self.company_ids, *self._span(grain, starts), breakdown
+            )
+        else:
+            query = sqlgen.distinct_by_value_query(*self._range(kpi, grain, starts), breakdown)
         cur = raw_cursor(self.cursor)
         cur.execute(query)
         return {value: float(count) * kpi.scale for value, count, rows in cur.fetchall() if rows}
+
+    def _in_cube(self, kpi, breakdown):
+        """Whether the cube holds the KPI's members by ``breakdown`` ('' for none)."""
+        return (
+            self.cube is not None
+            and self.cube.holds(kpi)
+            and (not breakdown or breakdown in set(kpi.dimensions) & set(self.cube.dimensions))
+        )
+
+    @staticmethod
+    def _span(grain, starts):
+        return starts[0], period_end(starts[-1], grain)
 
     def _range(self, kpi, grain, starts):
         """The fact, aggregate, zones and [first day, end) of a count over ``starts``."""
@@ -550,8 +575,8 @@ def fetch_filtered(
     the range, the range before and the same periods a year earlier, each KPI
     filtered on the dimensions it has. KPIs that ``cube`` (a CubeTable) holds are
     read from its rows (one statement for the sums, one for the distinct counts);
-    the others (KPIs not kept by day or by fewer than two of its dimensions) are
-    computed from their facts. ``zones`` maps each time zone to its company ids.
+    the others (not kept by day, or broken down by fewer than two of the cube's
+    dimensions) are computed from their facts. ``zones`` maps each time zone to its company ids.
     Targets (set for the total or one dimension value) are left out."""
     read = _Read.build(catalogue, query)
     grain = read.grain

@@ -15,7 +15,9 @@ from smart_dairy.kpi import (
     ValueTable,
     create_cube_table,
     create_value_table,
+    fetch,
     fetch_filtered,
+    fetch_totals,
     refresh_incremental,
     refresh_range,
 )
@@ -179,6 +181,28 @@ def test_cube_rows_come_from_the_cube_and_follow_incremental_refreshes(cube):
     )  # fmt: skip
     cur.execute("SELECT * FROM smart_dairy_kpi_cube ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9")
     assert cur.fetchall() == incremental
+
+
+def test_distinct_counts_by_one_dimension_over_a_range_read_the_cube(cube):
+    """A distinct count filtered or ranked by one dimension over several periods
+    counts the cube's members, as the distinct counter counts the fact."""
+    cur, _rows, catalogue = cube
+    query = Query(["BUYERS"], "month", D(2024, 1, 1), D(2024, 5, 31), "region", ["north", ""])
+    zones = {"UTC": [1, 2]}
+    counters = [DistinctCounter(cur, TABLE, catalogue, zones, c) for c in (None, CUBE)]
+    live, stored = (fetch(cur, TABLE, catalogue, query, [1, 2], distinct=c) for c in counters)
+    assert_same(stored, live)
+    assert stored["BUYERS"].current.value
+    card = stored["BUYERS"].current
+    ranked = dataclasses.replace(query, dimension_values=None)
+    live, stored = (
+        fetch_totals(cur, TABLE, catalogue, ranked, [1, 2], distinct=c) for c in counters
+    )
+    assert stored == live and len(stored["BUYERS"]) == 4  # three regions and none
+    cur.execute("DELETE FROM fact_sales")  # the cube's answers no longer need the fact
+    assert fetch_totals(cur, TABLE, catalogue, ranked, [1, 2], distinct=counters[1]) == live
+    again = fetch(cur, TABLE, catalogue, query, [1, 2], distinct=counters[1])["BUYERS"]
+    assert again.current == card
 
 
 def test_what_the_cube_holds():
