@@ -263,14 +263,17 @@ def members_query(fact, cube, kpi, company_ids, ranges, tz=None, pairs=None):
 def write_cube(cursor, cube, catalogue, kpis, company_ids, ranges, tz=None, pairs=None) -> int:
     """Replace the cube rows of ``kpis`` (KPIs kept at the day grain: the rows of
     those the cube no longer holds go too) for ``company_ids`` over the [start, end)
-    local-day ``ranges`` (only ``pairs`` of (company, day) when given), one INSERT
-    per fact, in the caller's transaction. Returns the number of rows written."""
+    local-day ``ranges`` (only ``pairs`` of (company, day) when given): one INSERT
+    per fact for the sums, one per distinct count, in the caller's transaction.
+    Returns the number of rows written."""
     company_ids = list(company_ids)
     if not kpis or not company_ids or not ranges:
         return 0
     cur = raw_cursor(cursor)
     conditions = [
-        sql.SQL("kpi_id = ANY({})").format(sql.Literal(sorted(k.id for k in kpis))),
+        sql.SQL("kpi_id = ANY({})").format(
+            sql.Literal(sorted(k.id for k in kpis if k.id is not None))
+        ),
         sql.SQL("company_id = ANY({})").format(sql.Literal(company_ids)),
         sql.SQL("({})").format(_within(ranges)),
     ]
