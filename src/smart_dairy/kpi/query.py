@@ -576,8 +576,9 @@ def fetch_filtered(
     filtered on the dimensions it has. KPIs that ``cube`` (a CubeTable) holds are
     read from its rows (one statement for the sums, one for the distinct counts);
     the others (not kept by day, or broken down by fewer than two of the cube's
-    dimensions) are computed from their facts. ``zones`` maps each time zone to its company ids.
-    Targets (set for the total or one dimension value) are left out."""
+    dimensions) are computed from their facts. ``zones`` maps each time zone to
+    its company ids. Targets (set for the total or one dimension value) are left
+    out."""
     read = _Read.build(catalogue, query)
     grain = read.grain
     narrowed = catalogue.with_definitions(_with_filters(kpi, filters) for kpi in read.kpis)
@@ -606,8 +607,8 @@ def fetch_filtered(
             data[kpi_id][start].append(("", numerator, denominator))
     calendar = read.calendar
     spans = {
-        (starts[0], period_end(starts[-1], grain))
-        for starts in (calendar.starts, calendar.previous_range, calendar.last_year_range)
+        (span[0], period_end(span[-1], grain))
+        for span in (calendar.starts, calendar.previous_range, calendar.last_year_range)
     }
     members, counts = read_members(cursor, cube, grain, counted, company_ids, ranges, sorted(spans))
     for kpi_id, per_period in members.items():
