@@ -1,7 +1,7 @@
 {
     "name": "Smart Dairy BI",
     "summary": "KPIs, dashboards, alerts and exports over ERP and farm data",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Smart Dairy",
     "author": "Smart Dairy Analytics",
     "website": "https://github.com/smart-dairy/smart-dairy-odoo",

@@ -357,7 +357,8 @@ class _Context:
     def applied_filters(self, kpi, breakdown=""):
         """[(column, ids)] of the dashboard filters a KPI's values are filtered by: the
         breakdown's own filter for breakdown widgets, else every filter set that the
-        KPI is computed by (several at once are computed from the facts)."""
+        KPI is computed by (several at once are read from the daily cube, see
+        engine.fetch_filtered)."""
         columns = set(kpi.dimension_ids.mapped("field_name"))
         return [
             (dimension.column, self.filters[dimension.key])
@@ -384,7 +385,7 @@ class _Context:
                     previous_keys[kpi.code] = ("previous", grain, breakdown, values)
                     self.requests.setdefault(previous_keys[kpi.code], set()).add(kpi.code)
             elif len(filters) > 1:
-                # Stored values hold one dimension at a time: computed from the facts.
+                # Stored values hold one dimension at a time: the daily cube holds all.
                 key = ("filtered", grain, "", tuple((c, tuple(v)) for c, v in filters))
             else:
                 key = ("fetch", grain, column, values)

@@ -4,6 +4,7 @@ import time
 
 from smart_dairy import db
 from smart_dairy import kpi as engine
+from smart_dairy.kpi import dashboard as layout
 
 from odoo import api, fields, models
 
@@ -13,6 +14,11 @@ LOCK_NAME = "smart_dairy_bi.kpi_materialisation"
 # Who last held each run lock (see smart_dairy.db.claim_locks).
 CLAIM_TABLE = "smart_dairy_kpi_run_claim"
 VALUE_TABLE = engine.ValueTable(name="smart_dairy_kpi_value")
+# Day values by every dashboard filter at once (see engine.CubeTable); no model owns it.
+CUBE_TABLE = engine.CubeTable(
+    name="smart_dairy_kpi_cube",
+    dimensions=tuple(dimension.column for dimension in layout.DIMENSION_FILTERS),
+)
 RUN_MODES = [
     ("incremental", "Incremental"),
     ("reconcile", "Nightly Reconciliation"),
@@ -157,6 +163,24 @@ class SmartDairyKpiRun(models.Model):
 
     def init(self):
         db.create_claim_table(self.env.cr, CLAIM_TABLE)
+        engine.create_cube_table(
+            self.env.cr, CUBE_TABLE, {"kpi_id": "smart_dairy_kpi", "company_id": "res_company"}
+        )
+
+    @api.model
+    def _rebuild_cube(self):
+        """Write the cube rows of every KPI over the whole history (once, on upgrade,
+        when the values exist already; runs write them from then on)."""
+        catalogue = self.env["smart.dairy.kpi"]._catalogue()
+        date_to = fields.Date.context_today(self) + datetime.timedelta(days=1)
+        date_from = self._history_start() or date_to
+        kpis = self.env["smart.dairy.kpi"].sudo().search([])
+        for (tz, companies), group in kpis._group_by_companies().items():
+            codes = set(group.mapped("code")) - catalogue.problems.keys()
+            held = [kpi for kpi in catalogue if kpi.code in codes and CUBE_TABLE.holds(kpi)]
+            engine.write_cube(
+                self.env.cr, CUBE_TABLE, catalogue, held, companies, [(date_from, date_to)], tz
+            )
 
     @api.model
     def _lock_names(self, kpis):
@@ -198,7 +222,7 @@ class SmartDairyKpiRun(models.Model):
             date_from = date_from or self._default_start(date_to)
             self.write({"date_from": date_from, "date_to": date_to})
         failed, errors = self.env["smart.dairy.kpi"], {}
-        written = periods = 0
+        written = periods = cube_rows = 0
         watermarks = dict(self._last_watermarks())
         grains = [grain for grain in engine.Grain if any(grain in kpi._grains for kpi in kpis)]
         # A reconciliation commits grain by grain; an incremental run looks for
@@ -219,7 +243,7 @@ class SmartDairyKpiRun(models.Model):
                                 result = engine.refresh_incremental(
                                     self.env.cr, VALUE_TABLE, catalogue, step,
                                     {n: _parse(previous.get(n)) for n in facts}, zone, stamp,
-                                    codes, cutoff=self.env.cr.now(),
+                                    codes, cutoff=self.env.cr.now(), cube=CUBE_TABLE,
                                 )  # fmt: skip
                                 watermarks.update(
                                     (name, _format(mark))
@@ -228,7 +252,7 @@ class SmartDairyKpiRun(models.Model):
                             else:
                                 result = engine.refresh_range(
                                     self.env.cr, VALUE_TABLE, catalogue, step, date_from,
-                                    date_to, zone, stamp, codes,
+                                    date_to, zone, stamp, codes, cube=CUBE_TABLE,
                                 )  # fmt: skip
                     except Exception as error:  # one failing KPI must not stop the others
                         if len(batch) > 1:
@@ -239,6 +263,7 @@ class SmartDairyKpiRun(models.Model):
                         errors[batch.code] = str(error)
                         continue
                     written += result.written
+                    cube_rows += result.cube_rows
                     periods += sum(len(pairs) for pairs in result.pairs.values())
                     if commit:
                         self.env["ir.cron"]._commit_progress(len(batch))
@@ -247,8 +272,9 @@ class SmartDairyKpiRun(models.Model):
             retried = self.env["smart.dairy.kpi.run"]._run(retry - failed, "reconcile", commit)
             written += retried.row_count
         _logger.info(
-            "KPI run %s (%s): %d KPIs, %d grains, %d periods, %d values written, %d failed",
-            self.id, self.mode, len(kpis), len(grains), periods, written, len(failed),
+            "KPI run %s (%s): %d KPIs, %d grains, %d periods, %d values and %d cube rows "
+            "written, %d failed",
+            self.id, self.mode, len(kpis), len(grains), periods, written, cube_rows, len(failed),
         )  # fmt: skip
         self.write(
             {

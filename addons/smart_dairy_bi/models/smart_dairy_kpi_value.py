@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .smart_dairy_kpi import GRAINS
-from .smart_dairy_kpi_run import VALUE_TABLE
+from .smart_dairy_kpi_run import CUBE_TABLE, VALUE_TABLE
 
 
 class SmartDairyKpiValue(models.Model):
@@ -105,7 +105,7 @@ class ValueReader:
         for company in companies:
             zones.setdefault(company.partner_id.tz or "UTC", []).append(company.id)
         self.zones = zones
-        self.distinct = engine.DistinctCounter(env.cr, VALUE_TABLE, catalogue, zones)
+        self.distinct = engine.DistinctCounter(env.cr, VALUE_TABLE, catalogue, zones, CUBE_TABLE)
         self._targets = {}
 
     def targets(self, query):
@@ -156,8 +156,8 @@ class ValueReader:
         )
 
     def fetch_filtered(self, query, filters):
-        """{code: KpiSeries} under several dimension filters at once, computed from the
-        facts (see engine.fetch_filtered)."""
+        """{code: KpiSeries} under several dimension filters at once, from the daily
+        cube where it holds the KPI, otherwise from the facts (see engine.fetch_filtered)."""
         return engine.fetch_filtered(
-            self.env.cr, self.catalogue, query, filters, self.zones, self.distinct
+            self.env.cr, self.catalogue, query, filters, self.zones, self.distinct, CUBE_TABLE
         )

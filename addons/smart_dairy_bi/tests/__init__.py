@@ -37,6 +37,7 @@ from . import test_dashboard_cache
 from . import test_export_matches_screen
 from . import test_drilldown_matches_card
 from . import test_kpi_backfill
+from . import test_kpi_cube
 from . import test_finance_ledger
 from . import test_home_dashboard
 from . import test_translations

@@ -5,6 +5,7 @@ with ``smart_dairy.db.raw_cursor``) and plain data.
 """
 
 from .catalogue import Catalogue
+from .cube import CubeTable, create_cube_table, write_cube
 from .definitions import FUNCTIONS, Aggregate, Kind, Kpi, validate
 from .domain import domain_to_sql
 from .errors import KpiDefinitionError, RequestError
@@ -54,6 +55,7 @@ __all__ = [
     "AggregateRow",
     "Catalogue",
     "Companies",
+    "CubeTable",
     "DistinctCounter",
     "Fact",
     "Formula",
@@ -75,6 +77,7 @@ __all__ = [
     "check_filters",
     "check_query",
     "compute",
+    "create_cube_table",
     "create_value_table",
     "domain_to_sql",
     "evaluate",
@@ -96,4 +99,5 @@ __all__ = [
     "sql_period",
     "validate",
     "write",
+    "write_cube",
 ]

@@ -17,9 +17,10 @@ from psycopg2 import sql
 from smart_dairy.db import copy_rows, raw_cursor
 
 from . import formula as formulas
+from .cube import write_cube
 from .definitions import Kind
 from .facts import check_identifier
-from .periods import as_grain, period_end, period_start
+from .periods import Grain, as_grain, period_end, period_start
 from .sqlgen import changed_dates, run_aggregates
 
 
@@ -396,11 +397,12 @@ def create_value_table(cursor, table: ValueTable = ValueTable()):
 @dataclasses.dataclass
 class RefreshResult:
     """What a refresh did: new watermarks per fact, the (company, period) pairs
-    recomputed per grain, and the number of values written."""
+    recomputed per grain, the number of values and of cube rows written."""
 
     watermarks: dict
     pairs: dict = dataclasses.field(default_factory=dict)
     written: int = 0
+    cube_rows: int = 0
 
 
 def _for_grain(catalogue, kpis, grain):
@@ -418,10 +420,12 @@ def refresh_range(
     companies: Companies,
     stamp: Stamp = Stamp(),
     codes=None,
+    cube=None,
 ):
     """Recompute and replace every period of each grain covering date_from..date_to
     (the nightly reconciliation of the last N days, or a full rebuild) for the KPIs
-    ``codes`` (None: all) and those their formulas use."""
+    ``codes`` (None: all) and those their formulas use; with the day grain, their
+    rows of ``cube`` (a CubeTable) too."""
     kpis = _computable(catalogue, codes)
     result = RefreshResult(watermarks={})
     for grain in map(as_grain, grains):
@@ -437,6 +441,10 @@ def refresh_range(
             period_start(date_to, grain),
         )
         result.written += write(cursor, table, rows, scope, stamp)
+        if cube is not None and grain is Grain.DAY:
+            result.cube_rows += write_cube(
+                cursor, cube, catalogue, selected, companies.ids, [(first, end)], companies.tz
+            )
     return result
 
 
@@ -452,6 +460,7 @@ def refresh_incremental(
     *,
     overlap=dt.timedelta(minutes=5),
     cutoff=None,
+    cube=None,
 ):
     """Recompute only the periods whose source rows changed since the watermarks,
     for the KPIs ``codes`` (None: all) and those their formulas use.
@@ -466,7 +475,7 @@ def refresh_incremental(
     run re-reads only rows changed within ``overlap`` before this run, not those
     before the last change seen (a bulk load stamps every row alike). Returns a
     RefreshResult whose watermarks the caller stores in the same transaction as
-    the values.
+    the values. With the day grain, the touched days of ``cube`` are replaced too.
     """
     kpis = _computable(catalogue, codes)
     used = {a.fact for k in kpis for a in k.components}
@@ -512,4 +521,8 @@ def refresh_incremental(
         )
         result.written += write(cursor, table, rows, scope, stamp)
         result.pairs[grain.value] = pairs
+        if cube is not None and grain is Grain.DAY:
+            result.cube_rows += write_cube(
+                cursor, cube, catalogue, selected, zone.ids, ranges, zone.tz, pairs
+            )
     return result

@@ -25,6 +25,7 @@ from smart_dairy.db import raw_cursor
 
 from . import formula as formulas
 from . import sqlgen
+from .cube import members_by_value_query, members_count_query, read_cube, read_members
 from .errors import KpiDefinitionError
 from .materialize import Companies, ValueTable, compute_ranges
 from .periods import (
@@ -97,15 +98,18 @@ class DistinctCounter:
     per-period counts do not add up (a customer buying in two months is one
     customer). When the KPI is broken down by the very column it counts (active
     customers by customer), the count is that of the distinct values stored for
-    the range's periods; otherwise it is counted from the fact of the catalogue;
-    ``zones`` maps each time zone to its company ids (the local days each company's
-    values are kept in)."""
+    the range's periods; when ``cube`` (a CubeTable) holds the KPI, its members are
+    counted there; otherwise it is counted from the fact of the catalogue; ``zones``
+    maps each time zone to its company ids (the local days each company's values
+    are kept in)."""
 
-    def __init__(self, cursor, table: ValueTable, catalogue, zones):
+    def __init__(self, cursor, table: ValueTable, catalogue, zones, cube=None):
         self.cursor = cursor
         self.table = table
         self.catalogue = catalogue
         self.zones = {tz: sorted(ids) for tz, ids in zones.items() if ids}
+        self.cube = cube
+        self.company_ids = sorted(i for ids in self.zones.values() for i in ids)
 
     def count(self, kpi, grain, starts, breakdown="", dimension_values=None):
         """The count over the periods ``starts`` (one unbroken range), None without rows."""
@@ -114,6 +118,11 @@ class DistinctCounter:
         measure = kpi.aggregate.measure
         if not breakdown and measure in kpi.dimensions and kpi.id is not None:
             query = self._stored_query(kpi, grain, starts, measure)
+        elif self._in_cube(kpi, breakdown):
+            query = members_count_query(
+                self.cube, kpi.id, self.company_ids, *self._span(grain, starts), breakdown,
+                dimension_values,
+            )  # fmt: skip
         else:
             query = sqlgen.distinct_range_query(
                 *self._range(kpi, grain, starts), breakdown, dimension_values
@@ -128,10 +137,27 @@ class DistinctCounter:
         values with rows; rankings of a count_distinct KPI by a dimension."""
         if not self.zones:
             return {}
-        query = sqlgen.distinct_by_value_query(*self._range(kpi, grain, starts), breakdown)
+        if self._in_cube(kpi, breakdown):
+            query = members_by_value_query(
+                self.cube, kpi.id, self.company_ids, *self._span(grain, starts), breakdown
+            )
+        else:
+            query = sqlgen.distinct_by_value_query(*self._range(kpi, grain, starts), breakdown)
         cur = raw_cursor(self.cursor)
         cur.execute(query)
         return {value: float(count) * kpi.scale for value, count, rows in cur.fetchall() if rows}
+
+    def _in_cube(self, kpi, breakdown):
+        """Whether the cube holds the KPI's members by ``breakdown`` ('' for none)."""
+        return (
+            self.cube is not None
+            and self.cube.holds(kpi)
+            and (not breakdown or breakdown in set(kpi.dimensions) & set(self.cube.dimensions))
+        )
+
+    @staticmethod
+    def _span(grain, starts):
+        return starts[0], period_end(starts[-1], grain)
 
     def _range(self, kpi, grain, starts):
         """The fact, aggregate, zones and [first day, end) of a count over ``starts``."""
@@ -160,6 +186,25 @@ class DistinctCounter:
             company=table.col("company_id"),
             companies=sql.Literal(companies),
         )
+
+
+class _SpanCounts:
+    """A distinct counter answering the spans counted from the cube with the values
+    read, and every other span with ``fallback`` (from the facts; None: no value)."""
+
+    def __init__(self, counts, fallback):
+        self.counts = counts
+        self.fallback = fallback
+
+    def count(self, kpi, grain, starts, breakdown="", dimension_values=None):
+        """Like DistinctCounter.count."""
+        span = (kpi.id, starts[0], period_end(starts[-1], grain))
+        if span in self.counts:
+            count = self.counts[span]
+            return None if count is None else count * kpi.scale
+        if self.fallback is None:
+            return None
+        return self.fallback.count(kpi, grain, starts, breakdown, dimension_values)
 
 
 class _Combiner:
@@ -517,22 +562,37 @@ def _with_filters(kpi, filters):
 
 
 def fetch_filtered(
-    cursor, catalogue, query: Query, filters, zones, distinct: DistinctCounter | None = None
+    cursor,
+    catalogue,
+    query: Query,
+    filters,
+    zones,
+    distinct: DistinctCounter | None = None,
+    cube=None,
 ):
     """Like ``fetch`` with several dimension filters at once ({dimension: values},
-    e.g. a region and a product category), which stored values do not hold: the
-    KPIs are computed from their facts for the range, the range before and the
-    same periods a year earlier, each KPI filtered on the dimensions it has.
-    ``zones`` maps each time zone to its company ids. Targets (set for the total
-    or one dimension value) are left out."""
+    e.g. a region and a product category), which stored values do not hold: for
+    the range, the range before and the same periods a year earlier, each KPI
+    filtered on the dimensions it has. KPIs that ``cube`` (a CubeTable) holds are
+    read from its rows (one statement for the sums, one for the distinct counts);
+    the others (not kept by day, or broken down by fewer than two of the cube's
+    dimensions) are computed from their facts. ``zones`` maps each time zone to
+    its company ids. Targets (set for the total or one dimension value) are left
+    out."""
     read = _Read.build(catalogue, query)
     grain = read.grain
     narrowed = catalogue.with_definitions(_with_filters(kpi, filters) for kpi in read.kpis)
-    # KPIs under the same conditions are computed together, reading only their rows.
-    groups = defaultdict(list)
+    # KPIs under the same conditions are read together, reading only their rows.
+    groups, summed, counted = defaultdict(list), defaultdict(list), defaultdict(list)
     for kpi in read.kpis:
         if kpi.formula is None:
-            groups[_filter_conditions(kpi, filters)].append(kpi.code)
+            where = _filter_conditions(kpi, filters)
+            if cube is None or not cube.answers(kpi, filters):
+                groups[where].append(kpi.code)
+            elif kpi.rollup == "distinct":
+                counted[where].append(kpi.id)
+            else:
+                summed[where].append(kpi.id)
     starts = sorted(read.calendar.needed)
     ranges, first = [], starts[0]
     for before, after in itertools.pairwise([*starts, None]):
@@ -540,12 +600,26 @@ def fetch_filtered(
             ranges.append((first, period_end(before, grain)))
             first = after
     data = defaultdict(lambda: defaultdict(list))
+    company_ids = sorted(i for ids in zones.values() for i in ids)
+    stored = read_cube(cursor, cube, read.kpis, grain, summed, company_ids, ranges)
+    for kpi_id, per_period in stored.items():
+        for start, (numerator, denominator) in per_period.items():
+            data[kpi_id][start].append(("", numerator, denominator))
+    calendar = read.calendar
+    spans = {
+        (span[0], period_end(span[-1], grain))
+        for span in (calendar.starts, calendar.previous_range, calendar.last_year_range)
+    }
+    members, counts = read_members(cursor, cube, grain, counted, company_ids, ranges, sorted(spans))
+    for kpi_id, per_period in members.items():
+        for start, per_company in per_period.items():
+            data[kpi_id][start].extend(("", count, None) for count in per_company)
     for (tz, ids), (where, codes) in itertools.product(zones.items(), groups.items()):
         companies = Companies(ids, tz)
         for row in compute_ranges(cursor, narrowed, codes, grain, ranges, companies, where):
             if row.breakdown == "":
                 data[row.kpi_id][row.period_start].append(("", row.numerator, row.denominator))
-    combiner = _Combiner(narrowed, data, grain, distinct)
+    combiner = _Combiner(narrowed, data, grain, _SpanCounts(counts, distinct))
     return {
         code: _series(combiner, narrowed[code], grain, read.calendar, None, None, {})
         for code in query.codes
