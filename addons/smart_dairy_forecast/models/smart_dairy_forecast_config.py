@@ -49,8 +49,10 @@ class SmartDairyForecastConfig(models.Model):
         "smart.dairy.forecast.method",
         string="Candidate Models",
         default=lambda self: self.env["smart.dairy.forecast.method"].search([]),
-        help="Each series keeps the candidate with the best backtest MASE; seasonal naive "
-        "is always tried and kept when nothing beats it.",
+        help="The series of a run share one choice among these candidates and their "
+        "median: the lowest backtest MASE over the series; seasonal naive is always "
+        "tried, and a series keeps it when the shared choice does worse on its own "
+        "backtest.",
     )
     product_ids = fields.Many2many(
         "product.product", string="Products", help="Only these products (empty: all sold)."
