@@ -18,27 +18,14 @@ defineMailModels();
 const PERCENT = { code: "success_rate", name: "Success (%)", display_format: "percentage", unit: "%" };
 const HOURS = { code: "age", name: "Age (hours)", display_format: "number", unit: "h" };
 
-function pipelineWidget(rows) {
-    return {
-        id: 31,
-        type: "pipeline",
-        title: "Pipeline Health (7 days)",
-        kpis: [PERCENT],
-        data: { model: "smart.dairy.pipeline.job", rows },
-        empty: !rows.length,
-    };
+/** A health widget of the get_dashboard_data answer: its type, first KPI, model and rows. */
+function healthWidget(type, kpi, model, rows) {
+    return { id: 31, type, title: type, kpis: [kpi], data: { model, rows }, empty: !rows.length };
 }
 
-function freshnessWidget(rows) {
-    return {
-        id: 32,
-        type: "freshness",
-        title: "Source Freshness",
-        kpis: [HOURS],
-        data: { model: "smart.dairy.quality.result", rows },
-        empty: !rows.length,
-    };
-}
+const pipelineWidget = (rows) => healthWidget("pipeline", PERCENT, "smart.dairy.pipeline.job", rows);
+const freshnessWidget = (rows) =>
+    healthWidget("freshness", HOURS, "smart.dairy.quality.result", rows);
 
 let doneActions;
 
@@ -137,21 +124,13 @@ describe("HealthWidget", () => {
             calls.push(args[0]);
             return { type: "ir.actions.act_window", res_model: "smart.dairy.milking" };
         });
-        await mount({
-            id: 33,
-            type: "failing_checks",
-            title: "Checks to Fix",
-            kpis: [PERCENT],
-            data: {
-                model: "smart.dairy.quality.result",
-                rows: [
-                    { id: 77, label: "Volumes given", value: 12.5, limit: 100, status: "danger",
-                      failing: 2, examined: 16, last_run: "", error: "2 of 16 rows fail (12.50 %)",
-                      method: "action_open_failing" },
-                ],
-            },
-            empty: false,
-        });
+        await mount(
+            healthWidget("failing_checks", PERCENT, "smart.dairy.quality.result", [
+                { id: 77, label: "Volumes given", value: 12.5, limit: 100, status: "danger",
+                  failing: 2, examined: 16, last_run: "", error: "2 of 16 rows fail (12.50 %)",
+                  method: "action_open_failing" },
+            ])
+        );
         expect(texts(".o_sd_health_value")).toEqual(["12.5%"]);
         expect(texts(".o_sd_health_meta")[0]).toBe("2 of 16 failing");
         await contains(".o_sd_health_row").click();
