@@ -103,4 +103,6 @@ class SmartDairyDashboardWidget(models.Model):
         config = env["smart.dairy.forecast.config"].browse(self.forecast_config_id.id)
         if self.forecast_view == "error":
             return config._error_trend_payload()
-        return config._forecast_chart_payload(self.forecast_farm_id, self.forecast_product_id)
+        return config._forecast_chart_payload(
+            self.forecast_farm_id, self.forecast_product_id, filters
+        )

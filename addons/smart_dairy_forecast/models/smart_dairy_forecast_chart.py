@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pandas as pd
+from smart_dairy.kpi import dashboard as layout
 
 from odoo import api, fields, models
 
@@ -22,11 +23,12 @@ class SmartDairyForecastConfig(models.Model):
     _inherit = "smart.dairy.forecast.config"
 
     @api.private
-    def _forecast_chart_payload(self, farm=None, product=None):
+    def _forecast_chart_payload(self, farm=None, product=None, filters=None):
         """Widget payload keys: the recent actuals and the latest done run's forecast
-        with its bands, for one farm, one product (all warehouses) or the total. The
-        total's bands add the series' bands: a cautious width, as if the series moved
-        together."""
+        with its bands, for one farm, one product (all warehouses), or the series the
+        dashboard's ``filters`` keep (farms and regions for milk, product categories for
+        demand), else the total. A sum's bands add the series' bands: a cautious width,
+        as if the series moved together."""
         self.ensure_one()
         self.check_access("read")
         config = self.sudo()
@@ -34,7 +36,7 @@ class SmartDairyForecastConfig(models.Model):
         kpi = config._chart_kpi(product)
         if not run:
             return config._no_run_payload(kpi)
-        keys = config._series_filter(farm, product)
+        keys, applied = config._series_filter(farm, product, filters or {})
         lines = run.line_ids.filtered(lambda line: keys(line.series_key))
         forecast = {}
         for line in lines:
@@ -63,7 +65,7 @@ class SmartDairyForecastConfig(models.Model):
         data = {
             "view": "forecast",
             "state": "done",
-            "config": config._chart_config(farm, product),
+            "config": config._chart_config(farm, product, applied),
             "run": {"id": run.id, "as_of": run.as_of.isoformat(), "model": run.models_chosen or ""},
             "cutoff": cutoff.isoformat(),
             "forecast_start": start.isoformat() if start else None,
@@ -71,7 +73,8 @@ class SmartDairyForecastConfig(models.Model):
             "periods": [d.isoformat() for d in dates],
             "datasets": datasets,
         }
-        return {"data": data, "empty": not dates, "note": config._chart_note(run), "kpis": [kpi]}
+        note = config._chart_note(run, applied)
+        return {"data": data, "empty": not dates, "note": note, "kpis": [kpi]}
 
     @api.private
     def _error_trend_payload(self):
@@ -155,13 +158,38 @@ class SmartDairyForecastConfig(models.Model):
         }
         return {"data": data, "empty": True, "note": "", "kpis": [kpi]}
 
-    def _series_filter(self, farm, product):
-        """A predicate on series keys ("farm:<id>", "<product id>:<warehouse id>")."""
+    def _series_filter(self, farm, product, filters):
+        """(A predicate on series keys ("farm:<id>", "<product id>:<warehouse id>"), the
+        names of the dashboard filters it follows): the widget's farm or product, else
+        the farms (by farm and region) or products (by category) the filters keep."""
         if farm:
-            return lambda key: key == f"farm:{farm.id}"
+            return (lambda key: key == f"farm:{farm.id}"), []
         if product:
-            return lambda key: key.split(":")[0] == str(product.id)
-        return lambda key: True
+            return (lambda key: key.split(":")[0] == str(product.id)), []
+        if self.target == "farm_milk":
+            used = [key for key in ("farm_ids", "region_ids") if filters.get(key)]
+            domain = [("company_id", "=", self.company_id.id)]
+            domain += [("id", "in", filters["farm_ids"])] if "farm_ids" in used else []
+            domain += [("region_id", "in", filters["region_ids"])] if "region_ids" in used else []
+            keys = {f"farm:{i}" for i in self.env["smart.dairy.farm"].search(domain).ids}
+        else:
+            used = ["categ_ids"] if filters.get("categ_ids") else []
+            products = self.env["product.product"].with_context(active_test=False)
+            found = products.search([("categ_id", "child_of", filters.get("categ_ids") or [])])
+            keys = {str(i) for i in found.ids}
+        if not used:
+            return (lambda key: True), []
+        names = self._filter_names(used)
+        if self.target == "farm_milk":
+            return (lambda key: key in keys), names
+        return (lambda key: key.split(":")[0] in keys), names
+
+    def _filter_names(self, keys):
+        """The names of dashboard filters (their dimensions', in the reader's language)."""
+        columns = [d.column for d in layout.DIMENSION_FILTERS if d.key in keys]
+        dimensions = self.env["smart.dairy.kpi.dimension"].search([("field_name", "in", columns)])
+        names = {d.field_name: d.name.lower() for d in dimensions}
+        return [names.get(column, column) for column in columns]
 
     def _recent_actuals(self, run, keys):
         """{period start: actual} of the selected series over the last complete periods
@@ -197,8 +225,10 @@ class SmartDairyForecastConfig(models.Model):
             "fact_model": None,
         }
 
-    def _chart_config(self, farm, product):
+    def _chart_config(self, farm, product, applied=()):
         series = farm.display_name if farm else product.display_name if product else ""
+        if applied:
+            series = self.env._("The %(filters)s chosen", filters=", ".join(applied))
         return {
             "id": self.id,
             "name": self.name,
@@ -210,7 +240,14 @@ class SmartDairyForecastConfig(models.Model):
             "series": series or self.env._("Total"),
         }
 
-    def _chart_note(self, run):
+    def _chart_note(self, run, applied=()):
+        if applied:
+            return self.env._(
+                "Forecast of %(day)s (history up to the day before) for the %(filters)s "
+                "chosen; the period and the other filters do not apply.",
+                day=run.as_of,
+                filters=", ".join(applied),
+            )
         return self.env._(
             "Forecast of %(day)s (history up to the day before); the dashboard's filters do "
             "not apply.",

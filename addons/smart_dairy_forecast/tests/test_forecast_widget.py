@@ -142,6 +142,45 @@ class TestForecastWidget(CompanyUserMixin, TransactionCase):
         actual = dict(zip(data["periods"], data["datasets"][0]["values"], strict=True))
         self.assertAlmostEqual(actual[cutoff.isoformat()], sum(milkings.mapped("volume")), 1)
 
+    def test_dashboard_filters_choose_the_farms_of_a_milk_forecast(self):
+        freezer = freeze_time(f"{self.day} 12:00:00")
+        freezer.start()
+        self.addCleanup(freezer.stop)
+        run = self.run_config(self.day)
+        farms = run.line_ids.farm_id
+        farm = farms[0]
+        Dashboard = self.env["smart.dairy.dashboard"].with_user(self.analyst)
+
+        def widget(filters):
+            data = Dashboard.get_dashboard_data(self.dashboard.id, filters)
+            return next(w for w in data["widgets"] if w["id"] == self.chart.id)
+
+        total = widget({"preset": "last_30_days"})
+        by_farm = widget({"preset": "last_30_days", "farm_ids": [farm.id]})
+        self.assert_matches_lines(
+            by_farm,
+            run.line_ids.filtered(lambda line: line.farm_id == farm),
+            self.day - dt.timedelta(days=1),
+        )
+        self.assertIn("farm", by_farm["note"])
+        self.assertNotEqual(by_farm["data"]["datasets"], total["data"]["datasets"])
+        self.chart.forecast_farm_id = farm
+        self.assertEqual(
+            widget({"preset": "last_30_days"})["data"]["datasets"], by_farm["data"]["datasets"]
+        )
+        self.chart.forecast_farm_id = False
+        # a region keeps its farms; a product category does not apply to milk
+        region = self.env["smart.dairy.region"].create(
+            {"name": "Forecast test region", "code": "FTR"}
+        )
+        farm.region_id = region
+        by_region = widget({"preset": "last_30_days", "region_ids": [region.id]})
+        self.assertEqual(by_region["data"]["datasets"], by_farm["data"]["datasets"])
+        category = self.env["product.category"].search([], limit=1)
+        by_category = widget({"preset": "last_30_days", "categ_ids": [category.id]})
+        self.assertEqual(by_category["data"]["datasets"], total["data"]["datasets"])
+        self.assertIn("filters do not apply", by_category["note"])
+
     def test_a_finished_run_tells_open_dashboards(self):
         def told(run):
             return [
