@@ -429,9 +429,12 @@ class SmartDairyBiDemo(models.AbstractModel):
                       effective_date = v.delivered
                  FROM (VALUES %s) AS v(order_id, ordered, delivered)
                 WHERE so.id = v.order_id""",
+            # scheduled on its deadline: no deadline issue, as Odoo computes it (the
+            # flag stored before, against the scheduled date of the moment, is stale)
             """UPDATE stock_picking p
                   SET scheduled_date = v.delivered, date_deadline = v.delivered,
-                      date_done = v.delivered, create_date = v.ordered
+                      date_done = v.delivered, create_date = v.ordered,
+                      has_deadline_issue = FALSE
                  FROM (VALUES %s) AS v(order_id, ordered, delivered)
                 WHERE p.sale_id = v.order_id""",
             """UPDATE stock_move m
