@@ -133,6 +133,7 @@ def run(args, out=sys.stdout):
                 _plan, herd = farm.load(cur, farm_args, report, _stamp())
                 conn.commit()
             cur.execute("SET session_replication_role = DEFAULT")
+            conn.commit()
             if "sensors" in args.only:
                 herd = herd or farm.herd(farm.FarmPlan(**farm_args))
                 _load_sensors(args, start, end, companies, herd, report)
