@@ -20,6 +20,7 @@
         "data/smart_dairy_segment_dashboard_data.xml",
         "views/smart_dairy_customer_score_views.xml",
         "views/smart_dairy_churn_model_views.xml",
+        "views/smart_dairy_customer_clustering_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/smart_dairy_forecast_line_views.xml",

@@ -31,9 +31,21 @@ class ResCompany(models.Model):
         "revenue of the last 12 months) reaches this amount gets an activity for their "
         "salesperson and an alert.",
     )
+    dairy_customer_clustering = fields.Boolean(
+        string="Customer Clusters",
+        help="The daily scoring also groups the customers by K-means on their recency, "
+        "frequency and monetary value, records the clustering with its silhouette score, "
+        "and puts each customer's cluster on their score.",
+    )
+    dairy_customer_clusters = fields.Integer(
+        string="Number of Clusters",
+        default=0,
+        help="0 chooses the number (2 to 8) with the best silhouette score.",
+    )
 
     @api.constrains(
         "dairy_rfm_window_days",
+        "dairy_customer_clusters",
         "dairy_churn_medium_from",
         "dairy_churn_high_from",
         "dairy_churn_alert_revenue",
@@ -48,6 +60,10 @@ class ResCompany(models.Model):
                         "Churn risk thresholds are probabilities from 0 to 1, and the high "
                         "risk one cannot be below the medium risk one."
                     )
+                )
+            if company.dairy_customer_clusters and not 2 <= company.dairy_customer_clusters <= 20:
+                raise ValidationError(
+                    self.env._("The number of customer clusters is 0 (automatic) or 2 to 20.")
                 )
             if company.dairy_churn_alert_revenue < 0:
                 raise ValidationError(

@@ -14,3 +14,9 @@ class ResConfigSettings(models.TransientModel):
     dairy_churn_alert_revenue = fields.Monetary(
         related="company_id.dairy_churn_alert_revenue", readonly=False
     )
+    dairy_customer_clustering = fields.Boolean(
+        related="company_id.dairy_customer_clustering", readonly=False
+    )
+    dairy_customer_clusters = fields.Integer(
+        related="company_id.dairy_customer_clusters", readonly=False
+    )

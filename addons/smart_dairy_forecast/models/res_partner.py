@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from odoo.addons.smart_dairy_base.models.smart_dairy_access_mixin import USER_GROUP
@@ -10,6 +10,7 @@ SCORE_FIELDS = {
     "dairy_segment_action": "action",
     "dairy_rfm_code": "rfm_code",
     "dairy_stage": "stage",
+    "dairy_cluster_id": "cluster_id",
     "dairy_health": "health",
     "dairy_churn_probability": "churn_probability",
     "dairy_risk_level": "risk_level",
@@ -38,6 +39,9 @@ class ResPartner(models.Model):
     dairy_segment_action = _score_field(fields.Char, "Recommended Action")
     dairy_rfm_code = _score_field(fields.Char, "RFM")
     dairy_stage = _score_field(fields.Selection, "Lifecycle Stage", selection=STAGES)
+    dairy_cluster_id = _score_field(
+        fields.Many2one, "Cluster", comodel_name="smart.dairy.customer.cluster"
+    )
     dairy_health = _score_field(fields.Float, "Health Score", digits=(5, 1))
     dairy_churn_probability = _score_field(fields.Float, "Churn Probability")
     dairy_risk_level = _score_field(fields.Selection, "Churn Risk", selection=RISKS)
@@ -53,6 +57,7 @@ class ResPartner(models.Model):
     )
     dairy_score_date = _score_field(fields.Date, "Scored On")
 
+    @api.depends_context("company")
     def _compute_dairy_score_id(self):
         Score = self.env["smart.dairy.customer.score"]
         company = self.env.company

@@ -59,6 +59,13 @@ class SmartDairyCustomerScore(models.Model):
     first_order = fields.Date(readonly=True)
     stage = fields.Selection(STAGES, "Lifecycle Stage", readonly=True)
     health = fields.Float("Health Score", digits=(5, 1), readonly=True, aggregator="avg")
+    cluster_id = fields.Many2one(
+        "smart.dairy.customer.cluster",
+        readonly=True,
+        index=True,
+        ondelete="set null",
+        help="The customer's K-means cluster, when the company clusters its customers.",
+    )
     churn_probability = fields.Float(readonly=True, aggregator="avg")
     risk_level = fields.Selection(RISKS, "Churn Risk", readonly=True, index=True)
     churn_factors = fields.Text("Top Churn Factors", readonly=True)
@@ -202,14 +209,18 @@ class SmartDairyCustomerScore(models.Model):
 
     @api.model
     def _score_company(self, company, as_of):
-        """Score the company's customers on ``as_of`` (replacing that day's scores),
-        mark them current, and raise or resolve churn alerts; returns the count."""
+        """Score the company's customers on ``as_of`` (replacing that day's scores and
+        clustering), cluster them if the company asks, mark them current, and raise or
+        resolve churn alerts; returns the count."""
         orders, salespeople = self._orders(company, as_of)
         existing = self.search([("company_id", "=", company.id), ("score_date", "=", as_of)])
         existing.unlink()
+        Clustering = self.env["smart.dairy.customer.clustering"]
+        Clustering._replace(company, as_of)
         if orders.empty:
             return 0
         table = engine.rfm(orders, as_of, window_days=company.dairy_rfm_window_days)
+        clusters = Clustering._record(company, as_of, table)
         table["expected_value"] = self._expected_value(orders, as_of).reindex(table.index)
         training = self.env["smart.dairy.churn.model"]._latest(company, as_of)
         if not training:
@@ -238,6 +249,7 @@ class SmartDairyCustomerScore(models.Model):
                     "first_order": row.first_order.date(),
                     "stage": row.stage.lower(),
                     "health": float(row.health),
+                    "cluster_id": clusters[partner.id].id if partner.id in clusters else False,
                     "expected_value": _number(row.expected_value),
                     "churn_model_id": training.id if risk else False,
                     **(risk or {}),

@@ -1,6 +1,7 @@
 from . import test_customer_demo
 from . import test_customer_churn
 from . import test_customer_access
+from . import test_customer_clusters
 from . import test_public_methods
 from . import test_forecast_runs
 from . import test_forecast_access

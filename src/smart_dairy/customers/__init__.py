@@ -1,10 +1,12 @@
 """Customer analytics on plain order tables (``customer_id``, ``date``, ``amount``):
-RFM segments, lifecycle and health, 60-day churn, and expected value from BG/NBD or
-Pareto/NBD and Gamma-Gamma. Framework-free: pandas frames in, pandas frames out."""
+RFM segments, lifecycle and health, K-means clusters, 60-day churn, and expected
+value from BG/NBD or Pareto/NBD and Gamma-Gamma. Framework-free: pandas frames in,
+pandas frames out."""
 
 from .churn import ChurnModel, dataset, features, labels, risk_level, score, train
+from .clusters import Clustering, cluster, describe
 from .errors import CustomerInputError
-from .rfm import SEGMENTS, STAGES, health, kmeans, quintile, rfm, segment
+from .rfm import SEGMENTS, STAGES, health, quintile, rfm, segment
 from .value import (
     BgNbd,
     GammaGamma,
@@ -23,19 +25,21 @@ __all__ = [
     "STAGES",
     "BgNbd",
     "ChurnModel",
+    "Clustering",
     "CustomerInputError",
     "GammaGamma",
     "ParetoNbd",
     "ValueModel",
     "choose_value",
+    "cluster",
     "dataset",
+    "describe",
     "features",
     "fit_bgnbd",
     "fit_gamma_gamma",
     "fit_paretonbd",
     "fit_value",
     "health",
-    "kmeans",
     "labels",
     "quintile",
     "rfm",

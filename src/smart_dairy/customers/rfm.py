@@ -115,37 +115,3 @@ def health(r, f, m):
     """Health score 0-100: recency half, frequency and monetary a quarter each."""
     r, f, m = (np.asarray(v, dtype=float) for v in (r, f, m))
     return np.round(100 * (2 * (r - 1) + (f - 1) + (m - 1)) / 16, 1)
-
-
-def kmeans(table, k=None, k_range=range(2, 9), random_state=0):
-    """K-means on standardised log recency, frequency and monetary value.
-
-    With ``k`` unset, the ``k`` in ``k_range`` with the best silhouette is kept.
-    Returns (labels as a Series on the table's index, k, silhouette score).
-    """
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
-    from sklearn.preprocessing import StandardScaler
-
-    feats = np.column_stack(
-        [
-            np.log1p(table["recency_days"].clip(lower=0)),
-            np.log1p(table["frequency"]),
-            np.sign(table["monetary"]) * np.log1p(table["monetary"].abs()),
-        ]
-    )
-    feats = StandardScaler().fit_transform(feats)
-    candidates = [k] if k else [c for c in k_range if 2 <= c < len(feats)]
-    if not candidates:
-        raise CustomerInputError("clustering needs at least three customers")
-    sample = min(len(feats), 10_000)
-    best = None
-    for c in candidates:
-        model = KMeans(n_clusters=c, n_init=4, random_state=random_state).fit(feats)
-        score = silhouette_score(
-            feats, model.labels_, sample_size=sample, random_state=random_state
-        )
-        if best is None or score > best[2]:
-            best = (model.labels_, c, float(score))
-    labels, k, score = best
-    return pd.Series(labels, index=table.index, name="cluster"), k, score

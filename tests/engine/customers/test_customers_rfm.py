@@ -1,6 +1,5 @@
-"""RFM scores, segment rules, lifecycle stage, health score and clustering."""
+"""RFM scores, segment rules, lifecycle stage and health score."""
 
-import numpy as np
 import pandas as pd
 import pytest
 from smart_dairy import customers
@@ -87,20 +86,6 @@ def test_rfm_values_stage_and_health():
 
 def test_health_score_bounds_and_weights():
     assert customers.health([1, 5, 5, 1], [1, 5, 1, 5], [1, 5, 1, 5]).tolist() == [0, 100, 50, 50]
-
-
-def test_kmeans_finds_separated_groups():
-    rng = np.random.default_rng(0)
-    table = pd.DataFrame(
-        {
-            "recency_days": np.concatenate([rng.integers(1, 5, 50), rng.integers(200, 300, 50)]),
-            "frequency": np.concatenate([rng.integers(20, 30, 50), rng.integers(1, 2, 50)]),
-            "monetary": np.concatenate([rng.uniform(900, 1000, 50), rng.uniform(5, 10, 50)]),
-        }
-    )
-    labels, k, score = customers.kmeans(table, k_range=range(2, 5))
-    assert k == 2 and score > 0.7
-    assert labels[:50].nunique() == 1 and labels[50:].nunique() == 1
 
 
 def test_bad_input_is_refused():
