@@ -37,7 +37,10 @@ class SmartDairyCustomerClustering(models.Model):
         "the next one. Above 0.5 the clusters are well apart; near 0 they overlap.",
     )
     candidates = fields.Text(
-        "Silhouette per Number of Clusters", readonly=True, help="Every number tried, as JSON."
+        "Silhouette per Number of Clusters (JSON)", readonly=True, help="Every number tried."
+    )
+    candidates_summary = fields.Text(
+        "Silhouette per Number of Clusters", compute="_compute_candidates_summary"
     )
     customer_count = fields.Integer("Customers", readonly=True)
     cluster_ids = fields.One2many("smart.dairy.customer.cluster", "clustering_id", readonly=True)
@@ -46,6 +49,18 @@ class SmartDairyCustomerClustering(models.Model):
         "UNIQUE(company_id, clustered_on)",
         "A company has one customer clustering per day.",
     )
+
+    @api.depends("candidates", "k")
+    @api.depends_context("lang")
+    def _compute_candidates_summary(self):
+        for clustering in self:
+            scores = json.loads(clustering.candidates or "{}")
+            clustering.candidates_summary = "\n".join(
+                self.env._("%(k)s clusters: %(score).3f (kept)", k=k, score=score)
+                if int(k) == clustering.k
+                else self.env._("%(k)s clusters: %(score).3f", k=k, score=score)
+                for k, score in scores.items()
+            )
 
     @api.model
     def _replace(self, company, as_of):

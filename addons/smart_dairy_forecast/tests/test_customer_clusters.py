@@ -40,6 +40,10 @@ class ClusteringAssertions:
         candidates = json.loads(clustering.candidates)
         self.assertTrue(-1 <= clustering.silhouette <= 1)
         self.assertAlmostEqual(clustering.silhouette, max(candidates.values()), places=3)
+        lines = clustering.candidates_summary.splitlines()
+        self.assertEqual(len(lines), len(candidates))
+        kept = [line for line in lines if line.endswith("(kept)")]
+        self.assertEqual(kept, [f"{clustering.k} clusters: {clustering.silhouette:.3f} (kept)"])
         return clustering, scores
 
 
