@@ -155,6 +155,10 @@ class TestCustomerClustersAccess(ClusteringAssertions, CustomerHistoryMixin, Tra
                 self.recorded.with_user(user).write({"silhouette": 1.0})
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self.recorded.cluster_ids[0].with_user(user).write({"size": 0})
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["smart.dairy.customer.clustering"].with_user(user).create(
+                    {"company_id": self.company.id, "clustered_on": "2020-01-01"}
+                )
 
     def test_another_companys_analyst_sees_no_clustering_of_this_company(self):
         for records in (self.recorded, self.recorded.cluster_ids):
