@@ -5,7 +5,7 @@ from odoo.addons.smart_dairy_bi.tests.hoot import run_hoot
 
 @tagged("post_install", "-at_install")
 class TestForecastWidgetHoot(HttpCase):
-    """The hoot unit tests of the forecast widget."""
+    """The hoot unit tests of the forecast widget and the calibration curve."""
 
     @no_retry
     def test_hoot(self):
