@@ -2,14 +2,18 @@ import base64
 import json
 import pickle
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 STATES = [("done", "Trained"), ("failed", "Failed")]
+COUNT_MODELS = [("bgnbd", "BG/NBD"), ("paretonbd", "Pareto/NBD")]
 
 
 class SmartDairyChurnModel(models.Model):
     """One churn training of a company: what was learnt and how well it did on the
-    time-based holdout, so a manager can judge whether to trust the scores.
+    time-based holdout, so a manager can judge whether to trust the scores. The
+    training also chooses the purchase-count model of customer value (BG/NBD or
+    Pareto/NBD) by a backtest, recorded even when the churn training fails, since it
+    does not depend on it; the daily scoring fits the latest choice.
 
     The fitted estimator is kept (pickled) for the daily rescoring; only the system
     writes these records."""
@@ -52,9 +56,67 @@ class SmartDairyChurnModel(models.Model):
         help="Mean predicted probability against observed churn share, per bin, as JSON.",
     )
     estimator = fields.Binary(attachment=False, readonly=True, groups="base.group_system")
+    value_count_model = fields.Selection(
+        COUNT_MODELS,
+        "Purchase-Count Model",
+        readonly=True,
+        help="The purchase-count model the daily scoring fits, with Gamma-Gamma for spend, "
+        "for each customer's expected 12-month value: the one with the lower spend error "
+        "in the backtest.",
+    )
+    value_split = fields.Date(
+        "Backtest Split",
+        readonly=True,
+        help="Both count models were fitted on the orders up to this day and judged on the "
+        "spend of the days after it, up to the training day.",
+    )
+    value_backtest_days = fields.Integer("Backtest Days", readonly=True)
+    value_mae = fields.Text(
+        "Spend MAE per Count Model (JSON)",
+        readonly=True,
+        help="Mean absolute error per customer of each count model's spend forecast over "
+        "the backtest days.",
+    )
+    value_mae_summary = fields.Text(
+        "Spend MAE per Count Model",
+        compute="_compute_value_mae_summary",
+        help="Mean absolute error per customer of each count model's spend forecast over "
+        "the backtest days; the lower one is kept. Without enough history before the "
+        "split there is no backtest and BG/NBD is kept.",
+    )
 
-    def _record_training(self, company, as_of, model, parameters):
-        """Store a successful training, replacing the company's training of that day."""
+    @api.depends("value_mae", "value_count_model")
+    @api.depends_context("lang")
+    def _compute_value_mae_summary(self):
+        labels = dict(self._fields["value_count_model"]._description_selection(self.env))
+        for training in self:
+            errors = json.loads(training.value_mae or "{}")
+            kept = training.value_count_model
+            if kept and not errors:
+                training.value_mae_summary = self.env._(
+                    "No backtest (too little history): %(model)s kept", model=labels[kept]
+                )
+                continue
+            training.value_mae_summary = "\n".join(
+                self.env._("%(model)s: %(mae).2f spend MAE (kept)", model=labels[key], mae=mae)
+                if key == kept
+                else self.env._("%(model)s: %(mae).2f spend MAE", model=labels[key], mae=mae)
+                for key, mae in errors.items()
+            )
+
+    @api.model
+    def _value_vals(self, choice):
+        """The fields of the engine's count-model choice (``choose_count_model``)."""
+        return {
+            "value_count_model": choice["count_model"],
+            "value_split": choice["split"].date(),
+            "value_backtest_days": choice["days"],
+            "value_mae": json.dumps(choice["mae"], sort_keys=True),
+        }
+
+    def _record_training(self, company, as_of, model, parameters, value=None):
+        """Store a successful training, replacing the company's training of that day;
+        ``value``: the fields of the customer value choice (:meth:`_value_vals`)."""
         self._replace(company, as_of)
         metrics = model.metrics
         return self.sudo().create(
@@ -76,10 +138,13 @@ class SmartDairyChurnModel(models.Model):
                 "candidates": json.dumps(metrics["candidates_auc"], sort_keys=True),
                 "calibration": json.dumps(metrics["calibration"]),
                 "estimator": base64.b64encode(pickle.dumps(model)),
+                **(value or {}),
             }
         )
 
-    def _record_failure(self, company, as_of, reason, parameters):
+    def _record_failure(self, company, as_of, reason, parameters, value=None):
+        """Store a failed churn training (with the customer value choice when it was
+        made), replacing the company's training of that day."""
         self._replace(company, as_of)
         return self.sudo().create(
             {
@@ -88,6 +153,7 @@ class SmartDairyChurnModel(models.Model):
                 "state": "failed",
                 "error": reason,
                 "parameters": json.dumps(parameters, sort_keys=True),
+                **(value or {}),
             }
         )
 
@@ -100,6 +166,18 @@ class SmartDairyChurnModel(models.Model):
             [
                 ("company_id", "=", company.id),
                 ("state", "=", "done"),
+                ("trained_on", "<=", as_of),
+            ],
+            limit=1,
+        )
+
+    def _latest_value_choice(self, company, as_of):
+        """The company's latest training on or before ``as_of`` that chose the count
+        model of customer value, whether its churn training succeeded or not."""
+        return self.sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("value_count_model", "!=", False),
                 ("trained_on", "<=", as_of),
             ],
             limit=1,

@@ -124,8 +124,8 @@ class SmartDairyCustomerScore(models.Model):
     @api.model
     @logged_job
     def _cron_train_churn(self, as_of=None, commit=True):
-        """Weekly: train the churn model of every company with confirmed orders;
-        returns the trainings recorded."""
+        """Weekly: train the churn model of every company with confirmed orders and
+        choose its count model of customer value; returns the trainings recorded."""
         as_of = as_of or fields.Date.context_today(self)
         companies = self._companies_with_orders()
         trainings = self.env["smart.dairy.churn.model"]
@@ -133,11 +133,12 @@ class SmartDairyCustomerScore(models.Model):
             training = self.sudo()._train_company(company, as_of)
             trainings |= training
             _logger.info(
-                "Churn training of %s on %s: %s (AUC %.3f)",
+                "Churn training of %s on %s: %s (AUC %.3f); customer value count model: %s",
                 company.name,
                 as_of,
                 training.state,
                 training.auc,
+                training.value_count_model or "none chosen",
             )
             if commit:
                 self.env["ir.cron"]._commit_progress(1, remaining=len(companies) - index)
@@ -180,7 +181,9 @@ class SmartDairyCustomerScore(models.Model):
     @api.model
     def _train_company(self, company, as_of):
         """Train the company's churn model on its orders up to ``as_of`` (holdout at
-        the latest cutoff whose 60 days have passed) and record the training."""
+        the latest cutoff whose 60 days have passed), choose the count model of
+        customer value, and record both (the choice also when the churn training
+        fails)."""
         Training = self.env["smart.dairy.churn.model"]
         orders, _salespeople = self._orders(company, as_of)
         test_cutoff = pd.Timestamp(as_of) - pd.Timedelta(days=churn_engine.HORIZON_DAYS)
@@ -193,6 +196,7 @@ class SmartDairyCustomerScore(models.Model):
             return Training._record_failure(
                 company, as_of, self.env._("The company has no confirmed orders."), parameters
             )
+        value = self._choose_count_model(company, orders, as_of)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -204,8 +208,8 @@ class SmartDairyCustomerScore(models.Model):
                 )
         except (engine.CustomerInputError, ValueError) as exc:
             # ValueError: scikit-learn refusing a holdout or fold without customers.
-            return Training._record_failure(company, as_of, str(exc), parameters)
-        return Training._record_training(company, as_of, model, parameters)
+            return Training._record_failure(company, as_of, str(exc), parameters, value)
+        return Training._record_training(company, as_of, model, parameters, value)
 
     @api.model
     def _score_company(self, company, as_of):
@@ -221,10 +225,11 @@ class SmartDairyCustomerScore(models.Model):
             return 0
         table = engine.rfm(orders, as_of, window_days=company.dairy_rfm_window_days)
         clusters = Clustering._record(company, as_of, table)
-        table["expected_value"] = self._expected_value(orders, as_of).reindex(table.index)
         training = self.env["smart.dairy.churn.model"]._latest(company, as_of)
         if not training:
             training = self._train_company(company, as_of)
+        values = self._expected_value(company, orders, as_of)
+        table["expected_value"] = values.reindex(table.index)
         churn = self._churn(training, orders, as_of, company)
         partners = self.env["res.partner"].browse(table.index.tolist())
         vals_list = []
@@ -284,24 +289,60 @@ class SmartDairyCustomerScore(models.Model):
             kpis._schedule_backfill()
 
     @api.model
-    def _expected_value(self, orders, as_of):
-        """Expected spend over the next 12 months (Gamma-Gamma and BG/NBD or Pareto/NBD,
-        whichever forecast the company's recent spend better); empty when the history is
-        too thin to fit."""
+    def _choose_count_model(self, company, orders, as_of):
+        """The training's values of the count model of customer value (BG/NBD or
+        Pareto/NBD, whichever forecast the recent spend better in the engine's
+        backtest); empty when the history is too thin."""
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                choice = engine.choose_count_model(orders, as_of)
+        except engine.CustomerInputError as exc:
+            _logger.info("No customer value choice for %s on %s: %s", company.name, as_of, exc)
+            return {}
+        _logger.info(
+            "Customer value choice of %s on %s: %s (spend MAE of the backtest from %s: %s)",
+            company.name,
+            as_of,
+            choice["count_model"],
+            choice["split"].date(),
+            {k: round(v, 2) for k, v in choice["mae"].items()},
+        )
+        return self.env["smart.dairy.churn.model"]._value_vals(choice)
+
+    @api.model
+    def _expected_value(self, company, orders, as_of):
+        """Expected spend over the next 12 months: Gamma-Gamma and the count model
+        chosen by the company's latest training that chose one, fitted on the orders
+        up to ``as_of``; without such a training, the engine chooses afresh
+        (``choose_value``). Empty when the history is too thin to fit."""
+        choice = self.env["smart.dairy.churn.model"]._latest_value_choice(company, as_of)
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 summary = engine.summary(orders, as_of)
-                model = engine.choose_value(orders, as_of)
+                if choice:
+                    model = engine.fit_value(summary, choice.value_count_model)
+                    _logger.info(
+                        "Customer value of %s on %s: %s, chosen by the training of %s",
+                        company.name,
+                        as_of,
+                        choice.value_count_model,
+                        choice.trained_on,
+                    )
+                else:
+                    model = engine.choose_value(orders, as_of)
+                    _logger.info(
+                        "Customer value of %s on %s: %s, chosen afresh without a training's "
+                        "choice (spend MAE of the backtest: %s)",
+                        company.name,
+                        as_of,
+                        model.backtest["count_model"],
+                        {k: round(v, 2) for k, v in model.backtest["mae"].items()},
+                    )
                 values = model.expected_value(summary, VALUE_DAYS)
-                _logger.info(
-                    "Customer value on %s: %s (spend MAE of the backtest: %s)",
-                    as_of,
-                    model.backtest.get("count_model", "bgnbd"),
-                    {k: round(v, 2) for k, v in model.backtest.get("mae", {}).items()},
-                )
         except engine.CustomerInputError as exc:
-            _logger.info("No customer value on %s: %s", as_of, exc)
+            _logger.info("No customer value for %s on %s: %s", company.name, as_of, exc)
             return pd.Series(dtype=float)
         return values.where(np.isfinite(values)).clip(lower=0)
 

@@ -1,7 +1,8 @@
 """Customer value: BG/NBD or Pareto/NBD for repeat purchases and Gamma-Gamma for
 spend, by maximum likelihood with scipy (Fader, Hardie & Lee 2005; Schmittlein,
-Morrison & Colombo 1987; Fader & Hardie 2005, 2013). :func:`choose_value` picks the
-count model by a backtest on the end of the calibration history.
+Morrison & Colombo 1987; Fader & Hardie 2005, 2013). :func:`choose_count_model` picks
+the count model by a backtest on the end of the calibration history;
+:func:`choose_value` refits it on the whole history.
 
 The summary of a customer at a calibration date has ``frequency`` x (repeat
 purchase days: days with an order after the first), ``recency`` t_x (days from the
@@ -262,7 +263,7 @@ def fit_gamma_gamma(frequency, monetary):
 @dataclass
 class ValueModel:
     """A purchase-count model (:class:`BgNbd` or :class:`ParetoNbd`) and Gamma-Gamma;
-    ``backtest`` holds the figures :func:`choose_value` chose the count model by."""
+    ``backtest`` holds the figures :func:`choose_count_model` chose the count model by."""
 
     purchases: object
     gamma_gamma: GammaGamma
@@ -291,20 +292,22 @@ def fit_value(table, count_model="bgnbd"):
     )
 
 
-def choose_value(orders, calibration_end, backtest_days=None):
+def choose_count_model(orders, calibration_end, backtest_days=None):
     """BG/NBD or Pareto/NBD, whichever forecast spend better on the last stretch of
-    the history, refitted (with Gamma-Gamma) on all orders up to ``calibration_end``.
+    the history: ``{"count_model", "split", "days", "mae"}``.
 
-    The backtest fits both on the orders up to ``calibration_end - backtest_days``
-    and compares their per-customer mean absolute error of the spend in the
-    ``backtest_days`` after (by default a third of the days from the first order to
-    ``calibration_end``, at most 365). Only orders on or before ``calibration_end``
-    are read; with too little history for a backtest, BG/NBD is kept.
+    Both are fitted (with Gamma-Gamma) on the orders up to ``calibration_end -
+    backtest_days`` and compared by their per-customer mean absolute error (``mae``,
+    per count model) of the spend in the ``backtest_days`` after (by default a third
+    of the days from the first order to ``calibration_end``, at most 365). Only orders
+    on or before ``calibration_end`` are read; with too little history for a backtest,
+    ``mae`` is empty and BG/NBD is kept.
     """
     data = prepare(orders)
     end = pd.Timestamp(calibration_end).normalize()
     data = data[data["date"] <= end]
-    table = summary(data, end)
+    if data.empty:
+        raise CustomerInputError("no orders on or before the calibration date")
     if backtest_days is None:
         backtest_days = min(int((end - data["date"].min()).days // 3), 365)
     split = end - pd.Timedelta(days=int(backtest_days))
@@ -324,12 +327,18 @@ def choose_value(orders, calibration_end, backtest_days=None):
         except CustomerInputError:
             errors = {}
     errors = {k: v for k, v in errors.items() if np.isfinite(v)}
-    best = min(errors, key=errors.get) if errors else "bgnbd"
-    model = fit_value(table, best)
-    model.backtest = {
-        "count_model": best,
+    return {
+        "count_model": min(errors, key=errors.get) if errors else "bgnbd",
         "split": split,
         "days": int(backtest_days),
         "mae": errors,
     }
+
+
+def choose_value(orders, calibration_end, backtest_days=None):
+    """The count model :func:`choose_count_model` keeps, refitted (with Gamma-Gamma)
+    on all orders up to ``calibration_end``; its ``backtest`` holds the choice."""
+    backtest = choose_count_model(orders, calibration_end, backtest_days)
+    model = fit_value(summary(orders, calibration_end), backtest["count_model"])
+    model.backtest = backtest
     return model

@@ -235,6 +235,29 @@ def test_choose_value_never_reads_orders_after_the_calibration_end():
     assert vars(again.gamma_gamma) == vars(model.gamma_gamma)
 
 
+def test_choose_count_model_is_the_choice_of_choose_value_without_later_orders():
+    orders = _value_orders()
+    end = pd.Timestamp("2025-10-31")
+    choice = customers.choose_count_model(orders, end, backtest_days=90)
+    assert choice == customers.choose_value(orders, end, backtest_days=90).backtest
+    assert set(choice) == {"count_model", "split", "days", "mae"}
+    assert choice["count_model"] == min(choice["mae"], key=choice["mae"].get)
+    assert (choice["split"], choice["days"]) == (end - pd.Timedelta(days=90), 90)
+    # orders after the calibration end change nothing
+    burst = pd.DataFrame(
+        [(f"c{i}", end + pd.Timedelta(days=1 + i % 30), 1e5) for i in range(300)],
+        columns=["customer_id", "date", "amount"],
+    )
+    again = customers.choose_count_model(pd.concat([orders, burst]), end, backtest_days=90)
+    assert again == choice
+
+
+def test_choose_count_model_without_orders_is_refused():
+    orders = _value_orders(n=50)
+    with pytest.raises(customers.CustomerInputError, match="no orders"):
+        customers.choose_count_model(orders, orders["date"].min() - pd.Timedelta(days=1))
+
+
 def test_unknown_count_model_is_refused():
     table = customers.summary(_value_orders(n=50), "2025-12-31")
     with pytest.raises(customers.CustomerInputError, match="count model"):
