@@ -49,7 +49,13 @@ class SmartDairyChurnModel(models.Model):
     )
     holdout_count = fields.Integer("Holdout Customers", readonly=True)
     train_rows = fields.Integer("Training Rows", readonly=True)
-    candidates = fields.Text("Candidate AUCs", readonly=True)
+    parameters_summary = fields.Text("Settings", compute="_compute_parameters_summary")
+    candidates = fields.Text("Candidate AUCs (JSON)", readonly=True)
+    candidates_summary = fields.Text(
+        "Candidate AUCs",
+        compute="_compute_candidates_summary",
+        help="The holdout AUC of each candidate; the higher one is kept.",
+    )
     calibration = fields.Text(
         "Calibration Curve",
         readonly=True,
@@ -84,6 +90,44 @@ class SmartDairyChurnModel(models.Model):
         "the backtest days; the lower one is kept. Without enough history before the "
         "split there is no backtest and BG/NBD is kept.",
     )
+
+    @api.depends("parameters")
+    @api.depends_context("lang")
+    def _compute_parameters_summary(self):
+        for training in self:
+            params = json.loads(training.parameters or "{}")
+            lines = []
+            if "horizon_days" in params:
+                lines.append(
+                    self.env._(
+                        "Churn: no order in the %(days)s days after a cutoff",
+                        days=params["horizon_days"],
+                    )
+                )
+            if "active_days" in params:
+                lines.append(
+                    self.env._(
+                        "Active: ordered in the %(days)s days before it", days=params["active_days"]
+                    )
+                )
+            if "threshold" in params:
+                lines.append(
+                    self.env._("High risk from %(share).0f %%", share=100 * params["threshold"])
+                )
+            training.parameters_summary = "\n".join(lines)
+
+    @api.depends("candidates", "algorithm")
+    @api.depends_context("lang")
+    def _compute_candidates_summary(self):
+        labels = dict(self._fields["algorithm"]._description_selection(self.env))
+        for training in self:
+            aucs = json.loads(training.candidates or "{}")
+            training.candidates_summary = "\n".join(
+                self.env._("%(model)s: AUC %(auc).3f (kept)", model=labels.get(key, key), auc=auc)
+                if key == training.algorithm
+                else self.env._("%(model)s: AUC %(auc).3f", model=labels.get(key, key), auc=auc)
+                for key, auc in aucs.items()
+            )
 
     @api.depends("value_mae", "value_count_model")
     @api.depends_context("lang")

@@ -63,6 +63,23 @@ class TestCustomerChurn(CustomerHistoryMixin, TransactionCase):
             set(json.loads(training.candidates)), {"logistic_regression", "gradient_boosting"}
         )
         self.assertEqual(self.scores(is_current=True).churn_model_id, training)
+        aucs = json.loads(training.candidates)
+        lines = training.candidates_summary.splitlines()
+        self.assertEqual(len(lines), 2)
+        kept = [line for line in lines if line.endswith("(kept)")]
+        label = dict(training._fields["algorithm"]._description_selection(self.env))
+        self.assertEqual(
+            kept, [f"{label[training.algorithm]}: AUC {aucs[training.algorithm]:.3f} (kept)"]
+        )
+        self.assertEqual(aucs[training.algorithm], max(aucs.values()))
+        self.assertEqual(
+            training.parameters_summary.splitlines(),
+            [
+                "Churn: no order in the 60 days after a cutoff",
+                "Active: ordered in the 365 days before it",
+                f"High risk from {100 * self.company.dairy_churn_high_from:.0f} %",
+            ],
+        )
 
     def test_customers_who_stopped_score_higher_and_say_why(self):
         scores = self.scores(is_current=True)
