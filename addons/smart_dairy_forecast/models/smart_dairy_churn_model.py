@@ -1,6 +1,7 @@
 import base64
 import json
 import pickle
+from datetime import timedelta
 
 from odoo import api, fields, models
 
@@ -213,6 +214,20 @@ class SmartDairyChurnModel(models.Model):
                 ("trained_on", "<=", as_of),
             ],
             limit=1,
+        )
+
+    def _tried_in_week(self, company, as_of):
+        """Whether the company has a training, successful or not, in the seven days up
+        to ``as_of`` (the weekly job's cadence)."""
+        return bool(
+            self.sudo().search_count(
+                [
+                    ("company_id", "=", company.id),
+                    ("trained_on", "<=", as_of),
+                    ("trained_on", ">", as_of - timedelta(days=7)),
+                ],
+                limit=1,
+            )
         )
 
     def _latest_value_choice(self, company, as_of):

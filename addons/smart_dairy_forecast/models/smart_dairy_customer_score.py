@@ -225,8 +225,11 @@ class SmartDairyCustomerScore(models.Model):
             return 0
         table = engine.rfm(orders, as_of, window_days=company.dairy_rfm_window_days)
         clusters = Clustering._record(company, as_of, table)
-        training = self.env["smart.dairy.churn.model"]._latest(company, as_of)
-        if not training:
+        Training = self.env["smart.dairy.churn.model"]
+        training = Training._latest(company, as_of)
+        if not training and not Training._tried_in_week(company, as_of):
+            # A company that never trained trains now; one whose training of the week
+            # failed waits for the weekly job rather than failing again every day.
             training = self._train_company(company, as_of)
         values = self._expected_value(company, orders, as_of)
         table["expected_value"] = values.reindex(table.index)

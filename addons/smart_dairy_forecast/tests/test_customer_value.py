@@ -137,6 +137,24 @@ class TestCustomerValue(CustomerHistoryMixin, TransactionCase):
         self.assertIn(f"chosen by the training of {day}", "\n".join(logs.output))
         self.assertEqual(self.Training._latest_value_choice(self.company, day).state, "failed")
 
+    def test_after_a_failed_training_the_daily_scoring_waits_a_week_to_retry(self):
+        day = START + dt.timedelta(days=150)
+
+        def trainings():
+            return self.Training.search(
+                [("company_id", "=", self.company.id), ("trained_on", "<", AS_OF)]
+            )
+
+        self.assertFalse(trainings())
+        self.Score._score_company(self.company, day)  # never trained: trains, and fails
+        self.assertEqual(trainings().mapped("state"), ["failed"])
+        for later in range(1, 7):
+            self.assertTrue(self.Score._score_company(self.company, day + dt.timedelta(days=later)))
+        self.assertEqual(len(trainings()), 1, "no new training within the week")
+        self.assertFalse(self.scores(score_date=day + dt.timedelta(days=6)).churn_model_id)
+        self.Score._score_company(self.company, day + dt.timedelta(days=7))
+        self.assertEqual(trainings().mapped("trained_on"), [day + dt.timedelta(days=7), day])
+
     def test_without_a_backtest_the_training_says_bgnbd_was_kept(self):
         day = START + dt.timedelta(days=90)
         choice = self.engine_choice(day)
