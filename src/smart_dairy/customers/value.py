@@ -19,6 +19,13 @@ from scipy import optimize, special
 from .errors import CustomerInputError
 from .orders import prepare
 
+# Above this many rows (distinct histories) the BG/NBD and Gamma-Gamma searches start
+# on a sample.
+SEARCH_ROWS = 5_000
+# Parameters stay within exp(+-30): a parameter running off to infinity (spend or
+# dropout alike for every customer) stops where it no longer changes a prediction.
+LOG_BOUND = 30.0
+
 
 def summary(orders, calibration_end):
     """Per customer with an order on or before ``calibration_end``: frequency,
@@ -96,16 +103,18 @@ def fit_bgnbd(frequency, recency, T, penalizer=0.0):
     """Maximum-likelihood BG/NBD parameters (optimised on their logarithms)."""
     x, tx, T = _checked_histories(frequency, recency, T, "BG/NBD")
 
-    n = len(x)
-    # Customers with the same history share one likelihood term: fit on unique rows.
-    (x, tx, T), weights = _unique_rows(x, tx, T)
+    def loss_of(columns, weights):
+        n = weights.sum()
 
-    def loss(logp):
-        p = np.exp(logp)
-        return -bgnbd_log_likelihood(p, x, tx, T, weights) / n + penalizer * np.sum(p**2)
+        def loss(logp):
+            p = np.exp(logp)
+            return -bgnbd_log_likelihood(p, *columns, weights) / n + penalizer * np.sum(p**2)
+
+        return loss
 
     start = np.log([1.0, max(float(np.mean(T)), 1.0) / 10, 1.0, 1.0])
-    return BgNbd(*_minimise_log(loss, start))
+    # Customers with the same history share one likelihood term: fit on unique rows.
+    return BgNbd(*_minimise_log(loss_of, _unique_rows(x, tx, T), start, SEARCH_ROWS))
 
 
 @dataclass(frozen=True)
@@ -176,29 +185,64 @@ def paretonbd_log_likelihood(params, frequency, recency, T, weights=None):
 def fit_paretonbd(frequency, recency, T, penalizer=0.0):
     """Maximum-likelihood Pareto/NBD parameters (optimised on their logarithms)."""
     x, tx, T = _checked_histories(frequency, recency, T, "Pareto/NBD")
-    n = len(x)
-    (x, tx, T), weights = _unique_rows(x, tx, T)
 
-    def loss(logp):
-        p = np.exp(logp)
-        with np.errstate(all="ignore"):
-            ll = paretonbd_log_likelihood(p, x, tx, T, weights)
-        if not np.isfinite(ll):
-            return np.inf
-        return -ll / n + penalizer * np.sum(p**2)
+    def loss_of(columns, weights):
+        n = weights.sum()
+
+        def loss(logp):
+            p = np.exp(logp)
+            with np.errstate(all="ignore"):
+                ll = paretonbd_log_likelihood(p, *columns, weights)
+            if not np.isfinite(ll):
+                return np.inf
+            return -ll / n + penalizer * np.sum(p**2)
+
+        return loss
 
     scale = max(float(np.mean(T)), 1.0)
     start = np.log([1.0, scale / 10, 1.0, scale])
-    return ParetoNbd(*_minimise_log(loss, start))
+    # Searched on every history: where dropout hardly varies between customers, the
+    # likelihood rises slowly along (s, beta) -> infinity and a sample's flatter one
+    # leads the search far out, where each hyp2f1 is slower (measured: 458 s instead
+    # of 170 s on 100,000 simulated customers).
+    return ParetoNbd(*_minimise_log(loss_of, _unique_rows(x, tx, T), start))
 
 
-def _minimise_log(loss, start):
-    """The parameters minimising ``loss`` of their logarithms from ``start``: a
-    Nelder-Mead search polished by L-BFGS-B."""
+def _minimise_log(loss_of, data, start, search_rows=None):
+    """The parameters minimising the loss of their logarithms from ``start`` (within
+    +-:data:`LOG_BOUND`): a Nelder-Mead search polished by L-BFGS-B.
+
+    ``loss_of(columns, weights)`` makes the loss of ``data`` (columns and a weight per
+    row). With more than ``search_rows`` rows the search runs on a fixed-seed sample of
+    that many customers and only the polish on all of them, which ends at the same
+    maximum of the likelihood in a fraction of the time."""
+    columns, weights = data
+    sampled = search_rows is not None and len(weights) > search_rows
+    search = _sample(columns, weights, search_rows) if sampled else data
+    bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
     res = optimize.minimize(
-        loss, start, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-6, "fatol": 1e-10}
+        loss_of(*search),
+        start,
+        method="Nelder-Mead",
+        bounds=bounds,
+        options={"maxiter": 4000, "xatol": 1e-6, "fatol": 1e-10},
     )
-    return np.exp(optimize.minimize(loss, res.x, method="L-BFGS-B").x)
+    polish = optimize.minimize(
+        loss_of(columns, weights),
+        res.x,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"ftol": 1e-12, "gtol": 1e-8},
+    )
+    return np.exp(polish.x)
+
+
+def _sample(columns, weights, size):
+    """``size`` customers drawn with replacement (fixed seed) from weighted rows, as
+    rows and counts."""
+    counts = np.random.default_rng(0).multinomial(size, weights / weights.sum())
+    keep = counts > 0
+    return tuple(c[keep] for c in columns), counts[keep].astype(float)
 
 
 def _checked_histories(frequency, recency, T, name):
@@ -230,6 +274,24 @@ class GammaGamma:
         return np.where(x > 0, cond, population)
 
 
+def gamma_gamma_log_likelihood(params, frequency, monetary, weights=None):
+    """Total log-likelihood of (p, q, v) over customers with repeat purchases
+    (Fader & Hardie 2013, eq. 5), written with ``betaln`` and ``log1p`` so that it
+    stays exact as q and v grow without bound (spend that does not vary between
+    customers)."""
+    p, q, v = params
+    x, m = np.asarray(frequency, float), np.asarray(monetary, float)
+    px = p * x
+    ll = (
+        -special.betaln(px, q)
+        + (px - 1) * np.log(m)
+        + px * np.log(x)
+        - q * np.log1p(m * x / v)
+        - px * np.log(v + m * x)
+    )
+    return float(np.sum(ll if weights is None else weights * ll))
+
+
 def fit_gamma_gamma(frequency, monetary):
     """Maximum-likelihood Gamma-Gamma parameters on customers with repeat purchases
     and positive mean spend."""
@@ -239,25 +301,14 @@ def fit_gamma_gamma(frequency, monetary):
     if len(x) < 2:
         raise CustomerInputError("Gamma-Gamma needs at least two customers with repeat purchases")
 
-    def loss(logp):
-        p, q, v = np.exp(logp)
-        ll = (
-            special.gammaln(p * x + q)
-            - special.gammaln(p * x)
-            - special.gammaln(q)
-            + q * np.log(v)
-            + (p * x - 1) * np.log(m)
-            + p * x * np.log(x)
-            - (p * x + q) * np.log(v + m * x)
-        )
-        return -np.mean(ll)
+    def loss_of(columns, weights):
+        def loss(logp):
+            return -gamma_gamma_log_likelihood(np.exp(logp), *columns, weights) / weights.sum()
+
+        return loss
 
     start = np.log([1.0, 2.0, float(np.mean(m))])
-    res = optimize.minimize(
-        loss, start, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-6, "fatol": 1e-10}
-    )
-    res = optimize.minimize(loss, res.x, method="L-BFGS-B")
-    return GammaGamma(*np.exp(res.x))
+    return GammaGamma(*_minimise_log(loss_of, ((x, m), np.ones(len(x))), start, SEARCH_ROWS))
 
 
 @dataclass

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import special
+from scipy import special, stats
 from smart_dairy import customers
 from smart_dairy.customers import value
 
@@ -78,6 +78,63 @@ def test_gamma_gamma_parameters_are_recovered():
     assert fit.v == pytest.approx(v, rel=0.35)
     # no repeat purchases: the population mean spend
     assert fit.expected_spend(0, 0) == pytest.approx(fit.p * fit.v / (fit.q - 1))
+
+
+def test_gamma_gamma_log_likelihood_is_the_textbook_formula():
+    rng = np.random.default_rng(5)
+    x = rng.integers(1, 10, 50).astype(float)
+    m = rng.gamma(3.0, 15.0, 50)
+    p, q, v = 6.0, 4.0, 15.0
+    textbook = np.sum(
+        special.gammaln(p * x + q)
+        - special.gammaln(p * x)
+        - special.gammaln(q)
+        + q * np.log(v)
+        + (p * x - 1) * np.log(m)
+        + p * x * np.log(x)
+        - (p * x + q) * np.log(v + m * x)
+    )
+    assert value.gamma_gamma_log_likelihood((p, q, v), x, m) == pytest.approx(textbook)
+
+
+def test_gamma_gamma_with_one_spend_level_for_everybody():
+    # Every order's spend from one gamma (shape 3, mean 45): no heterogeneity between
+    # customers, so q and v run off to infinity and the likelihood must stay exact there.
+    rng = np.random.default_rng(17)
+    n = 3000
+    x = rng.integers(1, 12, n).astype(float)
+    m = np.array([rng.gamma(3.0, 15.0, int(k)).mean() for k in x])
+    # far out, the likelihood is the common distribution's (q = 1e17 loses every digit
+    # of gammaln(px + q) - gammaln(q) in floating point)
+    common = np.sum(stats.gamma.logpdf(m, 3.0 * x, scale=15.0 / x))
+    assert value.gamma_gamma_log_likelihood((3.0, 1e17, 1.5e18), x, m) == pytest.approx(
+        common, rel=1e-9
+    )
+    fit = customers.fit_gamma_gamma(x, m)
+    # the fit is the maximum: at least the likelihood of the true, common distribution
+    # (the mean of k spends is gamma with shape 3k and mean 45)
+    assert value.gamma_gamma_log_likelihood(vars(fit).values(), x, m) >= common
+    population = fit.p * fit.v / (fit.q - 1)
+    assert population == pytest.approx(np.average(m, weights=x), rel=0.02)
+    # a customer's own mean barely moves their expected spend
+    assert fit.expected_spend(10, 2 * population) == pytest.approx(population, rel=0.02)
+
+
+def test_a_sampled_search_ends_at_the_full_searchs_maximum(monkeypatch):
+    rng = np.random.default_rng(29)
+    x, tx, T = _simulate_bgnbd(3000, 0.5, 5.0, 0.8, 3.0, T=60.0, rng=rng)
+    spend = rng.gamma(6.0, 1 / rng.gamma(4.0, 1 / 15.0, 3000))
+    assert len(value._unique_rows(x, tx, T)[1]) > 1000
+    fits = {}
+    for rows in (10**9, 300):  # every history searched, then a sample of 300
+        monkeypatch.setattr(value, "SEARCH_ROWS", rows)
+        fits[rows] = (customers.fit_bgnbd(x, tx, T), customers.fit_gamma_gamma(x, spend))
+    (bg_full, gg_full), (bg, gg) = fits[10**9], fits[300]
+    assert list(vars(bg).values()) == pytest.approx(list(vars(bg_full).values()), rel=1e-3)
+    assert list(vars(gg).values()) == pytest.approx(list(vars(gg_full).values()), rel=1e-3)
+    assert bg.expected_purchases(60, x, tx, T) == pytest.approx(
+        bg_full.expected_purchases(60, x, tx, T), rel=1e-4
+    )
 
 
 def test_summary_counts_purchase_days_and_repeat_spend():
