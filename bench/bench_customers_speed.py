@@ -7,7 +7,8 @@ choose_count_model's backtest of BG/NBD against Pareto/NBD, which the Odoo job m
 weekly with the churn training) is timed apart from the daily work: the fit of the
 chosen count model with Gamma-Gamma, and scoring.
 
-    OMP_NUM_THREADS=1 .venv/bin/python bench/bench_customers_speed.py [--customers 100000]
+    OMP_NUM_THREADS=1 .venv/bin/python bench/bench_customers_speed.py \
+        [--customers 100000] [--varied]
 """
 
 import argparse
@@ -21,22 +22,29 @@ from smart_dairy import customers
 AS_OF = pd.Timestamp("2026-06-30")
 
 
-def synthetic(n, seed=0):
-    """Customers ordering at their own rate from their first order until they leave."""
+def synthetic(n, seed=0, varied=False):
+    """Customers ordering at their own rate from their first order until they leave
+    (after 500 days on average). ``varied``: each customer also has their own mean
+    stay (gamma, mean 500 days) and spend level (gamma, mean 1), as real customers do;
+    without it every customer shares one dropout rate and spend distribution, where
+    Pareto/NBD's and Gamma-Gamma's likelihoods peak at infinite parameters."""
     rng = np.random.default_rng(seed)
+    own = np.random.default_rng(seed + 1)
     start = AS_OF - pd.Timedelta(days=730)
     rate = rng.gamma(1.5, 1 / 60, n)
     first = rng.uniform(0, 700, n)
-    leave = first + rng.exponential(500, n)
+    stay = own.gamma(1.0, 500, n) if varied else 500
+    leave = first + rng.exponential(stay, n)
     counts = rng.poisson(rate * (np.minimum(leave, 730) - first).clip(min=0)) + 1
     cust = np.repeat(np.arange(n), counts)
     lo, hi = first[cust], np.minimum(leave, 730)[cust]
+    level = own.gamma(4, 1 / 4, n)[cust] if varied else 1.0
     day = np.where(np.r_[True, cust[1:] != cust[:-1]], lo, rng.uniform(lo, np.maximum(hi, lo)))
     return pd.DataFrame(
         {
             "customer_id": cust,
             "date": start + pd.to_timedelta(day.astype(int), unit="D"),
-            "amount": rng.gamma(3, 15, len(cust)).round(2),
+            "amount": rng.gamma(3, 15 * level, len(cust)).round(2),
         }
     )
 
@@ -44,8 +52,11 @@ def synthetic(n, seed=0):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument(
+        "--varied", action="store_true", help="customers differ in mean stay and spend level"
+    )
     args = parser.parse_args()
-    orders = synthetic(args.customers)
+    orders = synthetic(args.customers, varied=args.varied)
     print(f"{args.customers} customers, {len(orders)} orders")
     t0 = time.perf_counter()
     model = customers.train(orders, AS_OF - pd.Timedelta(days=60), as_of=AS_OF)

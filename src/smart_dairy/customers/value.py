@@ -276,7 +276,7 @@ class GammaGamma:
 
 def gamma_gamma_log_likelihood(params, frequency, monetary, weights=None):
     """Total log-likelihood of (p, q, v) over customers with repeat purchases
-    (Fader & Hardie 2013, eq. 5), written with ``betaln`` and ``log1p`` so that it
+    (Fader & Hardie 2013), written with ``betaln`` and ``log1p`` so that it
     stays exact as q and v grow without bound (spend that does not vary between
     customers)."""
     p, q, v = params
