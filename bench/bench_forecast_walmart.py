@@ -3,7 +3,8 @@
 Rolling origin over the last 52 weeks: 13 windows of 4 weeks. In each window every
 method sees only the weeks before the cutoff; MASE divides a window's mean absolute
 error by the in-sample seasonal-naive (lag 52) error of that window's training part,
-averaged over windows and series; WAPE pools all windows. Prints seasonal naive,
+averaged over windows and series (``MASE/1st`` beside it divides by one scale per series,
+that of the weeks before the first cutoff); WAPE pools all windows. Prints seasonal naive,
 statsmodels' damped additive Holt-Winters (the anchor), every engine model alone and
 the engine's automatic choice (``smart_dairy.forecast.forecast``, its default panel
 choice and, for comparison, the per-series choice of ``select="series"``). The engine
