@@ -24,6 +24,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/smart_dairy_forecast_line_views.xml",
+        "views/smart_dairy_forecast_analysis_views.xml",
         "views/smart_dairy_forecast_run_views.xml",
         "views/smart_dairy_forecast_config_views.xml",
         "views/smart_dairy_replenishment_views.xml",

@@ -10,6 +10,7 @@ from . import smart_dairy_forecast_method
 from . import smart_dairy_forecast_config
 from . import smart_dairy_forecast_run
 from . import smart_dairy_forecast_line
+from . import smart_dairy_forecast_analysis
 from . import product_product
 from . import smart_dairy_farm
 from . import smart_dairy_replenishment

@@ -21,12 +21,12 @@ class ProductProduct(models.Model):
             product.dairy_forecast_line_count = counts.get(product, 0)
 
     def action_open_dairy_forecast(self):
-        """The demand forecast lines of these products (Smart Dairy User)."""
+        """The demand forecast of these products beside their sales (Smart Dairy User)."""
         if not self.env.user.has_group(USER_GROUP):
             raise AccessError(self.env._("Only Smart Dairy users may open forecasts."))
         self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "smart_dairy_forecast.action_smart_dairy_forecast_line"
+            "smart_dairy_forecast.action_smart_dairy_forecast_analysis_demand"
         )
         action["domain"] = [("product_id", "in", self.ids)]
         return action

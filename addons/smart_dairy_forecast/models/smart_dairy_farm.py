@@ -18,10 +18,10 @@ class SmartDairyFarm(models.Model):
             farm.forecast_line_count = counts.get(farm, 0)
 
     def action_open_forecast(self):
-        """The milk forecast lines of these farms (Smart Dairy User)."""
+        """The milk forecast of these farms beside their milkings (Smart Dairy User)."""
         self._check_caller(USER_GROUP)
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "smart_dairy_forecast.action_smart_dairy_forecast_line"
+            "smart_dairy_forecast.action_smart_dairy_forecast_analysis_milk"
         )
         action["domain"] = [("farm_id", "in", self.ids)]
         return action

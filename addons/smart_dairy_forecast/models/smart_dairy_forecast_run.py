@@ -262,8 +262,14 @@ class SmartDairyForecastRun(models.Model):
         return []
 
     def _engine_forecast(self, history):
+        """The engine's forecast of ``history``: every series runs to the last complete
+        period, so all forecasts start after it; a day without milk recorded is
+        interpolated, a period without sales is no demand."""
         config = self.config_id
         models_ = tuple(config.method_ids.mapped("code")) or ("seasonal_naive",)
+        end = pd.Timestamp(self._last_complete_day(self.as_of))
+        if config.frequency != "D":
+            end = _period_start(pd.Series([end]), config.frequency).iloc[0]
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             result = engine.forecast(
@@ -272,6 +278,8 @@ class SmartDairyForecastRun(models.Model):
                 freq=config.frequency,
                 models=models_,
                 n_windows=config.n_windows,
+                fill="interpolate" if config.target == "farm_milk" else "zero",
+                end=end,
             )
         result.forecasts = result.forecasts.rename(columns=lambda c: c.replace("-", "_"))
         return result

@@ -1,4 +1,5 @@
 import datetime as dt
+from collections import defaultdict
 
 from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
@@ -185,6 +186,43 @@ class TestForecastRuns(TransactionCase):
             product.dairy_forecast_line_count,
             len(run.line_ids.filtered(lambda line: line.product_id == product)),
         )
+
+    def test_demand_forecast_beside_the_weekly_quantities_sold(self):
+        run = self.run_config(self.demand)
+        mondays = sorted(set(run.line_ids.mapped("date")))
+        first_week = mondays[0] - dt.timedelta(weeks=12)  # 3 horizons of 4 weeks
+        local = self.company.partner_id.tz or "UTC"
+        sold = self.env["sale.order.line"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("state", "=", "sale"),
+                ("product_id", "in", self.products.ids),
+                ("order_id.warehouse_id", "!=", False),
+            ]
+        )
+        series = set(run.line_ids.mapped("series_key"))
+        expected = defaultdict(float)
+        for line in sold.with_context(tz=local):
+            day = fields.Date.context_today(line, line.order_id.date_order)
+            week = day - dt.timedelta(days=day.weekday())
+            key = f"{line.product_id.id}:{line.order_id.warehouse_id.id}"
+            if key in series and first_week <= week <= mondays[-1]:
+                expected[key, week] += line.product_uom_qty
+        self.assertTrue(expected)
+        Analysis = self.env["smart.dairy.forecast.analysis"]
+        actual = Analysis.search([("config_id", "=", self.demand.id), ("figure", "=", "actual")])
+        found = {(row.series_key, row.date): row.quantity for row in actual}
+        self.assertEqual(set(found), set(expected))
+        for key, quantity in expected.items():
+            self.assertAlmostEqual(found[key], quantity, places=6, msg=key)
+        forecast = Analysis.search(
+            [("config_id", "=", self.demand.id), ("figure", "=", "forecast")]
+        )
+        self.assertEqual(set(forecast.ids), set(run.line_ids.ids))
+        product = self.products[0]
+        action = product.action_open_dairy_forecast()
+        self.assertEqual(action["res_model"], "smart.dairy.forecast.analysis")
+        self.assertEqual(Analysis.search(action["domain"]).product_id, product)
 
     def test_demand_outside_the_interval_raises_an_alert_per_series(self):
         earlier = self.day - dt.timedelta(days=35)

@@ -5,7 +5,8 @@ from odoo.addons.smart_dairy_bi.tests.hoot import run_hoot
 
 @tagged("post_install", "-at_install")
 class TestForecastWidgetHoot(HttpCase):
-    """The hoot unit tests of the forecast widget and the calibration curve."""
+    """The hoot unit tests of the forecast widget, the calibration curve and the
+    forecast analysis graph."""
 
     @no_retry
     def test_hoot(self):

@@ -198,15 +198,17 @@ def cross_validation(
     level=LEVELS,
     fill="zero",
     n_jobs=1,
+    end=None,
 ):
     """Rolling-origin backtest of every candidate model of every series.
 
     Window ``i`` of a series trains on its history up to ``end - h - step * (n_windows
     - 1 - i)`` and forecasts the next ``h`` periods (``step`` defaults to ``h``).
     Windows whose training part is shorter than a season plus two periods are left out.
+    ``end`` extends every series to that period (see ``frame.split``).
     """
     _check_args(h, n_windows, models)
-    series = list(frame.split(df, freq, fill).values())
+    series = list(frame.split(df, freq, fill, end=end).values())
     return _backtest(series, h, n_windows, step or h, models, freq, tuple(level), n_jobs)
 
 
@@ -392,6 +394,7 @@ def forecast(
     categories=None,
     n_jobs=1,
     select="panel",
+    end=None,
 ):
     """Forecast every series ``h`` periods ahead with the automatic model choice.
 
@@ -403,7 +406,9 @@ def forecast(
     any. ``categories`` maps series to a category; a series named there without
     history (a new product) gets the mean forecast of its category's series. Net
     history with returns (negative values) is modelled as it is; forecasts and
-    bounds are clipped at zero.
+    bounds are clipped at zero. ``end``, the last period of the history, extends
+    every series that stops earlier (see ``frame.split``), so that all forecasts
+    start after it.
     """
     _check_args(h, n_windows, models)
     if select not in SELECTIONS:
@@ -413,7 +418,7 @@ def forecast(
     freq = frame.normalise_freq(freq)
     season, lwin = frame.season_length(freq), frame.level_window(freq)
     levels = tuple(level)
-    split = frame.split(df, freq, fill)
+    split = frame.split(df, freq, fill, end=end)
     exog = frame.exog_columns(df)
     futures = {
         uid: frame.future_exog(future, uid, frame.future_dates(s.ds[-1], h, freq), exog)

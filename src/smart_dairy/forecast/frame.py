@@ -82,13 +82,15 @@ def validate(df):
         raise ForecastInputError("some history values are missing or not finite numbers")
 
 
-def split(df, freq, fill="zero", exog: Sequence[str] | None = None):
+def split(df, freq, fill="zero", exog: Sequence[str] | None = None, end=None):
     """Per-series regular arrays from a long table.
 
     Several rows of one period are summed (several orders of one day). A missing
     period is a zero for ``fill="zero"`` (demand: nothing sold) or linearly
-    interpolated for ``fill="interpolate"`` (production: not recorded). Exogenous
-    columns missing for a period are zero.
+    interpolated for ``fill="interpolate"`` (production: not recorded; the last
+    value carries on). Exogenous columns missing for a period are zero. ``end``,
+    a period of the grid, is the last period of every series: a series whose last
+    row is earlier is extended to it by the same filling.
     """
     freq = normalise_freq(freq)
     if fill not in FILLS:
@@ -105,11 +107,18 @@ def split(df, freq, fill="zero", exog: Sequence[str] | None = None):
     out = {}
     for uid, part in data.groupby("unique_id", sort=True):
         part = part.set_index("ds")
-        full = pd.date_range(part.index[0], part.index[-1], freq=offset)
+        last = part.index[-1] if end is None else pd.Timestamp(end)
+        if part.index[-1] > last:
+            raise ForecastInputError(f"series {uid}: rows after the end {last.date()}")
+        full = pd.date_range(part.index[0], last, freq=offset)
         if len(full) < len(part) or not part.index.isin(full).all():
             raise ForecastInputError(
                 f"series {uid}: dates are not on a regular {freq} grid "
                 "(weekly dates must be 7 days apart)"
+            )
+        if full[-1] != last:
+            raise ForecastInputError(
+                f"series {uid}: the end {last.date()} is not a period of its {freq} grid"
             )
         part = part.reindex(full)
         y = part["y"].astype(float)

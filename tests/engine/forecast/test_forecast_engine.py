@@ -110,6 +110,31 @@ def test_gaps_are_zero_demand_or_interpolated_production(long_frame):
     assert fc.frame.split(df, "D", fill="interpolate")["a"].y.tolist() == [5.0, 7.0, 9.0]
 
 
+def test_an_end_extends_every_series_and_starts_every_forecast_after_it(long_frame):
+    df = long_frame({"busy": np.tile(PATTERN, 4), "quiet": np.tile(PATTERN, 3)})
+    end = pd.Timestamp("2024-01-28")  # the busy series' last day, a week after the quiet one's
+    split = fc.frame.split(df, "D", end=end)
+    assert split["quiet"].ds[-1] == end
+    assert split["quiet"].y[-7:].tolist() == [0.0] * 7
+    carried = fc.frame.split(df, "D", fill="interpolate", end=end)["quiet"]
+    assert carried.y[-7:].tolist() == [PATTERN[-1]] * 7
+    res = fc.forecast(df, 7, "D", models=("seasonal_naive",), end=end)
+    starts = res.forecasts.groupby("unique_id")["ds"].min()
+    assert starts.tolist() == [end + pd.Timedelta(days=1)] * 2
+    # without an end, the quiet series is forecast from its own last day
+    alone = fc.forecast(df, 7, "D", models=("seasonal_naive",)).forecasts
+    assert alone.query("unique_id == 'quiet'")["ds"].min() == pd.Timestamp("2024-01-22")
+
+
+def test_an_end_before_the_history_or_off_the_grid_is_refused(long_frame):
+    df = long_frame({"w": np.arange(1.0, 11)}, start="2024-01-07", freq="7D")
+    with pytest.raises(fc.ForecastInputError, match="rows after the end"):
+        fc.frame.split(df, "W", end="2024-02-04")
+    with pytest.raises(fc.ForecastInputError, match="not a period of its W grid"):
+        fc.frame.split(df, "W", end="2024-03-13")
+    assert fc.frame.split(df, "W", end="2024-03-24")["w"].y[-1] == 0.0
+
+
 def test_weekly_and_monthly_grids(long_frame):
     weekly = long_frame({"w": np.arange(1.0, 31)}, start="2024-01-07", freq="7D")
     res = fc.forecast(weekly, 3, "W", models=("seasonal_naive", "theta"))

@@ -1,0 +1,174 @@
+import datetime as dt
+from collections import defaultdict
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, tagged
+
+from .common import GROUP, CompanyUserMixin
+
+FIRST, LAST = dt.date(2025, 3, 3), dt.date(2025, 6, 30)
+AS_OF = dt.date(2025, 6, 23)  # a Monday: the forecast's first day and first week
+
+
+def morning(day):
+    return 10.0 + (day - FIRST).days % 7
+
+
+def evening(day):
+    """A second milking on Sundays only, so some periods sum two records."""
+    return 2.5 if day.weekday() == 6 else 0.0
+
+
+@tagged("post_install", "-at_install")
+class TestForecastAnalysis(CompanyUserMixin, TransactionCase):
+    """The latest forecast beside the actual milk of its farms, worked out by hand
+    from the milkings: daily and weekly periods, the configuration's farms only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.company = env["res.company"].create({"name": "Analysis Dairy"})
+        Farm = env["smart.dairy.farm"]
+        cls.farm = Farm.create(
+            {"name": "Analysis Farm", "code": "ANF", "company_id": cls.company.id}
+        )
+        cls.other = Farm.create({"name": "Other Farm", "code": "ANO", "company_id": cls.company.id})
+        cows = env["smart.dairy.animal"].create(
+            [
+                {"ear_tag": f"AN-{farm.code}", "farm_id": farm.id, "status": "lactating"}
+                for farm in (cls.farm, cls.other)
+            ]
+        )
+        days = [FIRST + dt.timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
+        sessions = (("morning", morning), ("evening", evening))
+        milkings = [
+            {"animal_id": cow.id, "date": day, "session": session, "volume": volume(day)}
+            for cow in cows
+            for day in days
+            for session, volume in sessions
+            if volume(day)
+        ]
+        env["smart.dairy.milking"].create(milkings)
+        seasonal_naive = env.ref("smart_dairy_forecast.forecast_method_seasonal_naive")
+        cls.Config = env["smart.dairy.forecast.config"].with_company(cls.company)
+        cls.common = {
+            "company_id": cls.company.id,
+            "target": "farm_milk",
+            "history_days": 84,
+            "n_windows": 1,
+            "method_ids": [Command.set(seasonal_naive.ids)],
+            "farm_ids": [Command.set(cls.farm.ids)],
+        }
+        cls.Analysis = env["smart.dairy.forecast.analysis"]
+
+    def run_config(self, **values):
+        config = self.Config.create({"name": "Analysis milk", **self.common, **values})
+        run = config._queue_runs()
+        self.assertTrue(run._process(AS_OF, commit=False))
+        self.assertEqual(run.state, "done")
+        return config, run
+
+    def rows(self, config, figure):
+        found = self.Analysis.search([("config_id", "=", config.id), ("figure", "=", figure)])
+        return {row.date: row for row in found}
+
+    def test_daily_forecast_beside_three_horizons_of_actual_milk(self):
+        config, run = self.run_config(frequency="D", horizon=7)
+        forecast = self.rows(config, "forecast")
+        self.assertEqual(
+            {day: (row.quantity, row.lo_95, row.hi_95) for day, row in forecast.items()},
+            {line.date: (line.forecast, line.lo_95, line.hi_95) for line in run.line_ids},
+        )
+        # 3 horizons of 7 days before the first forecast day, and the 7 forecast days
+        # whose milk is known now: 2025-06-02 to 2025-06-29
+        actual = self.rows(config, "actual")
+        start = AS_OF - dt.timedelta(days=21)
+        expected = {
+            start + dt.timedelta(days=i): morning(start + dt.timedelta(days=i))
+            + evening(start + dt.timedelta(days=i))
+            for i in range(28)
+        }
+        self.assertEqual({day: row.quantity for day, row in actual.items()}, expected)
+        rows = self.Analysis.browse([row.id for row in actual.values()])
+        self.assertEqual(rows.farm_id, self.farm, "the configuration's farm only")
+        self.assertFalse(any(rows.mapped("lo_95") + rows.mapped("hi_95")))
+        # the graph's read: one point per day and figure, the sums above
+        groups = self.Analysis._read_group(
+            [("config_id", "=", config.id)], ["date:day", "figure"], ["quantity:sum"]
+        )
+        self.assertEqual(len(groups), 28 + 7)
+        self.assertEqual(
+            {
+                (fields.Date.to_date(day), figure): total
+                for day, figure, total in groups
+                if figure == "actual"
+            },
+            {(day, "actual"): value for day, value in expected.items()},
+        )
+
+    def test_weekly_periods_start_on_monday_and_sum_every_milking(self):
+        config, _run = self.run_config(frequency="W", horizon=2)
+        mondays = [AS_OF, AS_OF + dt.timedelta(days=7)]
+        self.assertEqual(sorted(self.rows(config, "forecast")), mondays)
+        weekly = defaultdict(float)
+        day = AS_OF - dt.timedelta(weeks=8)  # 8 periods at least before the forecast
+        while day <= LAST:
+            weekly[day - dt.timedelta(days=day.weekday())] += morning(day) + evening(day)
+            day += dt.timedelta(days=1)
+        actual = {day: row.quantity for day, row in self.rows(config, "actual").items()}
+        self.assertEqual(actual, dict(weekly))
+        # the week under way holds the one day milked so far
+        self.assertEqual(actual[mondays[1]], morning(LAST) + evening(LAST))
+
+    def test_a_farm_whose_records_stop_early_is_forecast_from_the_run_day(self):
+        stopped = self.env["smart.dairy.farm"].create(
+            {"name": "Quiet Farm", "code": "ANQ", "company_id": self.company.id}
+        )
+        cow = self.env["smart.dairy.animal"].create(
+            {"ear_tag": "AN-ANQ", "farm_id": stopped.id, "status": "lactating"}
+        )
+        last = AS_OF - dt.timedelta(days=10)
+        days = [FIRST + dt.timedelta(days=i) for i in range((last - FIRST).days + 1)]
+        self.env["smart.dairy.milking"].create(
+            [{"animal_id": cow.id, "date": day, "volume": morning(day)} for day in days]
+        )
+        _config, run = self.run_config(
+            frequency="D", horizon=7, farm_ids=[Command.set(stopped.ids)]
+        )
+        lines = run.line_ids.sorted("date")
+        self.assertEqual(lines.mapped("date"), [AS_OF + dt.timedelta(days=i) for i in range(7)])
+        # the days not recorded carry the last day's milk, not zero
+        self.assertEqual(lines.mapped("forecast"), [morning(last)] * 7)
+
+    def test_a_rerun_replaces_the_forecast_and_keeps_one_actual_per_period(self):
+        config, _first = self.run_config(frequency="D", horizon=7)
+        second = config._queue_runs()
+        self.assertTrue(second._process(AS_OF, commit=False))
+        forecast = self.Analysis.search(
+            [("config_id", "=", config.id), ("figure", "=", "forecast")]
+        )
+        self.assertEqual(forecast.mapped("id"), second.line_ids.sorted("date").ids)
+        actual = self.Analysis.search([("config_id", "=", config.id), ("figure", "=", "actual")])
+        self.assertEqual(len(actual), len(set(actual.mapped("date"))))
+
+    def test_smart_button_opens_the_farm_against_its_forecast(self):
+        config, _run = self.run_config(frequency="D", horizon=7)
+        reader = self._user("an_reader", f"base.group_user,{GROUP}user")
+        action = self.farm.with_user(reader).action_open_forecast()
+        self.assertEqual(action["res_model"], "smart.dairy.forecast.analysis")
+        rows = self.Analysis.with_user(reader).search(action["domain"])
+        self.assertEqual(set(rows.mapped("figure")), {"actual", "forecast"})
+        self.assertEqual(rows.config_id, config)
+
+    def test_outsiders_and_other_companies_read_nothing(self):
+        self.run_config(frequency="D", horizon=7)
+        plain = self._user("an_plain", "base.group_user")
+        with self.assertRaises(AccessError):
+            self.Analysis.with_user(plain).search([])
+        elsewhere = self.env["res.company"].create({"name": "Analysis Elsewhere"})
+        stranger = self._user("an_stranger", f"base.group_user,{GROUP}user", elsewhere)
+        self.assertFalse(self.Analysis.with_user(stranger).search([]))
+        reader = self._user("an_own", f"base.group_user,{GROUP}user")
+        self.assertTrue(self.Analysis.with_user(reader).search([]))
