@@ -13,7 +13,9 @@ class SmartDairyForecastAnalysis(models.Model):
     """The latest forecast of each configuration beside the actuals of its series,
     one row per series, period and figure: the recent periods before the forecast and
     the forecast periods already under way, read live from milkings and sales, in the
-    periods of the configuration (days, weeks from Monday or months)."""
+    periods of the configuration (days, weeks from Monday or months). A period before
+    the forecast without a sale is a demand of zero; one without milk recorded has no
+    actual (not recorded is not zero)."""
 
     _name = "smart.dairy.forecast.analysis"
     _description = "Forecast Analysis"
@@ -36,10 +38,9 @@ class SmartDairyForecastAnalysis(models.Model):
     @property
     def _table_query(self):
         period = SQL(
-            """CASE c.frequency WHEN 'D' THEN %(day)s
-                                WHEN 'W' THEN date_trunc('week', %(day)s)::date
-                                ELSE date_trunc('month', %(day)s)::date END""",
-            day=SQL("src.date"),
+            """CASE c.frequency WHEN 'D' THEN src.date
+                                WHEN 'W' THEN date_trunc('week', src.date)::date
+                                ELSE date_trunc('month', src.date)::date END"""
         )
         return SQL(
             """
@@ -48,16 +49,19 @@ class SmartDairyForecastAnalysis(models.Model):
                        min(warehouse_id) AS warehouse_id, min(farm_id) AS farm_id
                   FROM smart_dairy_forecast_line
                  GROUP BY config_id, series_key
-            ), configs AS (
-                SELECT c.id, c.company_id, c.target, c.frequency, max(l.date) AS last_date,
-                       min(l.date) - GREATEST(%(horizons)s * c.horizon, %(minimum)s)
-                           * CASE c.frequency WHEN 'D' THEN interval '1 day'
-                                              WHEN 'W' THEN interval '1 week'
-                                              ELSE interval '1 month' END AS first_date
+            ), steps AS (
+                SELECT c.id, c.company_id, c.target, c.frequency, min(l.date) AS first_forecast,
+                       max(l.date) AS last_date,
+                       GREATEST(%(horizons)s * c.horizon, %(minimum)s) AS lookback,
+                       CASE c.frequency WHEN 'D' THEN interval '1 day'
+                                        WHEN 'W' THEN interval '1 week'
+                                        ELSE interval '1 month' END AS step
                   FROM smart_dairy_forecast_config c
                   JOIN smart_dairy_forecast_line l ON l.config_id = c.id
                  GROUP BY c.id
-            ), actual AS (
+            ), configs AS (
+                SELECT *, (first_forecast - lookback * step)::date AS first_date FROM steps
+            ), recorded AS (
                 SELECT c.id AS config_id, 'farm:' || src.farm_id AS series_key,
                        %(period)s AS date, sum(src.volume) AS quantity
                   FROM configs c
@@ -78,6 +82,18 @@ class SmartDairyForecastAnalysis(models.Model):
                   JOIN sale_order so ON so.id = src.order_id AND so.warehouse_id IS NOT NULL
                  WHERE c.target = 'product_demand'
                  GROUP BY 1, 2, 3
+            ), no_sale AS (
+                SELECT c.id AS config_id, s.series_key, day::date AS date, 0.0 AS quantity
+                  FROM configs c
+                  JOIN series s ON s.config_id = c.id
+                 CROSS JOIN generate_series(
+                       c.first_date::timestamp, c.first_forecast - c.step, c.step) AS day
+                 WHERE c.target = 'product_demand'
+                   AND NOT EXISTS (SELECT 1 FROM recorded r
+                                    WHERE r.config_id = c.id AND r.series_key = s.series_key
+                                      AND r.date = day::date)
+            ), actual AS (
+                SELECT * FROM recorded UNION ALL SELECT * FROM no_sale
             )
             SELECT l.id, l.config_id, c.company_id, c.target, l.series_key, l.product_id,
                    l.warehouse_id, l.farm_id, l.date, 'forecast' AS figure,

@@ -122,6 +122,48 @@ class TestForecastAnalysis(CompanyUserMixin, TransactionCase):
         # the week under way holds the one day milked so far
         self.assertEqual(actual[mondays[1]], morning(LAST) + evening(LAST))
 
+    def test_days_without_a_sale_are_no_demand_before_the_forecast(self):
+        product = self.env["product.product"].create({"name": "Analysis Yoghurt"})
+        customer = self.env["res.partner"].create({"name": "Analysis Shop"})
+        sold = {0: 3.0, 3: 5.0}  # Mondays and Thursdays
+        days = [FIRST + dt.timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
+        orders = (
+            self.env["sale.order"]
+            .with_company(self.company)
+            .create(
+                [
+                    {
+                        "partner_id": customer.id,
+                        "company_id": self.company.id,
+                        "date_order": dt.datetime.combine(day, dt.time(10)),
+                        "order_line": [
+                            Command.create(
+                                {"product_id": product.id, "product_uom_qty": sold[day.weekday()]}
+                            )
+                        ],
+                    }
+                    for day in days
+                    if day.weekday() in sold
+                ]
+            )
+        )
+        orders.write({"state": "sale"})  # confirmed, without the deliveries
+        config, run = self.run_config(
+            target="product_demand",
+            frequency="D",
+            horizon=7,
+            product_ids=[Command.set(product.ids)],
+            farm_ids=[Command.clear()],
+        )
+        self.assertEqual(len(run.line_ids), 7)
+        before = [AS_OF - dt.timedelta(days=21 - i) for i in range(21)]
+        under_way = [AS_OF + dt.timedelta(days=i) for i in range(7)]
+        expected = {day: sold.get(day.weekday(), 0.0) for day in before}
+        # forecast days count their sales so far; a day without one is not known yet
+        expected.update({day: sold[day.weekday()] for day in under_way if day.weekday() in sold})
+        actual = {day: row.quantity for day, row in self.rows(config, "actual").items()}
+        self.assertEqual(actual, expected)
+
     def test_a_farm_whose_records_stop_early_is_forecast_from_the_run_day(self):
         stopped = self.env["smart.dairy.farm"].create(
             {"name": "Quiet Farm", "code": "ANQ", "company_id": self.company.id}

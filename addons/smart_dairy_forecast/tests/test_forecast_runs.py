@@ -201,7 +201,9 @@ class TestForecastRuns(TransactionCase):
             ]
         )
         series = set(run.line_ids.mapped("series_key"))
-        expected = defaultdict(float)
+        # every week before the forecast counts, a week without a sale as zero
+        weeks = [first_week + dt.timedelta(weeks=i) for i in range(12)]
+        expected = defaultdict(float, {(key, week): 0.0 for key in series for week in weeks})
         for line in sold.with_context(tz=local):
             day = fields.Date.context_today(line, line.order_id.date_order)
             week = day - dt.timedelta(days=day.weekday())
