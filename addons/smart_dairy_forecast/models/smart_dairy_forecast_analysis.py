@@ -32,6 +32,8 @@ class SmartDairyForecastAnalysis(models.Model):
     date = fields.Date("Period", readonly=True)
     figure = fields.Selection(FIGURES, readonly=True)
     quantity = fields.Float(digits=(16, 2), readonly=True)
+    actual = fields.Float(digits=(16, 2), readonly=True, help="The quantity of actual rows.")
+    forecast = fields.Float(digits=(16, 2), readonly=True, help="The quantity of forecast rows.")
     lo_95 = fields.Float("Low 95 %", digits=(16, 2), readonly=True)
     hi_95 = fields.Float("High 95 %", digits=(16, 2), readonly=True)
 
@@ -97,13 +99,14 @@ class SmartDairyForecastAnalysis(models.Model):
             )
             SELECT l.id, l.config_id, c.company_id, c.target, l.series_key, l.product_id,
                    l.warehouse_id, l.farm_id, l.date, 'forecast' AS figure,
-                   l.forecast AS quantity, l.lo_95, l.hi_95
+                   l.forecast AS quantity, NULL AS actual, l.forecast, l.lo_95, l.hi_95
               FROM smart_dairy_forecast_line l
               JOIN configs c ON c.id = l.config_id
              UNION ALL
             SELECT -row_number() OVER (ORDER BY a.config_id, a.series_key, a.date),
                    a.config_id, c.company_id, c.target, a.series_key, s.product_id,
-                   s.warehouse_id, s.farm_id, a.date, 'actual', a.quantity, NULL, NULL
+                   s.warehouse_id, s.farm_id, a.date, 'actual', a.quantity, a.quantity, NULL,
+                   NULL, NULL
               FROM actual a
               JOIN series s USING (config_id, series_key)
               JOIN configs c ON c.id = a.config_id

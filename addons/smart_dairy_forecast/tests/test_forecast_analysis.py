@@ -108,6 +108,13 @@ class TestForecastAnalysis(CompanyUserMixin, TransactionCase):
             {(day, "actual"): value for day, value in expected.items()},
         )
 
+        # the pivot's measures: actual and forecast apart, each total its own
+        [(actual_total, forecast_total)] = self.Analysis._read_group(
+            [("config_id", "=", config.id)], [], ["actual:sum", "forecast:sum"]
+        )
+        self.assertAlmostEqual(actual_total, sum(expected.values()), places=6)
+        self.assertAlmostEqual(forecast_total, sum(run.line_ids.mapped("forecast")), places=6)
+
     def test_weekly_periods_start_on_monday_and_sum_every_milking(self):
         config, _run = self.run_config(frequency="W", horizon=2)
         mondays = [AS_OF, AS_OF + dt.timedelta(days=7)]
