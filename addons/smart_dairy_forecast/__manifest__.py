@@ -41,10 +41,16 @@
     "assets": {
         "web.assets_backend": [
             "smart_dairy_forecast/static/src/**/*",
+            ("remove", "smart_dairy_forecast/static/src/views/**/*"),
+        ],
+        # graph views load with web's lazy bundle
+        "web.assets_backend_lazy": [
+            "smart_dairy_forecast/static/src/views/**/*",
         ],
         "web.assets_unit_tests": [
             "smart_dairy_forecast/static/tests/**/*.test.js",
         ],
+        "web.assets_tests": ["smart_dairy_forecast/static/tests/tours/**/*"],
     },
     "uninstall_hook": "uninstall_hook",
 }

@@ -12,3 +12,4 @@ from . import test_customer_segment_dimension
 from . import test_forecast_widget
 from . import test_forecast_widget_hoot
 from . import test_forecast_analysis
+from . import test_ui
