@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, freeze_time, tagged
 
 from .common import GROUP, CompanyUserMixin
 
@@ -114,6 +114,32 @@ class TestForecastAnalysis(CompanyUserMixin, TransactionCase):
         )
         self.assertAlmostEqual(actual_total, sum(expected.values()), places=6)
         self.assertAlmostEqual(forecast_total, sum(run.line_ids.mapped("forecast")), places=6)
+
+    def test_the_dashboard_widget_shows_the_same_actuals_and_forecast(self):
+        config, run = self.run_config(frequency="D", horizon=7)
+        with freeze_time(LAST + dt.timedelta(days=1)):
+            payload = config._forecast_chart_payload(farm=self.farm)["data"]
+        widget = {
+            code: dict(zip(payload["periods"], values, strict=True))
+            for code, values in ((d["code"], d["values"]) for d in payload["datasets"])
+        }
+        shown = {
+            figure: {day.isoformat(): row for day, row in self.rows(config, figure).items()}
+            for figure in ("actual", "forecast")
+        }
+        common = set(shown["actual"]) & {d for d, v in widget["actual"].items() if v is not None}
+        self.assertGreaterEqual(len(common), 14)
+        for day in common:
+            self.assertAlmostEqual(widget["actual"][day], shown["actual"][day].quantity, places=2)
+        self.assertEqual(
+            {d: v for d, v in widget["forecast"].items() if v is not None},
+            {d: round(row.quantity, 2) for d, row in shown["forecast"].items()},
+        )
+        self.assertEqual(
+            {d: v for d, v in widget["hi_95"].items() if v is not None},
+            {d: round(row.hi_95, 2) for d, row in shown["forecast"].items()},
+        )
+        self.assertEqual(len(run.line_ids), len(shown["forecast"]))
 
     def test_weekly_periods_start_on_monday_and_sum_every_milking(self):
         config, _run = self.run_config(frequency="W", horizon=2)
