@@ -194,7 +194,8 @@ class SmartDairyForecastConfig(models.Model):
     def _recent_actuals(self, run, keys):
         """{period start: actual} of the selected series over the last complete periods
         known today (after the run's cutoff, the actuals that met its forecast), up to
-        the last period with any record: later ones are not recorded yet, not zero."""
+        the last period with any record: later ones are not recorded yet, not zero. A
+        period without a sale is zero demand; one without milk recorded is None."""
         today = fields.Date.context_today(self)
         history = run._history(max(today, run.as_of))
         last = pd.Timestamp(run._last_complete_day(max(today, run.as_of)))
@@ -207,7 +208,11 @@ class SmartDairyForecastConfig(models.Model):
         periods = pd.date_range(end=end, periods=count, freq=PANDAS_FREQ[self.frequency])
         periods = periods[periods >= end - pd.Timedelta(days=self.history_days - 1)]
         sums = history.groupby("ds")["y"].sum()
-        return {day.date(): round(float(sums.get(day, 0.0)), 2) for day in periods}
+        missing = None if self.target == "farm_milk" else 0.0
+        return {
+            day.date(): round(float(sums[day]), 2) if day in sums.index else missing
+            for day in periods
+        }
 
     def _chart_kpi(self, product):
         """How the widget's figures are formatted (the KPI shape the exports read)."""

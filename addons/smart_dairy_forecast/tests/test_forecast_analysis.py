@@ -117,6 +117,10 @@ class TestForecastAnalysis(CompanyUserMixin, TransactionCase):
 
     def test_the_dashboard_widget_shows_the_same_actuals_and_forecast(self):
         config, run = self.run_config(frequency="D", horizon=7)
+        unrecorded = dt.date(2025, 6, 15)
+        self.env["smart.dairy.milking"].search(
+            [("farm_id", "=", self.farm.id), ("date", "=", unrecorded)]
+        ).unlink()
         with freeze_time(LAST + dt.timedelta(days=1)):
             payload = config._forecast_chart_payload(farm=self.farm)["data"]
         widget = {
@@ -127,6 +131,9 @@ class TestForecastAnalysis(CompanyUserMixin, TransactionCase):
             figure: {day.isoformat(): row for day, row in self.rows(config, figure).items()}
             for figure in ("actual", "forecast")
         }
+        # a day without milk recorded is a gap in both, not a zero
+        self.assertIsNone(widget["actual"][unrecorded.isoformat()])
+        self.assertNotIn(unrecorded.isoformat(), shown["actual"])
         common = set(shown["actual"]) & {d for d, v in widget["actual"].items() if v is not None}
         self.assertGreaterEqual(len(common), 14)
         for day in common:
