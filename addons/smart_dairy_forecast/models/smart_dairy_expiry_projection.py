@@ -92,7 +92,7 @@ class SmartDairyExpiryProjection(models.Model):
                 lot.id,
                 quantity,
                 fields.Datetime.context_timestamp(lot, lot.expiration_date).date(),
-                product.standard_price,
+                product.with_company(warehouse.company_id).standard_price,
             )
             for lot, quantity in on_hand.items()
         ]

@@ -26,9 +26,10 @@ class TestExpiryProjection(TransactionCase):
                 "is_storable": True,
                 "tracking": "lot",
                 "use_expiration_date": True,
-                "standard_price": 2.0,
+                "standard_price": 7.0,  # the cost in the main company, not this one's
             }
         )
+        cls.product.with_company(cls.company).standard_price = 2.0
         Lot = cls.env["stock.lot"]
         cls.soon = Lot.create(cls._lot("SOON", DAY + dt.timedelta(days=3)))
         cls.later = Lot.create(cls._lot("LATER", DAY + dt.timedelta(days=10)))
