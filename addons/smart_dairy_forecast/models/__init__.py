@@ -12,6 +12,7 @@ from . import smart_dairy_forecast_run
 from . import smart_dairy_forecast_line
 from . import smart_dairy_forecast_analysis
 from . import product_product
+from . import product_template
 from . import smart_dairy_farm
 from . import smart_dairy_replenishment
 from . import smart_dairy_expiry_projection

@@ -111,6 +111,17 @@ class SmartDairyForecastConfig(models.Model):
         action["domain"] = [("config_id", "in", self.ids)]
         return action
 
+    def action_open_forecast(self):
+        """The latest forecast of the configuration beside the actuals (Smart Dairy
+        User)."""
+        self._check_caller(USER_GROUP)
+        kind = "milk" if set(self.mapped("target")) == {"farm_milk"} else "demand"
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            f"smart_dairy_forecast.action_smart_dairy_forecast_analysis_{kind}"
+        )
+        action["domain"] = [("config_id", "in", self.ids)]
+        return action
+
     def _queue_runs(self):
         """A pending run per configuration without one pending or running."""
         Run = self.env["smart.dairy.forecast.run"]

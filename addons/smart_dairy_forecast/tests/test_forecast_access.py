@@ -49,9 +49,16 @@ class TestForecastAccess(CompanyUserMixin, TransactionCase):
         for action in (
             lambda: self.config_a.with_user(self.plain).action_run(),
             lambda: self.config_a.with_user(self.plain).action_open_lines(),
+            lambda: self.config_a.with_user(self.plain).action_open_forecast(),
             lambda: self.farm_a.with_user(self.plain).action_open_forecast(),
             lambda: (
                 self.env["product.product"]
+                .with_user(self.plain)
+                .search([], limit=1)
+                .action_open_dairy_forecast()
+            ),
+            lambda: (
+                self.env["product.template"]
                 .with_user(self.plain)
                 .search([], limit=1)
                 .action_open_dairy_forecast()

@@ -243,6 +243,9 @@ class TestForecastAnalysis(CompanyUserMixin, TransactionCase):
         rows = self.Analysis.with_user(reader).search(action["domain"])
         self.assertEqual(set(rows.mapped("figure")), {"actual", "forecast"})
         self.assertEqual(rows.config_id, config)
+        action = config.with_user(reader).action_open_forecast()
+        self.assertEqual(action["domain"], [("config_id", "in", config.ids)])
+        self.assertIn("search_default_milk", action["context"], "a milk configuration")
 
     def test_outsiders_and_other_companies_read_nothing(self):
         self.run_config(frequency="D", horizon=7)

@@ -225,6 +225,12 @@ class TestForecastRuns(TransactionCase):
         action = product.action_open_dairy_forecast()
         self.assertEqual(action["res_model"], "smart.dairy.forecast.analysis")
         self.assertEqual(Analysis.search(action["domain"]).product_id, product)
+        template = product.product_tmpl_id
+        self.assertEqual(template.dairy_forecast_line_count, product.dairy_forecast_line_count)
+        self.assertEqual(
+            template.action_open_dairy_forecast()["domain"],
+            [("product_id", "in", template.product_variant_ids.ids)],
+        )
 
     def test_demand_outside_the_interval_raises_an_alert_per_series(self):
         earlier = self.day - dt.timedelta(days=35)

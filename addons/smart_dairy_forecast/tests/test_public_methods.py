@@ -12,8 +12,10 @@ AUDITED = {
     "smart.dairy.forecast.config": {
         "action_run",  # Analytics Manager, configurations they may write
         "action_open_lines",  # Smart Dairy User, configurations they may read
+        "action_open_forecast",  # the same
     },
     "product.product": {"action_open_dairy_forecast"},  # Smart Dairy User, products they read
+    "product.template": {"action_open_dairy_forecast"},  # the same, through their variants
     "smart.dairy.farm": {"action_open_forecast"},  # Smart Dairy User, farms they may read
     "smart.dairy.replenishment": {"action_apply"},  # Inventory User, suggestions they may read
 }
