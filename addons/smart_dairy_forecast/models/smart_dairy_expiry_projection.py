@@ -118,6 +118,7 @@ class SmartDairyExpiryProjection(models.Model):
                     ),
                     "source": "forecast",
                     "company_id": run.company_id.id,
+                    "user_id": run.config_id._responsible(product=product).id,
                     "severity": "warning",
                     "period_start": first.expiry,
                     "value": quantity,

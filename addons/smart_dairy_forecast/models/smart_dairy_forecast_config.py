@@ -60,6 +60,14 @@ class SmartDairyForecastConfig(models.Model):
     farm_ids = fields.Many2many(
         "smart.dairy.farm", string="Farms", help="Only these farms (empty: all of the company)."
     )
+    user_id = fields.Many2one(
+        "res.users",
+        "Responsible",
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+        help="Gets the activities of this configuration's alerts: drift, and those no farm "
+        "manager or product responsible takes.",
+    )
     batch_size = fields.Integer(
         default=100, help="Series forecast per batch; progress is saved after each batch."
     )
@@ -121,6 +129,15 @@ class SmartDairyForecastConfig(models.Model):
         )
         action["domain"] = [("config_id", "in", self.ids)]
         return action
+
+    def _responsible(self, product=None, farm=None):
+        """Who gets the activity of an alert: the farm's manager, the product's
+        responsible in the company, else the configuration's responsible."""
+        self.ensure_one()
+        if farm and farm.manager_id.active:
+            return farm.manager_id
+        user = product.with_company(self.company_id).responsible_id if product else None
+        return user if user and user.active else self.user_id
 
     def _queue_runs(self):
         """A pending run per configuration without one pending or running."""

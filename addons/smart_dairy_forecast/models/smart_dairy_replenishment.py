@@ -112,7 +112,9 @@ class SmartDairyReplenishment(models.Model):
                 warehouse_id=orderpoint.warehouse_id.id
             ).qty_available
             if on_hand < levels.lead_time_demand:
-                Alert._raise(key, self._stockout_alert(orderpoint, on_hand, levels, lead_days))
+                alert = self._stockout_alert(orderpoint, on_hand, levels, lead_days)
+                alert["user_id"] = config._responsible(product=orderpoint.product_id).id
+                Alert._raise(key, alert)
             else:
                 Alert._resolve(key, self.env._("The stock covers the lead time again."))
             values.append(

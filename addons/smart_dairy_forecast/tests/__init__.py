@@ -13,3 +13,4 @@ from . import test_forecast_widget
 from . import test_forecast_widget_hoot
 from . import test_forecast_analysis
 from . import test_ui
+from . import test_forecast_alerts

@@ -1,6 +1,7 @@
 import datetime as dt
 
-from odoo.tests import TransactionCase, tagged
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 DAY = dt.date(2025, 6, 30)
 
@@ -37,10 +38,18 @@ class TestExpiryProjection(TransactionCase):
         stock = cls.warehouse.lot_stock_id
         Quant._update_available_quantity(cls.product, stock, 50.0, lot_id=cls.soon)
         Quant._update_available_quantity(cls.product, stock, 40.0, lot_id=cls.later)
+        cls.planner = new_test_user(
+            cls.env,
+            "expiry_planner",
+            groups="smart_dairy_base.group_smart_dairy_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
         cls.config = cls.env["smart.dairy.forecast.config"].create(
             {
                 "name": "Daily demand",
                 "company_id": cls.company.id,
+                "user_id": cls.planner.id,
                 "target": "product_demand",
                 "horizon": 14,
             }
@@ -101,6 +110,10 @@ class TestExpiryProjection(TransactionCase):
             (alert.source, alert.value, alert.company_id), ("forecast", 20.0, self.company)
         )
         self.assertIn("40.00", alert.message)
+        # the product has no responsible here: the configuration's gets the to-do
+        self.assertFalse(self.product.with_company(self.company).responsible_id)
+        self.assertEqual(alert.user_id, self.planner)
+        self.assertEqual(alert.activity_ids.user_id, self.planner)
         self.lines.write({"forecast": 20.0})
         projections = self.project()
         self.assertEqual(len(projections), 2, "a rerun replaces the projections")

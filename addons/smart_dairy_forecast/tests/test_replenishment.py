@@ -114,6 +114,7 @@ class TestReplenishment(CompanyUserMixin, TransactionCase):
         self.assertEqual(suggestion.state, "proposed")
 
     def test_stock_out_within_the_lead_time_raises_an_alert_until_stock_covers_it(self):
+        self.product.with_company(self.company).responsible_id = self.stock_user
         self.suggest()
         key = f"forecast:run:{self.config.id}:stockout:{self.orderpoint.id}"
         Alert = self.env["smart.dairy.alert"]
@@ -121,6 +122,9 @@ class TestReplenishment(CompanyUserMixin, TransactionCase):
         # Nothing on hand against 10 units of demand over the one-day lead time.
         self.assertEqual((alert.source, alert.severity, alert.value), ("forecast", "critical", 0.0))
         self.assertEqual(alert.company_id, self.company)
+        # the product's responsible in this company gets the to-do
+        self.assertEqual(alert.user_id, self.stock_user)
+        self.assertEqual(alert.activity_ids.user_id, self.stock_user)
         self.env["stock.quant"]._update_available_quantity(
             self.product, self.warehouse.lot_stock_id, 12.0
         )

@@ -1,0 +1,154 @@
+import datetime as dt
+
+from odoo import Command
+from odoo.tests import TransactionCase, tagged
+
+from .common import GROUP, CompanyUserMixin
+
+FIRST, LAST = dt.date(2025, 3, 3), dt.date(2025, 6, 22)
+EARLIER, LATER = dt.date(2025, 6, 16), dt.date(2025, 6, 23)  # two Mondays, a week apart
+
+
+def volume(day):
+    """Weekly pattern with a three-day ripple, so that the backtest error is not zero."""
+    i = (day - FIRST).days
+    return 20.0 + i % 7 + 0.5 * (i % 3)
+
+
+@tagged("post_install", "-at_install")
+class TestForecastAlerts(CompanyUserMixin, TransactionCase):
+    """Each forecast alert is raised on data made to trigger it, and lands on the right
+    person: the farm's manager, the product's responsible, else the configuration's."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.company = env["res.company"].create({"name": "Alert Forecast Dairy"})
+        cls.planner = cls._user("fa_planner", f"base.group_user,{GROUP}analytics_manager")
+        cls.manager = cls._user("fa_manager", f"base.group_user,{GROUP}farm_manager")
+        cls.stock_user = cls._user("fa_stock", f"base.group_user,{GROUP}user")
+        cls.farm = env["smart.dairy.farm"].create(
+            {
+                "name": "Alert Farm",
+                "code": "ALF",
+                "company_id": cls.company.id,
+                "manager_id": cls.manager.id,
+            }
+        )
+        cow = env["smart.dairy.animal"].create(
+            {"ear_tag": "ALF-1", "farm_id": cls.farm.id, "status": "lactating"}
+        )
+        days = [FIRST + dt.timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
+        cls.milkings = env["smart.dairy.milking"].create(
+            [{"animal_id": cow.id, "date": day, "volume": volume(day)} for day in days]
+        )
+        methods = env["smart.dairy.forecast.method"].search(
+            [("code", "in", ("seasonal_naive", "ets"))]
+        )
+        cls.common = {
+            "company_id": cls.company.id,
+            "user_id": cls.planner.id,
+            "frequency": "D",
+            "horizon": 7,
+            "history_days": 84,
+            "n_windows": 2,
+            "method_ids": [Command.set(methods.ids)],
+        }
+        cls.Alert = env["smart.dairy.alert"]
+
+    def run_config(self, config, as_of):
+        run = config._queue_runs()
+        self.assertTrue(run._process(as_of, commit=False))
+        self.assertEqual(run.state, "done")
+        return run
+
+    def open_alert(self, key):
+        return self.Alert.search([("dedup_key", "=", key), ("state", "!=", "resolved")])
+
+    def assert_lands_on(self, alert, user):
+        self.assertEqual(len(alert), 1)
+        self.assertEqual((alert.user_id, alert.company_id), (user, self.company))
+        self.assertEqual(alert.activity_ids.user_id, user, "a to-do for that person")
+
+    def milk_config(self):
+        return self.env["smart.dairy.forecast.config"].create(
+            {
+                "name": "Alert milk",
+                "target": "farm_milk",
+                "farm_ids": [Command.set(self.farm.ids)],
+                **self.common,
+            }
+        )
+
+    def test_milk_below_the_farms_target_reaches_its_manager(self):
+        self.env["smart.dairy.kpi.target"].create(
+            {
+                "kpi_id": self.env.ref("smart_dairy_bi.kpi_production").id,
+                "company_id": self.company.id,
+                "grain": "day",
+                "dimension_id": self.env.ref("smart_dairy_bi.dimension_farm").id,
+                "dimension_value": str(self.farm.id),
+                "target": 100.0,  # about 20-28 L a day is forecast
+            }
+        )
+        config = self.milk_config()
+        self.run_config(config, LATER)
+        alert = self.open_alert(f"forecast:run:{config.id}:milk:{self.farm.id}")
+        self.assert_lands_on(alert, self.manager)
+        self.assertEqual(alert.expected, ">= 100")
+
+    def test_drift_beyond_the_backtest_reaches_the_configurations_responsible(self):
+        config = self.milk_config()
+        first = self.run_config(config, EARLIER)
+        self.assertGreater(first.wape, 0)
+        # the week it forecast then gave a quarter of the milk
+        week = self.milkings.filtered(lambda m: EARLIER <= m.date < LATER)
+        for milking in week:
+            milking.volume /= 4
+        self.run_config(config, LATER)
+        self.assertGreater(first.realised_wape, 1.5 * first.wape)
+        self.assert_lands_on(self.open_alert(f"forecast:run:{config.id}:drift"), self.planner)
+
+    def test_demand_outside_its_interval_reaches_the_products_responsible(self):
+        product = self.env["product.product"].create({"name": "Alert Cheese"})
+        product.with_company(self.company).responsible_id = self.stock_user
+        customer = self.env["res.partner"].create({"name": "Alert Shop"})
+        sold = {0: 3.0, 3: 5.0}  # Mondays and Thursdays; then 40 one Tuesday
+        days = [FIRST + dt.timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
+        quantities = [(day, sold[day.weekday()]) for day in days if day.weekday() in sold]
+        quantities.append((EARLIER + dt.timedelta(days=1), 40.0))
+        orders = (
+            self.env["sale.order"]
+            .with_company(self.company)
+            .create(
+                [
+                    {
+                        "partner_id": customer.id,
+                        "company_id": self.company.id,
+                        "date_order": dt.datetime.combine(day, dt.time(10)),
+                        "order_line": [
+                            Command.create({"product_id": product.id, "product_uom_qty": qty})
+                        ],
+                    }
+                    for day, qty in quantities
+                ]
+            )
+        )
+        orders.write({"state": "sale"})
+        config = self.env["smart.dairy.forecast.config"].create(
+            {
+                "name": "Alert demand",
+                "target": "product_demand",
+                "product_ids": [Command.set(product.ids)],
+                **self.common,
+            }
+        )
+        first = self.run_config(config, EARLIER)
+        tuesday = first.line_ids.filtered(lambda line: line.date == EARLIER + dt.timedelta(days=1))
+        self.assertLess(tuesday.hi_95, 40.0)
+        key = f"forecast:run:{config.id}:interval:{tuesday.series_key}"
+        self.run_config(config, LATER)
+        alert = self.open_alert(key)
+        self.assert_lands_on(alert, self.stock_user)
+        self.assertEqual(alert.value, 40.0)
