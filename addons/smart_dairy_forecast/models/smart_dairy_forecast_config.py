@@ -1,3 +1,4 @@
+from dateutil.relativedelta import relativedelta
 from smart_dairy import forecast as engine
 
 from odoo import api, fields, models
@@ -14,6 +15,17 @@ TARGETS = [
 ]
 FREQUENCIES = [("D", "Daily"), ("W", "Weekly"), ("MS", "Monthly")]
 PERIOD_DAYS = {"D": 1, "W": 7, "MS": 30}
+SCHEDULES = [
+    ("daily", "Every day"),
+    ("weekly", "Every week"),
+    ("monthly", "Every month"),
+    ("manual", "On demand only"),
+]
+SCHEDULE_STEPS = {
+    "daily": relativedelta(days=1),
+    "weekly": relativedelta(weeks=1),
+    "monthly": relativedelta(months=1),
+}
 
 
 class SmartDairyForecastConfig(models.Model):
@@ -67,6 +79,13 @@ class SmartDairyForecastConfig(models.Model):
         domain="[('share', '=', False)]",
         help="Gets the activities of this configuration's alerts: drift, and those no farm "
         "manager or product responsible takes.",
+    )
+    schedule = fields.Selection(
+        SCHEDULES,
+        required=True,
+        default="daily",
+        help="How often the scheduled job runs the configuration, counted from its last "
+        "run; Run Now runs it at any time.",
     )
     batch_size = fields.Integer(
         default=100, help="Series forecast per batch; progress is saved after each batch."
@@ -138,6 +157,26 @@ class SmartDairyForecastConfig(models.Model):
             return farm.manager_id
         user = product.with_company(self.company_id).responsible_id if product else None
         return user if user and user.active else self.user_id
+
+    def _due(self, as_of):
+        """The configurations whose schedule calls for a run on ``as_of``: never run,
+        or last run (history up to) a day, a week or a month before it or earlier."""
+        Run = self.env["smart.dairy.forecast.run"]
+        last = dict(
+            Run._read_group(
+                [("config_id", "in", self.ids), ("state", "=", "done")],
+                ["config_id"],
+                ["as_of:max"],
+            )
+        )
+        return self.filtered(
+            lambda config: (
+                config.schedule in SCHEDULE_STEPS
+                and (
+                    not last.get(config) or last[config] + SCHEDULE_STEPS[config.schedule] <= as_of
+                )
+            )
+        )
 
     def _queue_runs(self):
         """A pending run per configuration without one pending or running."""

@@ -70,18 +70,11 @@ class SmartDairyForecastRun(models.Model):
     @api.model
     @logged_job
     def _cron_forecast(self, as_of=None, commit=True):
-        """Daily: queue a run of every active configuration, then compute pending and
-        running runs one at a time, batch by batch; returns the runs finished."""
+        """Daily: queue a run of every active configuration its schedule calls for,
+        then compute pending and running runs one at a time, batch by batch; returns
+        the runs finished."""
         as_of = as_of or fields.Date.context_today(self)
-        configs = self.env["smart.dairy.forecast.config"].sudo().search([])
-        done_today = (
-            self.sudo()
-            .search(
-                [("config_id", "in", configs.ids), ("as_of", "=", as_of), ("state", "=", "done")]
-            )
-            .config_id
-        )
-        (configs - done_today)._queue_runs()
+        self.env["smart.dairy.forecast.config"].sudo().search([])._due(as_of)._queue_runs()
         return self._process_runs(as_of, commit)
 
     @api.model

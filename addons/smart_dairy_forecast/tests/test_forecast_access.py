@@ -1,3 +1,5 @@
+import datetime as dt
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
@@ -40,6 +42,40 @@ class TestForecastAccess(CompanyUserMixin, TransactionCase):
         cls.analyst_b = cls._user(
             "fc_analyst_b", f"base.group_user,{GROUP}analytics_manager", cls.company_b
         )
+
+    def test_the_schedule_says_which_configurations_the_job_runs(self):
+        Config = self.env["smart.dairy.forecast.config"]
+        day = dt.date(2025, 7, 31)
+        configs = {
+            schedule: Config.create(
+                {
+                    "name": schedule,
+                    "target": "farm_milk",
+                    "company_id": self.company_a.id,
+                    "schedule": schedule,
+                }
+            )
+            for schedule in ("daily", "weekly", "monthly", "manual")
+        }
+        everything = Config.browse([c.id for c in configs.values()])
+        self.assertEqual(everything._due(day), everything - configs["manual"], "never run")
+
+        def last_run(config, as_of):
+            config._queue_runs().write({"state": "done", "as_of": as_of})
+
+        for config in configs.values():
+            last_run(config, day - dt.timedelta(days=6))
+        self.assertEqual(everything._due(day), configs["daily"])
+        self.assertEqual(
+            everything._due(day + dt.timedelta(days=1)), configs["daily"] | configs["weekly"]
+        )
+        last_run(configs["monthly"], dt.date(2025, 6, 30))  # an older run does not count
+        self.assertEqual(
+            everything._due(dt.date(2025, 8, 24)),
+            everything - configs["monthly"] - configs["manual"],
+        )
+        self.assertIn(configs["monthly"], everything._due(dt.date(2025, 8, 25)))
+        self.assertNotIn(configs["manual"], everything._due(dt.date(2026, 1, 1)))
 
     def test_users_outside_the_suite_are_refused(self):
         for model in ("smart.dairy.forecast.config", "smart.dairy.forecast.run",
