@@ -32,3 +32,15 @@ class SmartDairyForecastLine(models.Model):
     reason = fields.Char("Why This Model", readonly=True)
     backtest_mase = fields.Float("Backtest MASE", digits=(6, 3), readonly=True, aggregator="avg")
     backtest_wape = fields.Float("Backtest WAPE", digits=(6, 3), readonly=True, aggregator="avg")
+    backtest_smape = fields.Float("Backtest sMAPE", digits=(6, 3), readonly=True, aggregator="avg")
+    backtest_bias = fields.Float(
+        "Backtest Bias",
+        digits=(6, 3),
+        readonly=True,
+        aggregator="avg",
+        help="Forecast minus actual over the backtest, as a share of the actual volume: "
+        "above zero the model forecast too much, below too little.",
+    )
+    intervals = fields.Char(
+        readonly=True, help="How the bounds were made: by the model, or from backtest errors."
+    )

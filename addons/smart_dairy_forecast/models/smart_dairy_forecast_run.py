@@ -52,6 +52,7 @@ class SmartDairyForecastRun(models.Model):
     models_chosen = fields.Text(readonly=True, help="Series per chosen model.")
     mase = fields.Float("Mean Backtest MASE", digits=(6, 3), readonly=True)
     wape = fields.Float("Mean Backtest WAPE", digits=(6, 3), readonly=True)
+    smape = fields.Float("Mean Backtest sMAPE", digits=(6, 3), readonly=True)
     realised_wape = fields.Float(
         "Realised WAPE",
         digits=(6, 3),
@@ -248,6 +249,9 @@ class SmartDairyForecastRun(models.Model):
                     "model": row.model,
                     "backtest_mase": _finite(choice.get("mase")) if choice is not None else 0.0,
                     "backtest_wape": _finite(choice.get("wape")) if choice is not None else 0.0,
+                    "backtest_smape": _finite(choice.get("smape")) if choice is not None else 0.0,
+                    "backtest_bias": _finite(choice.get("bias")) if choice is not None else 0.0,
+                    "intervals": choice.get("intervals") if choice is not None else False,
                     "reason": choice.get("reason") if choice is not None else False,
                 }
             )
@@ -316,6 +320,7 @@ class SmartDairyForecastRun(models.Model):
                 "models_chosen": "\n".join(f"{m}: {n}" for m, n in counts.most_common()),
                 "mase": np.mean([line.backtest_mase for line in scored]) if scored else 0.0,
                 "wape": np.mean([line.backtest_wape for line in scored]) if scored else 0.0,
+                "smape": np.mean([line.backtest_smape for line in scored]) if scored else 0.0,
             }
         )
         if self.config_id.target == "farm_milk":

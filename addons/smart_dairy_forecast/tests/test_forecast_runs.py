@@ -92,6 +92,14 @@ class TestForecastRuns(TransactionCase):
             self.assertIn(line.model, ("seasonal_naive", "ets", "ensemble"))
         self.assertTrue(run.models_chosen)
         self.assertFalse(run.error_count)
+        # each series' backtest metrics and interval method are kept, averaged on the run
+        firsts = {line.farm_id: line for line in run.line_ids.sorted("date", reverse=True)}
+        scored = [line for line in firsts.values() if line.backtest_mase > 0]
+        self.assertTrue(scored)
+        self.assertAlmostEqual(
+            run.smape, sum(line.backtest_smape for line in scored) / len(scored), places=3
+        )
+        self.assertTrue(all(line.backtest_smape > 0 and line.intervals for line in scored))
         farm = run.line_ids.farm_id[0]
         self.assertEqual(farm.forecast_line_count, 7)
         self.assertEqual(farm.action_open_forecast()["domain"], [("farm_id", "in", farm.ids)])
