@@ -21,6 +21,20 @@ class SmartDairyForecastAnalysis(models.Model):
     _description = "Forecast Analysis"
     _auto = False
     _order = "config_id, series_key, date, figure"
+    # flushed before the query reads them
+    _depends = {
+        "smart.dairy.forecast.line": [
+            "active", "config_id", "series_key", "product_id", "warehouse_id", "farm_id",
+            "date", "forecast", "lo_95", "hi_95",
+        ],
+        "smart.dairy.forecast.config": ["company_id", "target", "frequency", "horizon"],
+        "smart.dairy.milking": ["company_id", "farm_id", "date", "volume"],
+        "sale.order": ["company_id", "date_order", "state", "warehouse_id"],
+        "sale.order.line": [
+            "company_id", "order_id", "product_id", "product_uom_qty", "display_type",
+            "is_downpayment",
+        ],
+    }  # fmt: skip
 
     config_id = fields.Many2one("smart.dairy.forecast.config", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -50,6 +64,7 @@ class SmartDairyForecastAnalysis(models.Model):
                 SELECT config_id, series_key, min(product_id) AS product_id,
                        min(warehouse_id) AS warehouse_id, min(farm_id) AS farm_id
                   FROM smart_dairy_forecast_line
+                 WHERE active
                  GROUP BY config_id, series_key
             ), steps AS (
                 SELECT c.id, c.company_id, c.target, c.frequency, min(l.date) AS first_forecast,
@@ -59,7 +74,7 @@ class SmartDairyForecastAnalysis(models.Model):
                                         WHEN 'W' THEN interval '1 week'
                                         ELSE interval '1 month' END AS step
                   FROM smart_dairy_forecast_config c
-                  JOIN smart_dairy_forecast_line l ON l.config_id = c.id
+                  JOIN smart_dairy_forecast_line l ON l.config_id = c.id AND l.active
                  GROUP BY c.id
             ), configs AS (
                 SELECT *, (first_forecast - lookback * step)::date AS first_date FROM steps
@@ -102,6 +117,7 @@ class SmartDairyForecastAnalysis(models.Model):
                    l.forecast AS quantity, NULL AS actual, l.forecast, l.lo_95, l.hi_95
               FROM smart_dairy_forecast_line l
               JOIN configs c ON c.id = l.config_id
+             WHERE l.active
              UNION ALL
             SELECT -row_number() OVER (ORDER BY a.config_id, a.series_key, a.date),
                    a.config_id, c.company_id, c.target, a.series_key, s.product_id,

@@ -3,13 +3,16 @@ from odoo import fields, models
 
 class SmartDairyForecastLine(models.Model):
     """One forecast period of one series (a product in a warehouse, or a farm's
-    milk) with its 80 % and 95 % bounds and the model chosen for the series."""
+    milk) with its 80 % and 95 % bounds and the model chosen for the series. A newer
+    run archives the lines of earlier ones until their actuals are known and
+    measured, then deletes them."""
 
     _name = "smart.dairy.forecast.line"
     _description = "Forecast Line"
     _order = "config_id, series_key, date"
     _rec_name = "series_key"
 
+    active = fields.Boolean(default=True, readonly=True)
     run_id = fields.Many2one(
         "smart.dairy.forecast.run", required=True, readonly=True, ondelete="cascade", index=True
     )

@@ -57,11 +57,14 @@ class SmartDairyForecastRun(models.Model):
         "Realised WAPE",
         digits=(6, 3),
         readonly=True,
-        help="Error of this run's forecasts against the actuals known at the next run.",
+        help="Error of this run's forecasts against their actuals, over the periods "
+        "known so far (the whole horizon once it has passed).",
     )
     realised_periods = fields.Integer(
-        "Periods Checked", readonly=True, help="Forecast periods whose actuals were known."
+        "Periods Checked", readonly=True, help="Forecast periods whose actuals are known."
     )
+    realised_error = fields.Float(readonly=True, help="Sum of the absolute errors measured.")
+    realised_volume = fields.Float(readonly=True, help="Sum of the absolute actuals measured.")
     error_count = fields.Integer("Series in Error", readonly=True)
     errors = fields.Text(readonly=True, help="Series that could not be forecast, and why.")
     line_ids = fields.One2many("smart.dairy.forecast.line", "run_id", string="Forecast Lines")
@@ -299,14 +302,17 @@ class SmartDairyForecastRun(models.Model):
     # -------------------------------------------------------------- finish
 
     def _finish(self, history):
-        """Summarise, replace the configuration's older lines, alert, and tell open
-        dashboards."""
-        Line = self.env["smart.dairy.forecast.line"]
+        """Summarise, measure and replace the configuration's older lines (archived
+        until their actuals are known), alert, and tell open dashboards."""
+        Line = self.env["smart.dairy.forecast.line"].with_context(active_test=False)
         lines = Line.search([("run_id", "=", self.id)])
-        previous = Line.search([("config_id", "=", self.config_id.id), ("run_id", "!=", self.id)])
-        self._record_accuracy(previous, history)
-        self._check_intervals(previous, history)
-        previous.unlink()
+        earlier = Line.search([("config_id", "=", self.config_id.id), ("run_id", "!=", self.id)])
+        end = history["ds"].max().date() if not history.empty else None
+        known = earlier.filtered(lambda line: end and line.date <= end)
+        self._record_accuracy(earlier, known, history)
+        self._check_intervals(known.filtered("active"), history)
+        known.unlink()
+        (earlier - known).write({"active": False})
         firsts = {}
         for line in lines:
             firsts.setdefault(line.series_key, line)
@@ -331,31 +337,38 @@ class SmartDairyForecastRun(models.Model):
         # open dashboards redraw their forecast widgets (the bus sends on commit)
         self.env["smart.dairy.dashboard"]._notify_open({"forecast_run_id": self.id})
 
-    def _record_accuracy(self, previous, history):
-        """Keep on the previous runs the realised WAPE of their forecasts over the
-        periods now known; a drift beyond the backtest error raises an alert (resolved
-        when a later check is back within it)."""
-        if not previous or history.empty:
+    def _record_accuracy(self, earlier, known, history):
+        """Add to the earlier runs the error of their forecasts over the periods now
+        known (``known``, of all ``earlier`` lines). Once a run's whole horizon is
+        known, a realised WAPE beyond its backtest WAPE (over the same horizon) raises
+        a drift alert, resolved when a later run is back within it."""
+        if not known:
             return
-        end = history["ds"].max().date()
         actual = history.set_index(["unique_id", "ds"])["y"]
         Alert = self.env["smart.dairy.alert"]
         key = f"{ALERT_PREFIX}:{self.config_id.id}:drift"
-        for run in previous.run_id:
-            known = previous.filtered(lambda lin, r=run: lin.run_id == r and lin.date <= end)
+        pending = set((earlier - known).run_id.ids)
+        for run in known.run_id:
+            measured = known.filtered(lambda lin, r=run: lin.run_id == r)
             values = [
-                float(actual.get((line.series_key, pd.Timestamp(line.date)), 0.0)) for line in known
+                float(actual.get((line.series_key, pd.Timestamp(line.date)), 0.0))
+                for line in measured
             ]
-            total = sum(abs(value) for value in values)
-            if not known or total <= 0:
-                continue
-            realised = (
-                sum(abs(value - line.forecast) for value, line in zip(values, known, strict=True))
-                / total
+            error = run.realised_error + sum(
+                abs(value - line.forecast) for value, line in zip(values, measured, strict=True)
             )
+            volume = run.realised_volume + sum(abs(value) for value in values)
+            realised = error / volume if volume > 0 else 0.0
             run.write(
-                {"realised_wape": realised, "realised_periods": len(set(known.mapped("date")))}
+                {
+                    "realised_error": error,
+                    "realised_volume": volume,
+                    "realised_wape": realised,
+                    "realised_periods": run.realised_periods + len(set(measured.mapped("date"))),
+                }
             )
+            if run.id in pending or volume <= 0:
+                continue
             if run.wape > 0 and realised > DRIFT_FACTOR * run.wape:
                 Alert._raise(
                     key,
@@ -381,15 +394,14 @@ class SmartDairyForecastRun(models.Model):
             else:
                 Alert._resolve(key, self.env._("The forecast error is back within its backtest."))
 
-    def _check_intervals(self, previous, history):
+    def _check_intervals(self, known, history):
         """Alert once per series when actual demand of the periods now known left the
-        95 % interval of the previous run's forecast."""
-        if self.config_id.target != "product_demand" or not previous or history.empty:
+        95 % interval of the previous run's forecast (its ``known`` lines)."""
+        if self.config_id.target != "product_demand" or not known:
             return
-        end = history["ds"].max().date()
         actual = history.set_index(["unique_id", "ds"])["y"]
         outside = {}
-        for line in previous.filtered(lambda lin: lin.date <= end):
+        for line in known:
             value = float(actual.get((line.series_key, pd.Timestamp(line.date)), 0.0))
             if value < line.lo_95 - 1e-9 or value > line.hi_95 + 1e-9:
                 outside.setdefault(line.series_key, []).append((line, value))

@@ -98,6 +98,39 @@ class TestForecastAlerts(CompanyUserMixin, TransactionCase):
         self.assert_lands_on(alert, self.manager)
         self.assertEqual(alert.expected, ">= 100")
 
+    def test_daily_runs_measure_each_forecast_over_its_whole_horizon(self):
+        config = self.milk_config()
+        config.horizon = 3
+        days = [EARLIER + dt.timedelta(days=i) for i in range(4)]
+        first = self.run_config(config, days[0])
+        forecast = {line.date: line.forecast for line in first.line_ids}
+        self.assertEqual(sorted(forecast), days[:3])
+        Line = self.env["smart.dairy.forecast.line"].with_context(active_test=False)
+        runs = [first]
+        for measured, day in enumerate(days[1:], start=1):
+            runs.append(self.run_config(config, day))
+            # one more day of the first run's horizon is known and measured
+            self.assertEqual(first.realised_periods, measured)
+            errors = [abs(volume(d) - forecast[d]) for d in days[:measured]]
+            wape = sum(errors) / sum(volume(d) for d in days[:measured])
+            self.assertAlmostEqual(first.realised_wape, wape, places=3)
+            self.assertAlmostEqual(first.realised_error / first.realised_volume, wape, places=9)
+        self.assertFalse(Line.search([("run_id", "=", first.id)]), "measured, then deleted")
+        # the latest run's lines are the forecast; earlier ones wait, archived
+        latest = runs[-1]
+        self.assertEqual(
+            Line.search([("config_id", "=", config.id), ("active", "=", True)]), latest.line_ids
+        )
+        waiting = Line.search([("config_id", "=", config.id), ("active", "=", False)])
+        self.assertEqual(
+            sorted((line.run_id.as_of, line.date) for line in waiting),
+            [(days[1], days[3]), (days[2], days[3]), (days[2], days[3] + dt.timedelta(days=1))],
+        )
+        shown = self.env["smart.dairy.forecast.analysis"].search(
+            [("config_id", "=", config.id), ("figure", "=", "forecast")]
+        )
+        self.assertEqual(set(shown.ids), set(latest.line_ids.ids))
+
     def test_drift_beyond_the_backtest_reaches_the_configurations_responsible(self):
         config = self.milk_config()
         first = self.run_config(config, EARLIER)
