@@ -313,6 +313,7 @@ class SmartDairyForecastRun(models.Model):
         self._check_intervals(known.filtered("active"), history)
         known.unlink()
         (earlier - known).write({"active": False})
+        lines |= self._new_product_lines(lines)
         firsts = {}
         for line in lines:
             firsts.setdefault(line.series_key, line)
@@ -336,6 +337,61 @@ class SmartDairyForecastRun(models.Model):
             self.env["smart.dairy.expiry.projection"]._project(self, lines)
         # open dashboards redraw their forecast widgets (the bus sends on commit)
         self.env["smart.dairy.dashboard"]._notify_open({"forecast_run_id": self.id})
+
+    def _new_product_lines(self, lines):
+        """Lines for the products of the company's reordering rules that sold nothing
+        yet (new products), in their warehouses: the mean forecast of the series of
+        their category (engine.category_profiles)."""
+        config = self.config_id
+        if config.target != "product_demand" or not lines:
+            return lines.browse()
+        domain = [("company_id", "=", config.company_id.id), ("trigger", "=", "auto")]
+        if config.product_ids:
+            domain.append(("product_id", "in", config.product_ids.ids))
+        rules = self.env["stock.warehouse.orderpoint"].search(domain)
+        known = set(lines.mapped("series_key"))
+        new = {
+            f"{rule.product_id.id}:{rule.warehouse_id.id}": rule.product_id
+            for rule in rules
+            if f"{rule.product_id.id}:{rule.warehouse_id.id}" not in known
+        }
+        if not new:
+            return lines.browse()
+        categories = {line.series_key: line.product_id.categ_id.display_name for line in lines}
+        categories.update({uid: product.categ_id.display_name for uid, product in new.items()})
+        forecasts = pd.DataFrame(
+            {
+                "unique_id": lines.mapped("series_key"),
+                "ds": pd.to_datetime(lines.mapped("date")),
+                **{
+                    code.replace("_", "-"): lines.mapped(code)
+                    for code in ("forecast", "lo_80", "hi_80", "lo_95", "hi_95")
+                },
+            }
+        )
+        dates = pd.DatetimeIndex(sorted(forecasts["ds"].unique()))
+        profiles, choices = engine.category_profiles(forecasts, categories, list(new), dates)
+        return self.env["smart.dairy.forecast.line"].create(
+            [
+                {
+                    "run_id": self.id,
+                    "config_id": config.id,
+                    **self._series_fields(row.unique_id),
+                    "date": row.ds.date(),
+                    "forecast": float(row.forecast),
+                    "lo_80": float(row.lo_80),
+                    "hi_80": float(row.hi_80),
+                    "lo_95": float(row.lo_95),
+                    "hi_95": float(row.hi_95),
+                    "model": row.model,
+                    "intervals": choices[row.unique_id]["intervals"],
+                    "reason": choices[row.unique_id]["reason"],
+                }
+                for row in profiles.rename(columns=lambda c: c.replace("-", "_")).itertuples(
+                    index=False
+                )
+            ]
+        )
 
     def _record_accuracy(self, earlier, known, history):
         """Add to the earlier runs the error of their forecasts over the periods now

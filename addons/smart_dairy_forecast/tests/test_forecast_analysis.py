@@ -162,10 +162,10 @@ class TestForecastAnalysis(CompanyUserMixin, TransactionCase):
         # the week under way holds the one day milked so far
         self.assertEqual(actual[mondays[1]], morning(LAST) + evening(LAST))
 
-    def test_days_without_a_sale_are_no_demand_before_the_forecast(self):
-        product = self.env["product.product"].create({"name": "Analysis Yoghurt"})
+    def sell(self, product, sold):
+        """Confirmed orders of ``product`` every weekday of ``sold`` ({weekday: quantity})
+        from FIRST to LAST."""
         customer = self.env["res.partner"].create({"name": "Analysis Shop"})
-        sold = {0: 3.0, 3: 5.0}  # Mondays and Thursdays
         days = [FIRST + dt.timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
         orders = (
             self.env["sale.order"]
@@ -188,6 +188,11 @@ class TestForecastAnalysis(CompanyUserMixin, TransactionCase):
             )
         )
         orders.write({"state": "sale"})  # confirmed, without the deliveries
+
+    def test_days_without_a_sale_are_no_demand_before_the_forecast(self):
+        product = self.env["product.product"].create({"name": "Analysis Yoghurt"})
+        sold = {0: 3.0, 3: 5.0}  # Mondays and Thursdays
+        self.sell(product, sold)
         config, run = self.run_config(
             target="product_demand",
             frequency="D",
@@ -203,6 +208,48 @@ class TestForecastAnalysis(CompanyUserMixin, TransactionCase):
         expected.update({day: sold[day.weekday()] for day in under_way if day.weekday() in sold})
         actual = {day: row.quantity for day, row in self.rows(config, "actual").items()}
         self.assertEqual(actual, expected)
+
+    def test_a_new_product_with_a_reordering_rule_gets_its_categorys_forecast(self):
+        category = self.env["product.category"].create({"name": "Analysis Yoghurts"})
+        Product = self.env["product.product"]
+        old, new = (
+            Product.create({"name": name, "categ_id": category.id, "is_storable": True})
+            for name in ("Old Yoghurt", "New Yoghurt")
+        )
+        self.sell(old, {0: 3.0, 3: 5.0})
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company.id)], limit=1
+        )
+        rule = self.env["stock.warehouse.orderpoint"].create(
+            {
+                "product_id": new.id,
+                "warehouse_id": warehouse.id,
+                "location_id": warehouse.lot_stock_id.id,
+                "company_id": self.company.id,
+                "product_min_qty": 1.0,
+                "product_max_qty": 2.0,
+            }
+        )
+        _config, run = self.run_config(
+            target="product_demand",
+            frequency="D",
+            horizon=7,
+            product_ids=[Command.set((old | new).ids)],
+            farm_ids=[Command.clear()],
+        )
+        lines = {
+            product: run.line_ids.filtered(lambda line, p=product: line.product_id == p)
+            for product in (old, new)
+        }
+        self.assertEqual(len(lines[new]), 7)
+        self.assertEqual(lines[new].warehouse_id, warehouse)
+        # the category's only series with history, period by period
+        for field in ("date", "forecast", "lo_95", "hi_95"):
+            self.assertEqual(lines[new].mapped(field), lines[old].mapped(field), field)
+        self.assertEqual(set(lines[new].mapped("model")), {"category profile"})
+        self.assertIn("Analysis Yoghurts (1 series)", lines[new][0].reason)
+        suggestion = self.env["smart.dairy.replenishment"].search([("orderpoint_id", "=", rule.id)])
+        self.assertEqual(len(suggestion), 1, "a new product gets its min and max too")
 
     def test_a_farm_whose_records_stop_early_is_forecast_from_the_run_day(self):
         stopped = self.env["smart.dairy.farm"].create(

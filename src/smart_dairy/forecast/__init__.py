@@ -5,7 +5,14 @@ series by rolling-origin backtest; ``replenishment`` and ``expiry`` turn forecas
 into reorder levels and expected waste.
 """
 
-from .engine import DEFAULT_MODELS, LEVELS, ForecastResult, cross_validation, forecast
+from .engine import (
+    DEFAULT_MODELS,
+    LEVELS,
+    ForecastResult,
+    category_profiles,
+    cross_validation,
+    forecast,
+)
 from .errors import ForecastInputError
 from .expiry import Lot, LotWaste, project_expiry
 from .frame import FREQUENCIES, season_length
@@ -22,6 +29,7 @@ __all__ = [
     "LotWaste",
     "MinMax",
     "bias",
+    "category_profiles",
     "coverage",
     "cross_validation",
     "evaluate",

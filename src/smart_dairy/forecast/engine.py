@@ -596,29 +596,43 @@ def _new_products(categories, split, rows, h, freq, levels, choices):
     last = max((s.ds[-1] for s in split.values()), default=None)
     if last is None:
         raise ForecastInputError("new products need other series of their category with history")
-    dates = frame.future_dates(last, h, freq)
-    by_uid = {r["unique_id"].iloc[0]: r for r in rows}
-    out = []
+    known = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    profiles, info = category_profiles(
+        known, categories, new, frame.future_dates(last, h, freq), levels
+    )
+    choices.update(info)
+    return [profiles]
+
+
+def category_profiles(forecasts, categories, new, dates, levels=LEVELS):
+    """Forecasts over ``dates`` of the ``new`` series (without history): per period, the
+    mean of the forecasts and bounds of the series of their category (``categories``
+    maps series to categories) in the frame ``forecasts`` (``unique_id``, ``ds``,
+    ``forecast``, ``lo-<level>``, ``hi-<level>``), taken in date order; zero when the
+    category has none. Returns their frame and {series: choice}."""
+    h = len(dates)
+    columns = ["forecast", *(f"{b}-{lv}" for lv in levels for b in ("lo", "hi"))]
+    by_uid = (
+        {uid: part.sort_values("ds") for uid, part in forecasts.groupby("unique_id", sort=False)}
+        if len(forecasts)
+        else {}
+    )
+    out, choices = [], {}
     for uid in new:
         cat = categories[uid]
         peers = [by_uid[u] for u, c in categories.items() if c == cat and u in by_uid]
         if peers:
             stack = {
-                col: np.mean([p[col].to_numpy() for p in peers], axis=0)
-                for col in peers[0]
-                if col.startswith(("forecast", "lo-", "hi-"))
+                col: np.mean([p[col].to_numpy()[:h] for p in peers], axis=0) for col in columns
             }
             reason = f"new product: mean forecast of category {cat} ({len(peers)} series)"
         else:
-            stack = {
-                "forecast": np.zeros(h),
-                **{f"{b}-{lv}": np.zeros(h) for lv in levels for b in ("lo", "hi")},
-            }
+            stack = dict.fromkeys(columns, np.zeros(h))
             reason = f"new product: category {cat} has no series with history, forecast zero"
         bands = {lv: (stack[f"lo-{lv}"], stack[f"hi-{lv}"]) for lv in levels}
         out.append(_rows(uid, dates, stack["forecast"], bands, "category profile", levels))
         choices[uid] = {"model": "category profile", "reason": reason, "intervals": "category"}
-    return out
+    return (pd.concat(out, ignore_index=True) if out else pd.DataFrame()), choices
 
 
 def _choice_frame(choices, scores, split):

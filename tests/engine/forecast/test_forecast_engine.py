@@ -307,3 +307,24 @@ def test_known_future_flags_reach_the_forecast(long_frame):
     for i, uid in enumerate(series):
         out = blind.forecasts.loc[blind.forecasts["unique_id"] == uid, "forecast"].to_numpy()
         assert out[2] - (i + 1) * (10 + PATTERN[2]) < 0.5 * 15 * (i + 1)
+
+
+def test_category_profiles_average_the_peers_and_zero_an_empty_category():
+    dates = pd.date_range("2025-06-23", periods=2)
+    known = pd.DataFrame(
+        {
+            "unique_id": ["a", "a", "b", "b"],
+            "ds": [*dates, *dates],
+            "forecast": [10.0, 20.0, 30.0, 40.0],
+            "lo-80": [8.0, 18.0, 28.0, 38.0],
+            "hi-80": [12.0, 22.0, 32.0, 42.0],
+        }
+    )
+    categories = {"a": "milk", "b": "milk", "new": "milk", "odd": "cheese"}
+    out, choices = fc.category_profiles(known, categories, ["new", "odd"], dates, levels=(80,))
+    new = out[out["unique_id"] == "new"]
+    assert new["ds"].tolist() == list(dates)
+    assert new[["forecast", "lo-80", "hi-80"]].to_numpy().tolist() == [[20, 18, 22], [30, 28, 32]]
+    assert out.loc[out["unique_id"] == "odd", "forecast"].tolist() == [0.0, 0.0]
+    assert "category milk (2 series)" in choices["new"]["reason"]
+    assert choices["odd"]["model"] == "category profile"
