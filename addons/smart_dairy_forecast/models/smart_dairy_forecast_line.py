@@ -37,7 +37,6 @@ class SmartDairyForecastLine(models.Model):
     backtest_wape = fields.Float("Backtest WAPE", digits=(6, 3), readonly=True, aggregator="avg")
     backtest_smape = fields.Float("Backtest sMAPE", digits=(6, 3), readonly=True, aggregator="avg")
     backtest_bias = fields.Float(
-        "Backtest Bias",
         digits=(6, 3),
         readonly=True,
         aggregator="avg",

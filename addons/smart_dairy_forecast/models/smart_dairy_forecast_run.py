@@ -223,7 +223,6 @@ class SmartDairyForecastRun(models.Model):
     def _forecast_batch(self, history, keys):
         """Forecast one batch and write its lines; returns the errors, one per series
         (a batch that fails is retried series by series)."""
-        config = self.config_id
         try:
             result = self._engine_forecast(history)
         except (engine.ForecastInputError, ValueError, np.linalg.LinAlgError) as exc:
@@ -240,16 +239,7 @@ class SmartDairyForecastRun(models.Model):
             choice = choices.loc[uid] if uid in choices.index else None
             rows.append(
                 {
-                    "run_id": self.id,
-                    "config_id": config.id,
-                    **self._series_fields(uid),
-                    "date": row.ds.date(),
-                    "forecast": float(row.forecast),
-                    "lo_80": float(row.lo_80),
-                    "hi_80": float(row.hi_80),
-                    "lo_95": float(row.lo_95),
-                    "hi_95": float(row.hi_95),
-                    "model": row.model,
+                    **self._line_values(row),
                     "backtest_mase": _finite(choice.get("mase")) if choice is not None else 0.0,
                     "backtest_wape": _finite(choice.get("wape")) if choice is not None else 0.0,
                     "backtest_smape": _finite(choice.get("smape")) if choice is not None else 0.0,
@@ -260,6 +250,22 @@ class SmartDairyForecastRun(models.Model):
             )
         self.env["smart.dairy.forecast.line"].create(rows)
         return []
+
+    def _line_values(self, row):
+        """A forecast line's values from a row of the engine's forecasts (columns
+        named with underscores)."""
+        return {
+            "run_id": self.id,
+            "config_id": self.config_id.id,
+            **self._series_fields(row.unique_id),
+            "date": row.ds.date(),
+            "forecast": float(row.forecast),
+            "lo_80": float(row.lo_80),
+            "hi_80": float(row.hi_80),
+            "lo_95": float(row.lo_95),
+            "hi_95": float(row.hi_95),
+            "model": row.model,
+        }
 
     def _engine_forecast(self, history):
         """The engine's forecast of ``history``: every series runs to the last complete
@@ -374,16 +380,7 @@ class SmartDairyForecastRun(models.Model):
         return self.env["smart.dairy.forecast.line"].create(
             [
                 {
-                    "run_id": self.id,
-                    "config_id": config.id,
-                    **self._series_fields(row.unique_id),
-                    "date": row.ds.date(),
-                    "forecast": float(row.forecast),
-                    "lo_80": float(row.lo_80),
-                    "hi_80": float(row.hi_80),
-                    "lo_95": float(row.lo_95),
-                    "hi_95": float(row.hi_95),
-                    "model": row.model,
+                    **self._line_values(row),
                     "intervals": choices[row.unique_id]["intervals"],
                     "reason": choices[row.unique_id]["reason"],
                 }

@@ -94,3 +94,28 @@ class CustomerHistoryMixin(CompanyUserMixin):
         terms = [("company_id", "=", (company or self.company).id)]
         terms += [(name, "=", value) for name, value in domain.items()]
         return Score.search(terms)
+
+
+def confirm_sales(env, company, product, quantities):
+    """Confirmed orders of ``product`` in ``company``, one a day of ``quantities``
+    ([(day, quantity)]), without the deliveries confirmation would create."""
+    customer = env["res.partner"].create({"name": f"{company.name} Shop"})
+    orders = (
+        env["sale.order"]
+        .with_company(company)
+        .create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "company_id": company.id,
+                    "date_order": dt.datetime.combine(day, dt.time(10)),
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": quantity})
+                    ],
+                }
+                for day, quantity in quantities
+            ]
+        )
+    )
+    orders.write({"state": "sale"})
+    return orders

@@ -3,7 +3,7 @@ import datetime as dt
 from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
-from .common import GROUP, CompanyUserMixin
+from .common import GROUP, CompanyUserMixin, confirm_sales
 
 FIRST, LAST = dt.date(2025, 3, 3), dt.date(2025, 6, 22)
 EARLIER, LATER = dt.date(2025, 6, 16), dt.date(2025, 6, 23)  # two Mondays, a week apart
@@ -146,29 +146,11 @@ class TestForecastAlerts(CompanyUserMixin, TransactionCase):
     def test_demand_outside_its_interval_reaches_the_products_responsible(self):
         product = self.env["product.product"].create({"name": "Alert Cheese"})
         product.with_company(self.company).responsible_id = self.stock_user
-        customer = self.env["res.partner"].create({"name": "Alert Shop"})
         sold = {0: 3.0, 3: 5.0}  # Mondays and Thursdays; then 40 one Tuesday
         days = [FIRST + dt.timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
         quantities = [(day, sold[day.weekday()]) for day in days if day.weekday() in sold]
         quantities.append((EARLIER + dt.timedelta(days=1), 40.0))
-        orders = (
-            self.env["sale.order"]
-            .with_company(self.company)
-            .create(
-                [
-                    {
-                        "partner_id": customer.id,
-                        "company_id": self.company.id,
-                        "date_order": dt.datetime.combine(day, dt.time(10)),
-                        "order_line": [
-                            Command.create({"product_id": product.id, "product_uom_qty": qty})
-                        ],
-                    }
-                    for day, qty in quantities
-                ]
-            )
-        )
-        orders.write({"state": "sale"})
+        confirm_sales(self.env, self.company, product, quantities)
         config = self.env["smart.dairy.forecast.config"].create(
             {
                 "name": "Alert demand",

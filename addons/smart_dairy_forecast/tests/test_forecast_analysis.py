@@ -5,7 +5,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, freeze_time, tagged
 
-from .common import GROUP, CompanyUserMixin
+from .common import GROUP, CompanyUserMixin, confirm_sales
 
 FIRST, LAST = dt.date(2025, 3, 3), dt.date(2025, 6, 30)
 AS_OF = dt.date(2025, 6, 23)  # a Monday: the forecast's first day and first week
@@ -163,31 +163,14 @@ class TestForecastAnalysis(CompanyUserMixin, TransactionCase):
         self.assertEqual(actual[mondays[1]], morning(LAST) + evening(LAST))
 
     def sell(self, product, sold):
-        """Confirmed orders of ``product`` every weekday of ``sold`` ({weekday: quantity})
-        from FIRST to LAST."""
-        customer = self.env["res.partner"].create({"name": "Analysis Shop"})
+        """Orders of ``product`` every weekday of ``sold`` ({weekday: quantity})."""
         days = [FIRST + dt.timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
-        orders = (
-            self.env["sale.order"]
-            .with_company(self.company)
-            .create(
-                [
-                    {
-                        "partner_id": customer.id,
-                        "company_id": self.company.id,
-                        "date_order": dt.datetime.combine(day, dt.time(10)),
-                        "order_line": [
-                            Command.create(
-                                {"product_id": product.id, "product_uom_qty": sold[day.weekday()]}
-                            )
-                        ],
-                    }
-                    for day in days
-                    if day.weekday() in sold
-                ]
-            )
+        confirm_sales(
+            self.env,
+            self.company,
+            product,
+            [(day, sold[day.weekday()]) for day in days if day.weekday() in sold],
         )
-        orders.write({"state": "sale"})  # confirmed, without the deliveries
 
     def test_days_without_a_sale_are_no_demand_before_the_forecast(self):
         product = self.env["product.product"].create({"name": "Analysis Yoghurt"})
