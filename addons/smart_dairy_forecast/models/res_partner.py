@@ -38,13 +38,17 @@ class ResPartner(models.Model):
     dairy_score_count = _score_field(fields.Integer, "Customer Scores")
     dairy_segment_action = _score_field(fields.Char, "Recommended Action")
     dairy_rfm_code = _score_field(fields.Char, "RFM")
-    dairy_stage = _score_field(fields.Selection, "Lifecycle Stage", selection=STAGES)
+    dairy_stage = _score_field(
+        fields.Selection, "Lifecycle Stage", selection=STAGES, search="_search_dairy_stage"
+    )
     dairy_cluster_id = _score_field(
         fields.Many2one, "Cluster", comodel_name="smart.dairy.customer.cluster"
     )
     dairy_health = _score_field(fields.Float, "Health Score", digits=(5, 1))
     dairy_churn_probability = _score_field(fields.Float, "Churn Probability")
-    dairy_risk_level = _score_field(fields.Selection, "Churn Risk", selection=RISKS)
+    dairy_risk_level = _score_field(
+        fields.Selection, "Churn Risk", selection=RISKS, search="_search_dairy_risk_level"
+    )
     dairy_churn_factors = _score_field(fields.Text, "Top Churn Factors")
     dairy_score_currency_id = _score_field(
         fields.Many2one, "Score Currency", comodel_name="res.currency"
@@ -83,6 +87,26 @@ class ResPartner(models.Model):
             partner.dairy_score_count = counts.get(partner, 0)
             for name, source in SCORE_FIELDS.items():
                 partner[name] = score[source] if score else False
+
+    def _search_dairy_stage(self, operator, value):
+        return self._search_current_score("stage", operator, value)
+
+    def _search_dairy_risk_level(self, operator, value):
+        return self._search_current_score("risk_level", operator, value)
+
+    def _search_current_score(self, source, operator, value):
+        """Partners whose current score in the current company has ``source`` among
+        ``value`` (the ORM negates for "not in"; no score is no value)."""
+        if operator != "in" or False in value:
+            return NotImplemented
+        scores = self.env["smart.dairy.customer.score"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("is_current", "=", True),
+                (source, "in", list(value)),
+            ]
+        )
+        return [("id", "in", scores.partner_id.ids)]
 
     def action_open_dairy_scores(self):
         """The customer's score history in the current company (Smart Dairy User)."""

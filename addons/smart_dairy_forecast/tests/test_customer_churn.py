@@ -103,6 +103,24 @@ class TestCustomerChurn(CustomerHistoryMixin, TransactionCase):
             level = "high" if p >= 0.6 else "medium" if p >= 0.3 else "low"
             self.assertEqual(score.risk_level, level, score.partner_id.name)
 
+    def test_customers_are_found_by_their_current_risk_and_stage(self):
+        Partner = self.env["res.partner"].with_company(self.company)
+        current = self.scores(is_current=True)
+        for field, source in (("dairy_risk_level", "risk_level"), ("dairy_stage", "stage")):
+            for value in set(current.mapped(source)):
+                expected = current.filtered(lambda s, v=value, f=source: s[f] == v).partner_id
+                with self.subTest(field=field, value=value):
+                    self.assertEqual(Partner.search([(field, "=", value)]), expected)
+                    others = Partner.search(
+                        [("id", "in", self.customers.ids), (field, "!=", value)]
+                    )
+                    self.assertEqual(others, self.customers - expected)
+        self.assertTrue(current.filtered(lambda s: s.risk_level == "high"), "both classes")
+        # another company's view of the same customers: no score there
+        elsewhere = self.env["res.company"].create({"name": "Churn Elsewhere"})
+        found = Partner.with_company(elsewhere).search([("dairy_risk_level", "=", "high")])
+        self.assertFalse(found & self.customers)
+
     def test_high_risk_customers_reach_their_salesperson_once(self):
         Alert = self.env["smart.dairy.alert"]
         churn_type = self.env.ref("smart_dairy_forecast.mail_activity_type_churn_risk")
