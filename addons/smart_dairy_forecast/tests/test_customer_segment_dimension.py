@@ -1,8 +1,10 @@
 from collections import defaultdict
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 
-from .common import AS_OF, START, CustomerHistoryMixin
+from odoo.addons.smart_dairy_base.tests.json2 import Json2Mixin
+
+from .common import AS_OF, GROUP, START, CustomerHistoryMixin
 
 
 @tagged("post_install", "-at_install")
@@ -62,3 +64,56 @@ class TestCustomerSegmentDimension(CustomerHistoryMixin, TransactionCase):
         kpi.backfill_state = False
         score._set_partner_segments(self.company)
         self.assertFalse(kpi.backfill_state)
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentRevenueJson2(CustomerHistoryMixin, Json2Mixin, HttpCase):
+    """Revenue per customer segment over the JSON-2 API, as a reader of the company
+    sees it, against the sales facts; a user outside the suite is refused."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._customer_history()
+        cls.env["smart.dairy.customer.score"]._score_company(cls.company, AS_OF)
+        cls.env["smart.dairy.kpi.run"]._run(
+            cls.env.ref("smart_dairy_bi.kpi_net_revenue"),
+            "manual",
+            commit=False,
+            date_from=START,
+            date_to=AS_OF,
+        )
+        cls.reader = cls._user("segment_reader", f"base.group_user,{GROUP}user")
+        cls.plain = cls._user("segment_plain", "base.group_user")
+
+    def revenue(self, user, segment):
+        return self.json2(
+            user,
+            "smart.dairy.kpi",
+            "get_values",
+            {
+                "codes": ["NET_REVENUE"],
+                "grain": "month",
+                "date_from": START.isoformat(),
+                "date_to": AS_OF.isoformat(),
+                "breakdown": "customer_segment",
+                "dimension_values": [segment],
+            },
+        )
+
+    def test_revenue_per_segment_over_json2(self):
+        self.env.flush_all()
+        expected = defaultdict(float)
+        for row in self.env["smart.dairy.fact.sales"].search(
+            [("company_id", "=", self.company.id)]
+        ):
+            expected[row.customer_segment] += row.net_amount
+        segments = [segment for segment in expected if segment]
+        self.assertGreaterEqual(len(segments), 2)
+        for segment in segments:
+            response = self.revenue(self.reader, segment)
+            self.assertEqual(response.status_code, 200, response.text)
+            value = response.json()["NET_REVENUE"]["current"]["value"]
+            self.assertAlmostEqual(value, expected[segment], places=2, msg=segment)
+        refused = self.revenue(self.plain, segments[0])
+        self.assertEqual(refused.status_code, 403, refused.text)
