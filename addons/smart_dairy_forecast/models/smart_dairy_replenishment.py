@@ -1,3 +1,5 @@
+import datetime as dt
+
 from smart_dairy import forecast as engine
 
 from odoo import api, fields, models
@@ -73,9 +75,9 @@ class SmartDairyReplenishment(models.Model):
     def _suggest(self, run, lines):
         """Replace the configuration's proposed suggestions with new ones for every
         active reordering rule whose product and warehouse the run forecast; a rule
-        without lead time counts one day. A rule whose warehouse holds less than the
-        forecast demand over the lead time gets a stock-out alert (resolved once the
-        stock covers it). Returns the suggestions."""
+        without lead time counts one day. A rule whose warehouse holds, with the
+        receipts expected within the lead time, less than the forecast demand over it
+        gets a stock-out alert (resolved once they cover it). Returns the suggestions."""
         config = run.config_id
         self.search([("config_id", "=", config.id), ("state", "=", "proposed")]).unlink()
         orderpoints = self.env["stock.warehouse.orderpoint"].search(
@@ -108,11 +110,13 @@ class SmartDairyReplenishment(models.Model):
             except engine.ForecastInputError:
                 continue  # the horizon is shorter than the lead time
             key = f"forecast:run:{config.id}:stockout:{orderpoint.id}"
-            on_hand = orderpoint.product_id.with_context(
-                warehouse_id=orderpoint.warehouse_id.id
-            ).qty_available
-            if on_hand < levels.lead_time_demand:
-                alert = self._stockout_alert(orderpoint, on_hand, levels, lead_days)
+            product = orderpoint.product_id.with_context(
+                warehouse_id=orderpoint.warehouse_id.id,
+                to_date=fields.Datetime.now() + dt.timedelta(days=lead_days),
+            )
+            on_hand, incoming = product.qty_available, product.incoming_qty
+            if on_hand + incoming < levels.lead_time_demand:
+                alert = self._stockout_alert(orderpoint, on_hand, incoming, levels, lead_days)
                 alert["user_id"] = config._responsible(product=orderpoint.product_id).id
                 Alert._raise(key, alert)
             else:
@@ -133,7 +137,7 @@ class SmartDairyReplenishment(models.Model):
             )
         return self.create(values)
 
-    def _stockout_alert(self, orderpoint, on_hand, levels, lead_days):
+    def _stockout_alert(self, orderpoint, on_hand, incoming, levels, lead_days):
         return {
             "name": self.env._(
                 "Stock-out within the lead time: %(product)s",
@@ -141,15 +145,16 @@ class SmartDairyReplenishment(models.Model):
             ),
             "source": "forecast",
             "company_id": orderpoint.company_id.id,
-            "severity": "critical" if on_hand <= 0 else "warning",
-            "value": on_hand,
+            "severity": "critical" if on_hand + incoming <= 0 else "warning",
+            "value": on_hand + incoming,
             "expected": f">= {levels.lead_time_demand:.2f}",
             "message": self.env._(
-                "%(warehouse)s holds %(on_hand).2f of %(product)s while forecast demand over "
-                "the %(days)g-day lead time is %(demand).2f: it runs out before a "
-                "replenishment can arrive.",
+                "%(warehouse)s holds %(on_hand).2f of %(product)s and expects %(incoming).2f "
+                "within the %(days)g-day lead time, while forecast demand over it is "
+                "%(demand).2f: it runs out before a new replenishment can arrive.",
                 warehouse=orderpoint.warehouse_id.name,
                 on_hand=on_hand,
+                incoming=incoming,
                 product=orderpoint.product_id.display_name,
                 days=lead_days,
                 demand=levels.lead_time_demand,

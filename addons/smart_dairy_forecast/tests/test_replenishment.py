@@ -1,5 +1,6 @@
 import datetime as dt
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
@@ -125,8 +126,21 @@ class TestReplenishment(CompanyUserMixin, TransactionCase):
         # the product's responsible in this company gets the to-do
         self.assertEqual(alert.user_id, self.stock_user)
         self.assertEqual(alert.activity_ids.user_id, self.stock_user)
-        self.env["stock.quant"]._update_available_quantity(
-            self.product, self.warehouse.lot_stock_id, 12.0
-        )
+        # a receipt due after the lead time does not count; one within it does
+        Move = self.env["stock.move"].with_company(self.company)
+        receipt = {
+            "product_id": self.product.id,
+            "product_uom_qty": 12.0,
+            "product_uom": self.product.uom_id.id,
+            "location_id": self.env.ref("stock.stock_location_suppliers").id,
+            "location_dest_id": self.warehouse.lot_stock_id.id,
+            "company_id": self.company.id,
+        }
+        late = Move.create({**receipt, "date": fields.Datetime.now() + dt.timedelta(days=3)})
+        late._action_confirm()
+        self.suggest()
+        self.assertEqual(alert.state, "open")
+        self.assertIn("expects 0.00 within the 1-day lead time", alert.message)
+        Move.create({**receipt, "date": fields.Datetime.now()})._action_confirm()
         self.suggest()
         self.assertEqual(alert.state, "resolved")
