@@ -84,7 +84,8 @@ class SmartDairyForecastRun(models.Model):
     @api.model
     def _process_runs(self, as_of, commit=True):
         finished = self.browse()
-        for run in self.sudo().search([("state", "in", ("pending", "running"))], order="id"):
+        todo = [("state", "in", ("pending", "running")), ("config_id.active", "=", True)]
+        for run in self.sudo().search(todo, order="id"):
             try:
                 if not run._process(as_of, commit):
                     break

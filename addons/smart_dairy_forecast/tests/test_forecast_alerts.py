@@ -131,6 +131,26 @@ class TestForecastAlerts(CompanyUserMixin, TransactionCase):
         )
         self.assertEqual(set(shown.ids), set(latest.line_ids.ids))
 
+    def test_the_daily_job_runs_each_configuration_its_schedule_calls_for(self):
+        Config = self.env["smart.dairy.forecast.config"]
+        Config.search([]).action_archive()  # the demo's: this test's job runs only these
+        daily, weekly = self.milk_config(), self.milk_config()
+        weekly.schedule = "weekly"
+        Run = self.env["smart.dairy.forecast.run"]
+        finished = Run._cron_forecast(as_of=EARLIER, commit=False)
+        self.assertEqual(finished.config_id, daily | weekly)
+        self.assertEqual(set(finished.mapped("state")), {"done"})
+        next_day = Run._cron_forecast(as_of=EARLIER + dt.timedelta(days=1), commit=False)
+        self.assertEqual(next_day.config_id, daily, "the weekly one waits a week")
+        self.assertFalse(
+            Run._cron_forecast(as_of=EARLIER + dt.timedelta(days=1), commit=False),
+            "nothing twice a day",
+        )
+        log = self.env["smart.dairy.job.log"].search(
+            [("code", "=", "model._cron_forecast()")], limit=1
+        )
+        self.assertTrue(log.ok)
+
     def test_drift_beyond_the_backtest_reaches_the_configurations_responsible(self):
         config = self.milk_config()
         first = self.run_config(config, EARLIER)
