@@ -75,7 +75,8 @@ class SmartDairyReplenishment(models.Model):
     def _suggest(self, run, lines):
         """Replace the configuration's proposed suggestions with new ones for every
         active reordering rule whose product and warehouse the run forecast; a rule
-        without lead time counts one day. A rule whose warehouse holds, with the
+        without lead time counts one day; one whose lead time is longer than the
+        horizon gets none, as the run's errors say. A rule whose warehouse holds, with the
         receipts expected within the lead time, less than the forecast demand over it
         gets a stock-out alert (resolved once they cover it). Returns the suggestions."""
         config = run.config_id
@@ -92,7 +93,7 @@ class SmartDairyReplenishment(models.Model):
         for line in lines.sorted("date"):
             series.setdefault((line.product_id, line.warehouse_id), []).append(line)
         period = PERIOD_DAYS[config.frequency]
-        values = []
+        values, skipped = [], []
         for orderpoint in orderpoints:
             forecast = series.get((orderpoint.product_id, orderpoint.warehouse_id))
             if not forecast:
@@ -108,7 +109,16 @@ class SmartDairyReplenishment(models.Model):
                     service_level=SERVICE_LEVEL,
                 )
             except engine.ForecastInputError:
-                continue  # the horizon is shorter than the lead time
+                skipped.append(
+                    self.env._(
+                        "%(product)s in %(warehouse)s: no suggested minimum and maximum, the "
+                        "%(days)g-day lead time is longer than the forecast horizon.",
+                        product=orderpoint.product_id.display_name,
+                        warehouse=orderpoint.warehouse_id.name,
+                        days=lead_days,
+                    )
+                )
+                continue
             key = f"forecast:run:{config.id}:stockout:{orderpoint.id}"
             product = orderpoint.product_id.with_context(
                 warehouse_id=orderpoint.warehouse_id.id,
@@ -135,6 +145,8 @@ class SmartDairyReplenishment(models.Model):
                     "suggested_max": levels.maximum,
                 }
             )
+        if skipped:
+            run.errors = "\n".join(filter(None, [run.errors, *skipped]))
         return self.create(values)
 
     def _stockout_alert(self, orderpoint, on_hand, incoming, levels, lead_days):

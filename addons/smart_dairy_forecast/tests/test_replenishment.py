@@ -1,6 +1,6 @@
 import datetime as dt
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
@@ -113,6 +113,39 @@ class TestReplenishment(CompanyUserMixin, TransactionCase):
                 suggestion.with_user(user).action_apply()
         self.assertEqual(self.orderpoint.product_min_qty, 5.0)
         self.assertEqual(suggestion.state, "proposed")
+
+    def test_a_lead_time_longer_than_the_horizon_is_reported_not_guessed(self):
+        stock = self.warehouse.lot_stock_id
+        route = self.env["stock.route"].create(
+            {
+                "name": "Slow supply",
+                "product_selectable": True,
+                "company_id": self.company.id,
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "name": "Slow supply: 10 days",
+                            "action": "pull",
+                            "location_src_id": self.env.ref("stock.stock_location_suppliers").id,
+                            "location_dest_id": stock.id,
+                            "picking_type_id": self.warehouse.in_type_id.id,
+                            "procure_method": "make_to_stock",
+                            "company_id": self.company.id,
+                            "delay": 10,
+                        }
+                    )
+                ],
+            }
+        )
+        self.orderpoint.route_id = route
+        self.assertEqual(self.orderpoint.lead_days, 10.0)
+        self.assertFalse(
+            self.env["smart.dairy.replenishment"]._suggest(self.forecast_run, self.lines)
+        )
+        self.assertIn("Replenish Yoghurt in", self.forecast_run.errors or "", "the run says why")
+        self.assertIn(
+            "10-day lead time is longer than the forecast horizon", self.forecast_run.errors
+        )
 
     def test_stock_out_within_the_lead_time_raises_an_alert_until_stock_covers_it(self):
         self.product.with_company(self.company).responsible_id = self.stock_user
