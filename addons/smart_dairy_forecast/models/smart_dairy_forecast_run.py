@@ -313,13 +313,15 @@ class SmartDairyForecastRun(models.Model):
         until their actuals are known), alert, and tell open dashboards."""
         Line = self.env["smart.dairy.forecast.line"].with_context(active_test=False)
         lines = Line.search([("run_id", "=", self.id)])
-        earlier = Line.search([("config_id", "=", self.config_id.id), ("run_id", "!=", self.id)])
+        earlier = [("config_id", "=", self.config_id.id), ("run_id", "!=", self.id)]
         end = history["ds"].max().date() if not history.empty else None
-        known = earlier.filtered(lambda line: end and line.date <= end)
-        self._record_accuracy(earlier, known, history)
+        known = Line.search([*earlier, ("date", "<=", end)]) if end else Line
+        later = [*earlier, ("date", ">", end)] if end else earlier
+        waiting = {run.id for (run,) in Line._read_group(later, ["run_id"])}
+        self._record_accuracy(known, waiting, history)
         self._check_intervals(known.filtered("active"), history)
         known.unlink()
-        (earlier - known).write({"active": False})
+        Line.search([*earlier, ("active", "=", True)]).write({"active": False})
         lines |= self._new_product_lines(lines)
         firsts = {}
         for line in lines:
@@ -391,17 +393,17 @@ class SmartDairyForecastRun(models.Model):
             ]
         )
 
-    def _record_accuracy(self, earlier, known, history):
+    def _record_accuracy(self, known, waiting, history):
         """Add to the earlier runs the error of their forecasts over the periods now
-        known (``known``, of all ``earlier`` lines). Once a run's whole horizon is
-        known, a realised WAPE beyond its backtest WAPE (over the same horizon) raises
-        a drift alert, resolved when a later run is back within it."""
+        known (their ``known`` lines). Once a run's whole horizon is known (it is not
+        among the ``waiting`` run ids), a realised WAPE beyond its backtest WAPE (over
+        the same horizon) raises a drift alert, resolved when a later run is back
+        within it."""
         if not known:
             return
         actual = history.set_index(["unique_id", "ds"])["y"]
         Alert = self.env["smart.dairy.alert"]
         key = f"{ALERT_PREFIX}:{self.config_id.id}:drift"
-        pending = set((earlier - known).run_id.ids)
         for run in known.run_id:
             measured = known.filtered(lambda lin, r=run: lin.run_id == r)
             values = [
@@ -421,7 +423,7 @@ class SmartDairyForecastRun(models.Model):
                     "realised_periods": run.realised_periods + len(set(measured.mapped("date"))),
                 }
             )
-            if run.id in pending or volume <= 0:
+            if run.id in waiting or volume <= 0:
                 continue
             if run.wape > 0 and realised > DRIFT_FACTOR * run.wape:
                 Alert._raise(
