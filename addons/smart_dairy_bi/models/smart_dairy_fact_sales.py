@@ -5,7 +5,8 @@ from odoo.addons.smart_dairy_base.models.res_partner import CUSTOMER_SEGMENTS
 
 
 class SmartDairyFactSales(models.Model):
-    """One row per confirmed sale order line, amounts in company currency."""
+    """One row per confirmed sale order line, amounts in company currency, quantity
+    and cost in the product's unit of measure."""
 
     _name = "smart.dairy.fact.sales"
     _inherit = "smart.dairy.fact"
@@ -73,15 +74,15 @@ class SmartDairyFactSales(models.Model):
                    so.user_id AS user_id,
                    commercial.dairy_segment ->> sol.company_id::text AS customer_segment,
                    company.currency_id AS currency_id,
-                   sol.product_uom_qty AS quantity,
+                   %(quantity)s AS quantity,
                    sol.product_uom_qty * sol.price_unit / %(rate)s AS gross_amount,
                    sol.product_uom_qty * sol.price_unit * COALESCE(sol.discount, 0) / 100.0
                        / %(rate)s AS discount_amount,
                    sol.price_subtotal / %(rate)s AS net_amount,
                    sol.price_tax / %(rate)s AS tax_amount,
                    sol.price_total / %(rate)s AS total_amount,
-                   sol.product_uom_qty * %(unit_cost)s AS cost_amount,
-                   sol.price_subtotal / %(rate)s - sol.product_uom_qty * %(unit_cost)s AS margin,
+                   %(quantity)s * %(unit_cost)s AS cost_amount,
+                   sol.price_subtotal / %(rate)s - %(quantity)s * %(unit_cost)s AS margin,
                    (%(on_time)s)::int AS on_time,
                    (sol.qty_delivered >= sol.product_uom_qty)::int AS in_full,
                    (%(on_time)s AND sol.qty_delivered >= sol.product_uom_qty)::int AS otif
@@ -93,10 +94,14 @@ class SmartDairyFactSales(models.Model):
               JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
               JOIN product_product pp ON pp.id = sol.product_id
               JOIN product_template tmpl ON tmpl.id = pp.product_tmpl_id
+              LEFT JOIN uom_uom line_uom ON line_uom.id = sol.product_uom_id
+              LEFT JOIN uom_uom product_uom ON product_uom.id = tmpl.uom_id
              WHERE so.state = 'sale' AND sol.display_type IS NULL AND sol.is_downpayment IS NOT TRUE
             """,
             date=self._local_date(SQL("so.date_order"), SQL("cp.tz")),
             rate=rate,
             unit_cost=SQL("COALESCE((pp.standard_price ->> sol.company_id::text)::numeric, 0)"),
+            # in the product's unit, as its cost is (a line may sell dozens of units)
+            quantity=SQL("sol.product_uom_qty * COALESCE(line_uom.factor / product_uom.factor, 1)"),
             on_time=delivered_on_time,
         )

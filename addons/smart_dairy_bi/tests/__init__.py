@@ -49,3 +49,4 @@ from . import test_quality_warning
 from . import test_alert_translations
 from . import test_quality_health_widgets
 from . import test_quality_sensor_store
+from . import test_sales_units
