@@ -38,29 +38,25 @@ const ARCH = (jsClass) => /* xml */ `
         <field name="quantity" type="measure"/>
     </graph>`;
 
-function lines(view) {
+/** The graph's lines, [label, values], with or without the forecast analysis model. */
+async function graphLines(jsClass) {
+    const view = await mountView({
+        type: "graph",
+        resModel: "smart.dairy.forecast.analysis",
+        arch: ARCH(jsClass),
+    });
     return getGraphModel(view).data.datasets.map((dataset) => [dataset.label, dataset.data]);
 }
 
 test("periods without a figure are gaps, a recorded zero stays zero", async () => {
-    const view = await mountView({
-        type: "graph",
-        resModel: "smart.dairy.forecast.analysis",
-        arch: ARCH('js_class="smart_dairy_forecast_analysis_graph"'),
-    });
-    expect(lines(view)).toEqual([
+    expect(await graphLines('js_class="smart_dairy_forecast_analysis_graph"')).toEqual([
         ["Actual", [900, 0, 400, null]],
         ["Forecast", [null, null, 930, 940]],
     ]);
 });
 
 test("the standard graph draws those gaps as zeros", async () => {
-    const view = await mountView({
-        type: "graph",
-        resModel: "smart.dairy.forecast.analysis",
-        arch: ARCH(""),
-    });
-    expect(lines(view)).toEqual([
+    expect(await graphLines("")).toEqual([
         ["Actual", [900, 0, 400, 0]],
         ["Forecast", [0, 0, 930, 940]],
     ]);
