@@ -1,5 +1,3 @@
-import datetime as dt
-
 import pandas as pd
 from smart_dairy.kpi import dashboard as layout
 
@@ -198,8 +196,7 @@ class SmartDairyForecastConfig(models.Model):
         period without a sale is zero demand; one without milk recorded is None."""
         today = fields.Date.context_today(self)
         history = run._history(max(today, run.as_of))
-        last = pd.Timestamp(run._last_complete_day(max(today, run.as_of)))
-        end = _period_of(last, self.frequency)
+        end = run._last_period(max(today, run.as_of))
         if history.empty:
             return {}
         end = min(end, history["ds"].max())
@@ -258,12 +255,3 @@ class SmartDairyForecastConfig(models.Model):
             "not apply.",
             day=run.as_of,
         )
-
-
-def _period_of(day, frequency):
-    """The start of the period holding ``day``."""
-    if frequency == "W":
-        return day - dt.timedelta(days=day.weekday())
-    if frequency == "MS":
-        return day.replace(day=1)
-    return day

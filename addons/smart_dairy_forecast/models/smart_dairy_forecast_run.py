@@ -219,6 +219,12 @@ class SmartDairyForecastRun(models.Model):
             day = day.replace(day=1) - pd.Timedelta(days=1)
         return day.date()
 
+    def _last_period(self, as_of):
+        """The start of the last complete period before ``as_of``."""
+        day = pd.Timestamp(self._last_complete_day(as_of))
+        frequency = self.config_id.frequency
+        return day if frequency == "D" else _period_start(pd.Series([day]), frequency).iloc[0]
+
     # ------------------------------------------------------------ forecast
 
     def _forecast_batch(self, history, keys):
@@ -274,9 +280,7 @@ class SmartDairyForecastRun(models.Model):
         interpolated, a period without sales is no demand."""
         config = self.config_id
         models_ = tuple(config.method_ids.mapped("code")) or ("seasonal_naive",)
-        end = pd.Timestamp(self._last_complete_day(self.as_of))
-        if config.frequency != "D":
-            end = _period_start(pd.Series([end]), config.frequency).iloc[0]
+        end = self._last_period(self.as_of)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             result = engine.forecast(
@@ -359,11 +363,10 @@ class SmartDairyForecastRun(models.Model):
             domain.append(("product_id", "in", config.product_ids.ids))
         rules = self.env["stock.warehouse.orderpoint"].search(domain)
         known = set(lines.mapped("series_key"))
-        new = {
-            f"{rule.product_id.id}:{rule.warehouse_id.id}": rule.product_id
-            for rule in rules
-            if f"{rule.product_id.id}:{rule.warehouse_id.id}" not in known
+        by_series = {
+            f"{rule.product_id.id}:{rule.warehouse_id.id}": rule.product_id for rule in rules
         }
+        new = {uid: product for uid, product in by_series.items() if uid not in known}
         if not new:
             return lines.browse()
         categories = {line.series_key: line.product_id.categ_id.display_name for line in lines}
