@@ -75,7 +75,7 @@ class SmartDairyForecastConfig(models.Model):
     user_id = fields.Many2one(
         "res.users",
         "Responsible",
-        default=lambda self: self.env.user,
+        default=lambda self: not self.env.user._is_superuser() and self.env.user,
         domain="[('share', '=', False)]",
         help="Gets the activities of this configuration's alerts: drift, and those no farm "
         "manager or product responsible takes.",

@@ -77,6 +77,13 @@ class TestForecastAccess(CompanyUserMixin, TransactionCase):
         self.assertIn(configs["monthly"], everything._due(dt.date(2025, 8, 25)))
         self.assertNotIn(configs["manual"], everything._due(dt.date(2026, 1, 1)))
 
+    def test_the_responsible_defaults_to_its_creator_never_odoobot(self):
+        Config = self.env["smart.dairy.forecast.config"]
+        values = {"name": "Who", "target": "farm_milk", "company_id": self.company_a.id}
+        self.assertFalse(Config.create(values).user_id, "created by the superuser")
+        mine = Config.with_user(self.analyst_a).create(values)
+        self.assertEqual(mine.user_id, self.analyst_a)
+
     def test_users_outside_the_suite_are_refused(self):
         for model in ("smart.dairy.forecast.config", "smart.dairy.forecast.run",
                       "smart.dairy.forecast.line"):  # fmt: skip
